@@ -1,0 +1,150 @@
+package io.ordo.core;
+
+import io.ordo.core.engine.JobFactory;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
+import io.ordo.core.model.JobLog;
+import io.ordo.core.model.JobRequest;
+import io.ordo.core.model.JobStats;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.model.Page;
+import io.ordo.core.store.CancelResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.SubmitResult;
+import io.ordo.core.store.TransactionalJobStore;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The public job service: submit, read, cancel, restart, delete, stats. Obtained from
+ * {@link Ordo#jobs()}. A submit is durable when it returns.
+ */
+public final class Jobs {
+    public static final int MAX_PAGE = 1000;
+    public static final int MAX_BATCH = 10_000;
+
+    private final JobStore store;
+    private final JobFactory factory;
+    private final InsertOptions insertOptions;
+    private final Clock clock;
+    private final Consumer<List<Job>> onInserted;
+    private final Consumer<CancelResult> onCancelled;
+
+    Jobs(JobStore store, JobFactory factory, InsertOptions insertOptions, Clock clock,
+         Consumer<List<Job>> onInserted, Consumer<CancelResult> onCancelled) {
+        this.store = store;
+        this.factory = factory;
+        this.insertOptions = insertOptions;
+        this.clock = clock;
+        this.onInserted = onInserted;
+        this.onCancelled = onCancelled;
+    }
+
+    /** Submits one job; returns it (or the existing job a unique/cache key resolved to). */
+    public Job submit(JobRequest request) {
+        return submitBatch(List.of(request)).get(0);
+    }
+
+    /** Submits many jobs in one transaction: all are stored, or none (e.g. on a full queue). */
+    public List<Job> submitBatch(List<JobRequest> requests) {
+        return submitDetailed(requests).stream().map(SubmitResult::job).toList();
+    }
+
+    /** Like {@link #submitBatch} but says for each job whether it was created or an existing one. */
+    public List<SubmitResult> submitDetailed(List<JobRequest> requests) {
+        checkBatch(requests);
+        List<NewJob> jobs = factory.build(requests, null, clock.instant());
+        List<SubmitResult> results = store.insert(jobs, insertOptions);
+        announce(results);
+        return results;
+    }
+
+    /**
+     * Enqueues inside the caller's JDBC transaction: the job exists exactly when the caller
+     * commits. Only on SQL stores, with a connection to the same database.
+     */
+    public Job submit(Connection connection, JobRequest request) {
+        return submitBatch(connection, List.of(request)).get(0);
+    }
+
+    public List<Job> submitBatch(Connection connection, List<JobRequest> requests) {
+        if (!(store instanceof TransactionalJobStore tx)) {
+            throw new InvalidRequestException("transactional submit needs a SQL store; this one is " + store.kind());
+        }
+        checkBatch(requests);
+        List<NewJob> jobs = factory.build(requests, null, clock.instant());
+        // workers learn of these through polling/NOTIFY once the caller commits
+        return tx.insert(connection, jobs, insertOptions).stream().map(SubmitResult::job).toList();
+    }
+
+    private static void checkBatch(List<JobRequest> requests) {
+        if (requests.isEmpty()) throw new InvalidRequestException("a batch needs at least one job");
+        if (requests.size() > MAX_BATCH) throw new InvalidRequestException("a batch holds at most " + MAX_BATCH + " jobs (got " + requests.size() + ")");
+    }
+
+    private void announce(List<SubmitResult> results) {
+        List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
+        if (!created.isEmpty()) onInserted.accept(created);
+    }
+
+    public Optional<Job> get(UUID id) {
+        return store.get(id);
+    }
+
+    /** The job, or {@link JobNotFoundException}. */
+    public Job require(UUID id) {
+        return store.get(id).orElseThrow(() -> new JobNotFoundException("job " + id + " not found"));
+    }
+
+    public Page<Job> list(JobFilter filter, String cursor) {
+        return list(filter, cursor, 50);
+    }
+
+    public Page<Job> list(JobFilter filter, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new InvalidRequestException("limit must be 1-" + MAX_PAGE + " (got " + limit + ")");
+        return store.list(filter == null ? JobFilter.ALL : filter, cursor, limit);
+    }
+
+    public Page<Job> children(UUID parentId, String cursor, int limit) {
+        return list(JobFilter.ALL.withParent(parentId), cursor, limit);
+    }
+
+    /** Failed jobs (attempts used up): the dead-letter view. Restart or delete them from here. */
+    public Page<Job> deadLetter(String cursor, int limit) {
+        return list(JobFilter.status(JobStatus.FAILED), cursor, limit);
+    }
+
+    public List<JobLog> logs(UUID id, long afterSeq, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new InvalidRequestException("limit must be 1-" + MAX_PAGE);
+        return store.logs(id, afterSeq, limit);
+    }
+
+    /** Cancels the job and its descendants; running ones stop cooperatively, then by interrupt. */
+    public CancelResult cancel(UUID id) {
+        CancelResult r = store.cancel(id, clock.instant());
+        onCancelled.accept(r);
+        return r;
+    }
+
+    /** Requeues a failed or cancelled job. */
+    public Job restart(UUID id) {
+        Job job = store.restart(id, clock.instant());
+        onInserted.accept(List.of(job));
+        return job;
+    }
+
+    public void delete(UUID id) {
+        store.delete(id);
+    }
+
+    public JobStats stats() {
+        return JobStats.of(store.counts());
+    }
+}

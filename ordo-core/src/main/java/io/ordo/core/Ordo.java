@@ -1,0 +1,143 @@
+package io.ordo.core;
+
+import io.ordo.core.engine.HandlerRegistry;
+import io.ordo.core.engine.JobFactory;
+import io.ordo.core.engine.Maintenance;
+import io.ordo.core.engine.QueueConfig;
+import io.ordo.core.engine.RetryPolicy;
+import io.ordo.core.engine.WorkerPool;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.queue.QueueBackend;
+import io.ordo.core.queue.StoreQueueBackend;
+import io.ordo.core.store.CancelResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.JobStoreProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An Ordo node: a store, the job service, and (unless disabled) workers and maintenance.
+ *
+ * <pre>{@code
+ * try (Ordo ordo = Ordo.create(OrdoConfig.defaults().storeUrl("jdbc:sqlite:data/app.db")
+ *         .queue("default", 8).handler(new SendEmail()))) {
+ *     ordo.start();
+ *     Job job = ordo.jobs().submit(JobRequest.of("send-email").payload(Map.of("to", "a@b.c")));
+ * }
+ * }</pre>
+ */
+public final class Ordo implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Ordo.class);
+
+    private final OrdoConfig config;
+    private final JobStore store;
+    private final boolean ownsStore;
+    private final QueueBackend queue;
+    private final HandlerRegistry handlers;
+    private final Jobs jobs;
+    private final WorkerPool pool;
+    private final Maintenance maintenance;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private Ordo(OrdoConfig config) {
+        this.config = config;
+        this.ownsStore = config.store() == null;
+        this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
+        this.queue = new StoreQueueBackend(store);
+        this.handlers = new HandlerRegistry(config.handlers(), config.builtinHandlers());
+        JobFactory factory = new JobFactory(config, handlers);
+        RetryPolicy retry = new RetryPolicy(config, handlers);
+        Map<String, Integer> caps = new HashMap<>();
+        config.queues().values().forEach(q -> {
+            if (q.capacity() != null) caps.put(q.name(), q.capacity());
+        });
+        InsertOptions insertOptions = new InsertOptions(caps);
+        this.maintenance = new Maintenance(config, store, retry, this::wakeAll);
+        this.pool = config.workers()
+                ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt)
+                : null;
+        this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelled);
+    }
+
+    /** Opens the store (running its migrations) and wires the node; call {@link #start()} to run jobs. */
+    public static Ordo create(OrdoConfig config) {
+        return new Ordo(config);
+    }
+
+    /** Starts workers and maintenance. */
+    public synchronized Ordo start() {
+        if (started) return this;
+        started = true;
+        maintenance.start();
+        if (pool != null) pool.start();
+        log.info("ordo node {} started on {} store", config.nodeId(), store.kind());
+        return this;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public OrdoConfig config() {
+        return config;
+    }
+
+    public Set<String> handlerTypes() {
+        return handlers.types();
+    }
+
+    public Map<String, QueueConfig> queues() {
+        return config.queues();
+    }
+
+    /** Jobs running on this node now. */
+    public int runningHere() {
+        return pool == null ? 0 : pool.runningCount();
+    }
+
+    public Maintenance maintenance() {
+        return maintenance;
+    }
+
+    private void inserted(List<Job> created) {
+        if (pool == null || created.isEmpty()) return;
+        Set<String> ready = created.stream().filter(j -> j.status() == JobStatus.PENDING).map(Job::queue).collect(Collectors.toSet());
+        ready.forEach(pool::wake);
+        created.stream().filter(j -> j.status() == JobStatus.SCHEDULED).map(Job::runAt).min(java.util.Comparator.naturalOrder())
+                .ifPresent(maintenance::wakeAt);
+        queue.publish(created);
+    }
+
+    private void cancelled(CancelResult r) {
+        if (pool != null) pool.cancelRequested(r.cancelRequested());
+    }
+
+    private void wakeAll() {
+        if (pool != null) pool.wakeAll();
+    }
+
+    /** Graceful shutdown: stop claiming, let running jobs finish within the grace period, hand back the rest. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (pool != null && started) pool.close();
+        maintenance.close();
+        queue.close();
+        if (ownsStore) store.close();
+        log.info("ordo node {} stopped", config.nodeId());
+    }
+}

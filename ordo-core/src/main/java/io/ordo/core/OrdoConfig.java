@@ -1,0 +1,215 @@
+package io.ordo.core;
+
+import io.ordo.core.engine.QueueConfig;
+import io.ordo.core.handler.JobHandler;
+import io.ordo.core.store.JobStore;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Everything an {@link Ordo} instance needs: where jobs are stored, which queues this node serves
+ * with how many concurrent jobs, the handlers it runs, and the engine's timings. Fluent setters;
+ * the defaults suit an embedded single node.
+ */
+public final class OrdoConfig {
+    public static final String DEFAULT_STORE_URL = "jdbc:sqlite:data/ordo.db";
+
+    private String storeUrl = DEFAULT_STORE_URL;
+    private JobStore store;
+    private final Map<String, String> storeProperties = new HashMap<>();
+    private String nodeId = defaultNodeId();
+    private final Map<String, QueueConfig> queues = new LinkedHashMap<>();
+    private final List<JobHandler> handlers = new ArrayList<>();
+    private boolean builtinHandlers = true;
+    private boolean workers = true;
+    private boolean acceptUnknownTypes = false;
+    private Duration lease = Duration.ofSeconds(30);
+    private Duration heartbeat = Duration.ofSeconds(5);
+    private Duration poll = Duration.ofSeconds(1);
+    private int claimBatch = 100;
+    private int defaultMaxAttempts = 3;
+    private Duration backoffBase = Duration.ofSeconds(1);
+    private Duration backoffCap = Duration.ofMinutes(10);
+    private Duration cancelGrace = Duration.ofSeconds(5);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration maintenanceInterval = Duration.ofSeconds(1);
+    private Duration retention = Duration.ofDays(7);
+    private Duration pruneInterval = Duration.ofMinutes(1);
+    private int pruneBatch = 1000;
+    private Clock clock = Clock.systemUTC();
+
+    public static OrdoConfig defaults() {
+        return new OrdoConfig();
+    }
+
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "node";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    }
+
+    /** {@code memory:}, {@code jdbc:sqlite:FILE} (default {@value #DEFAULT_STORE_URL}) or {@code jdbc:postgresql://HOST/DB}. */
+    public OrdoConfig storeUrl(String url) {
+        this.storeUrl = Objects.requireNonNull(url);
+        return this;
+    }
+
+    /** Uses this store instance instead of opening one from the URL (the caller closes it). */
+    public OrdoConfig store(JobStore store) {
+        this.store = store;
+        return this;
+    }
+
+    /** Extra store settings, e.g. {@code user}, {@code password}, {@code maxPoolSize}. */
+    public OrdoConfig storeProperty(String key, String value) {
+        storeProperties.put(key, value);
+        return this;
+    }
+
+    public OrdoConfig nodeId(String nodeId) {
+        this.nodeId = Objects.requireNonNull(nodeId);
+        return this;
+    }
+
+    public OrdoConfig queue(String name, int concurrency) {
+        return queue(name, concurrency, null);
+    }
+
+    public OrdoConfig queue(String name, int concurrency, Integer capacity) {
+        queues.put(name, new QueueConfig(name, concurrency, capacity));
+        return this;
+    }
+
+    public OrdoConfig handler(JobHandler handler) {
+        handlers.add(Objects.requireNonNull(handler));
+        return this;
+    }
+
+    /** Whether {@code noop}, {@code sleep} and {@code fail} are registered (default true). */
+    public OrdoConfig builtinHandlers(boolean on) {
+        this.builtinHandlers = on;
+        return this;
+    }
+
+    /** Whether this node runs jobs (false: it only submits and reads). */
+    public OrdoConfig workers(boolean on) {
+        this.workers = on;
+        return this;
+    }
+
+    /** Accept jobs whose type has no handler on this node (another node will run them). */
+    public OrdoConfig acceptUnknownTypes(boolean on) {
+        this.acceptUnknownTypes = on;
+        return this;
+    }
+
+    /** How long a claim holds a job without a heartbeat; heartbeats renew it. */
+    public OrdoConfig lease(Duration lease, Duration heartbeat) {
+        if (heartbeat.compareTo(lease.dividedBy(2)) > 0) {
+            throw new InvalidRequestException("heartbeat (" + heartbeat + ") must be at most half the lease (" + lease + ")");
+        }
+        this.lease = lease;
+        this.heartbeat = heartbeat;
+        return this;
+    }
+
+    /** How often idle workers look for jobs submitted by other processes without a wake-up signal. */
+    public OrdoConfig poll(Duration poll) {
+        this.poll = poll;
+        return this;
+    }
+
+    public OrdoConfig claimBatch(int n) {
+        if (n < 1) throw new InvalidRequestException("claimBatch must be >= 1");
+        this.claimBatch = n;
+        return this;
+    }
+
+    public OrdoConfig defaultMaxAttempts(int n) {
+        if (n < 1) throw new InvalidRequestException("max attempts must be >= 1");
+        this.defaultMaxAttempts = n;
+        return this;
+    }
+
+    public OrdoConfig backoff(Duration base, Duration cap) {
+        this.backoffBase = base;
+        this.backoffCap = cap;
+        return this;
+    }
+
+    public OrdoConfig cancelGrace(Duration d) {
+        this.cancelGrace = d;
+        return this;
+    }
+
+    public OrdoConfig shutdownGrace(Duration d) {
+        this.shutdownGrace = d;
+        return this;
+    }
+
+    public OrdoConfig maintenanceInterval(Duration d) {
+        this.maintenanceInterval = d;
+        return this;
+    }
+
+    /** Terminal jobs older than this are pruned (with their logs). */
+    public OrdoConfig retention(Duration d) {
+        this.retention = d;
+        return this;
+    }
+
+    public OrdoConfig pruneInterval(Duration d, int batch) {
+        this.pruneInterval = d;
+        this.pruneBatch = batch;
+        return this;
+    }
+
+    public OrdoConfig clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    public String storeUrl() { return storeUrl; }
+    public JobStore store() { return store; }
+    public Map<String, String> storeProperties() { return Map.copyOf(storeProperties); }
+    public String nodeId() { return nodeId; }
+
+    /** The queues served; {@code default} with 10 slots when none was configured. */
+    public Map<String, QueueConfig> queues() {
+        if (queues.isEmpty()) return Map.of("default", new QueueConfig("default", 10, null));
+        return Map.copyOf(queues);
+    }
+
+    public List<JobHandler> handlers() { return List.copyOf(handlers); }
+    public boolean builtinHandlers() { return builtinHandlers; }
+    public boolean workers() { return workers; }
+    public boolean acceptUnknownTypes() { return acceptUnknownTypes; }
+    public Duration lease() { return lease; }
+    public Duration heartbeat() { return heartbeat; }
+    public Duration poll() { return poll; }
+    public int claimBatch() { return claimBatch; }
+    public int defaultMaxAttempts() { return defaultMaxAttempts; }
+    public Duration backoffBase() { return backoffBase; }
+    public Duration backoffCap() { return backoffCap; }
+    public Duration cancelGrace() { return cancelGrace; }
+    public Duration shutdownGrace() { return shutdownGrace; }
+    public Duration maintenanceInterval() { return maintenanceInterval; }
+    public Duration retention() { return retention; }
+    public Duration pruneInterval() { return pruneInterval; }
+    public int pruneBatch() { return pruneBatch; }
+    public Clock clock() { return clock; }
+}

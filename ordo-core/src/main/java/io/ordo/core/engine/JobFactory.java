@@ -1,0 +1,98 @@
+package io.ordo.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.InvalidRequestException;
+import io.ordo.core.OrdoConfig;
+import io.ordo.core.UnknownJobTypeException;
+import io.ordo.core.handler.JobHandler;
+import io.ordo.core.handler.JobTypeOptions;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobRequest;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.util.Json;
+import io.ordo.core.util.Uuids;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns requests into insertable jobs: validates every field (messages name the field), asks the
+ * type's handler to validate the payload, and fills defaults from the handler and the config.
+ */
+public final class JobFactory {
+    private static final int MAX_KEY = 255;
+    private static final int MAX_TAGS = 32;
+
+    private final OrdoConfig config;
+    private final HandlerRegistry handlers;
+
+    public JobFactory(OrdoConfig config, HandlerRegistry handlers) {
+        this.config = config;
+        this.handlers = handlers;
+    }
+
+    public List<NewJob> build(List<JobRequest> requests, Job parent, Instant now) {
+        List<NewJob> out = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                out.add(build(requests.get(i), parent, now));
+            } catch (InvalidRequestException e) {
+                if (requests.size() == 1) throw e;
+                throw new InvalidRequestException("job " + i + " of the batch: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    public NewJob build(JobRequest r, Job parent, Instant now) {
+        String type = Names.checkType(r.type());
+        JobHandler handler = handlers.get(type).orElse(null);
+        if (handler == null && !config.acceptUnknownTypes()) throw new UnknownJobTypeException(type, handlers.types());
+        JobTypeOptions opts = handler == null ? JobTypeOptions.DEFAULTS : handler.options();
+
+        JsonNode payload = Json.toTree(r.payload());
+        if (handler != null) handler.validate(payload);
+
+        String queue = r.queue() == null ? (parent != null ? parent.queue() : "default") : Names.checkQueue(r.queue());
+        if (r.delay() != null && r.delay().isNegative()) throw new InvalidRequestException("delay must not be negative (got " + r.delay() + ")");
+        if (r.delay() != null && r.runAt() != null) throw new InvalidRequestException("give either run_at or delay, not both");
+        Instant runAt = r.runAt() != null ? r.runAt() : r.delay() != null ? now.plus(r.delay()) : now;
+        JobStatus status = runAt.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.PENDING;
+
+        int maxAttempts = r.maxAttempts() != null ? r.maxAttempts()
+                : opts.maxAttempts() != null ? opts.maxAttempts() : config.defaultMaxAttempts();
+        if (maxAttempts < 1) throw new InvalidRequestException("max_attempts must be >= 1 (got " + maxAttempts + ")");
+        Duration timeout = r.timeout() != null ? r.timeout() : opts.timeout();
+        positive("timeout", timeout);
+        positive("result_ttl", r.resultTtl());
+        positive("backoff base", r.backoffBase());
+        positive("backoff cap", r.backoffCap());
+        key("unique_key", r.uniqueKey());
+        key("cache_key", r.cacheKey());
+        if (r.tags().size() > MAX_TAGS) throw new InvalidRequestException("at most " + MAX_TAGS + " tags");
+        for (String t : r.tags()) key("tag", t);
+
+        return new NewJob(Uuids.v7(), type, queue, r.priority() == null ? 0 : r.priority(), payload, status,
+                maxAttempts, runAt, timeout,
+                parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
+                r.definitionId() != null ? r.definitionId() : parent == null ? null : parent.definitionId(),
+                r.step() != null ? r.step() : parent == null ? null : parent.step(),
+                parent == null ? 0 : parent.depth() + 1,
+                r.resultTtl(), r.uniqueKey(), r.cacheKey(), r.tags(),
+                r.backoffBase() != null ? r.backoffBase() : opts.backoffBase(),
+                r.backoffCap() != null ? r.backoffCap() : opts.backoffCap(), now);
+    }
+
+    private static void positive(String field, Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) throw new InvalidRequestException(field + " must be positive (got " + d + ")");
+    }
+
+    private static void key(String field, String v) {
+        if (v != null && (v.isBlank() || v.length() > MAX_KEY)) {
+            throw new InvalidRequestException(field + " must be 1-" + MAX_KEY + " characters");
+        }
+    }
+}

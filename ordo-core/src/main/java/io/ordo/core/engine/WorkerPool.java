@@ -1,0 +1,349 @@
+package io.ordo.core.engine;
+
+import io.ordo.core.OrdoConfig;
+import io.ordo.core.handler.JobHandler;
+import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobRequest;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Lease;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.queue.QueueBackend;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.Completion;
+import io.ordo.core.store.Failure;
+import io.ordo.core.store.HeartbeatResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.SubmitResult;
+import io.ordo.core.util.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs jobs on this node: per queue, a fetcher claims as many jobs as there are free slots (in one
+ * claim) and starts each on a virtual thread with the handler registered for its type. Only types
+ * with a handler here are ever claimed. Leases are renewed by one heartbeat for all running jobs.
+ */
+public final class WorkerPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final OrdoConfig config;
+    private final JobStore store;
+    private final QueueBackend queueBackend;
+    private final HandlerRegistry handlers;
+    private final JobFactory factory;
+    private final RetryPolicy retry;
+    private final InsertOptions insertOptions;
+    private final Consumer<List<Job>> onInserted;
+    private final Consumer<Instant> onRetryScheduled;
+    private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
+    private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
+    private final CompletionBatcher completer;
+    private final ScheduledExecutorService timers;
+    private final Signal heartbeatSignal = new Signal();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+
+    private static final class QueueState {
+        final String name;
+        final Semaphore slots;
+        final Signal signal = new Signal();
+
+        QueueState(String name, int concurrency) {
+            this.name = name;
+            this.slots = new Semaphore(concurrency);
+        }
+    }
+
+    /**
+     * @param onInserted       told about jobs this pool inserted (spawned children), to wake workers
+     * @param onRetryScheduled told when a retry was scheduled, so the promoter wakes in time
+     */
+    public WorkerPool(OrdoConfig config, JobStore store, QueueBackend queueBackend, HandlerRegistry handlers,
+                      JobFactory factory, RetryPolicy retry, InsertOptions insertOptions,
+                      Consumer<List<Job>> onInserted, Consumer<Instant> onRetryScheduled) {
+        this.config = config;
+        this.store = store;
+        this.queueBackend = queueBackend;
+        this.handlers = handlers;
+        this.factory = factory;
+        this.retry = retry;
+        this.insertOptions = insertOptions;
+        this.onInserted = onInserted;
+        this.onRetryScheduled = onRetryScheduled;
+        this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ordo-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        config.queues().values().forEach(q -> {
+            if (q.concurrency() > 0) queues.put(q.name(), new QueueState(q.name(), q.concurrency()));
+        });
+    }
+
+    public void start() {
+        completer.start();
+        for (QueueState q : queues.values()) {
+            threads.add(Thread.ofVirtual().name("ordo-fetch-" + q.name).start(() -> fetchLoop(q)));
+        }
+        threads.add(Thread.ofVirtual().name("ordo-heartbeat").start(this::heartbeatLoop));
+        queueBackend.onAvailable(this::wake);
+        log.info("worker pool {} started: queues {}, types {}", config.nodeId(),
+                queues.keySet(), new java.util.TreeSet<>(handlers.types()));
+    }
+
+    JobStore store() {
+        return store;
+    }
+
+    Instant now() {
+        return config.clock().instant();
+    }
+
+    /** Jobs may be ready in {@code queue}: wake its fetcher. */
+    public void wake(String queue) {
+        QueueState q = queues.get(queue);
+        if (q != null) q.signal.wake();
+    }
+
+    public void wakeAll() {
+        queues.values().forEach(q -> q.signal.wake());
+    }
+
+    /** Someone asked these jobs to stop; those running here see isCancelled() and are interrupted after the grace period. */
+    public void cancelRequested(Collection<UUID> ids) {
+        for (UUID id : ids) {
+            RunningJob rj = running.get(id);
+            if (rj != null && !rj.cancelRequested) {
+                rj.cancelRequested = true;
+                rj.cancelTimer = timers.schedule(rj::interruptHandler, config.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Number of jobs running on this node now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    // ---- claiming -------------------------------------------------------------------------------
+
+    private void fetchLoop(QueueState q) {
+        Set<String> types = handlers.types();
+        int errors = 0;
+        while (!stopping) {
+            try {
+                if (!q.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) continue;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stopping) {
+                q.slots.release();
+                return;
+            }
+            int want = 1 + q.slots.drainPermits();
+            if (want > config.claimBatch()) {
+                q.slots.release(want - config.claimBatch());
+                want = config.claimBatch();
+            }
+            List<Job> jobs;
+            try {
+                jobs = queueBackend.claim(new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now()));
+                errors = 0;
+            } catch (RuntimeException e) {
+                q.slots.release(want);
+                errors++;
+                log.error("claiming from queue {} failed (try {}); backing off", q.name, errors, e);
+                q.signal.await(Duration.ofMillis(Math.min(10_000, 100L << Math.min(errors, 7))));
+                continue;
+            }
+            q.slots.release(want - jobs.size());
+            for (Job job : jobs) launch(q, job);
+            if (jobs.size() < want) q.signal.await(config.poll());
+        }
+    }
+
+    private void launch(QueueState q, Job job) {
+        JobHandler handler = handlers.get(job.type()).orElseThrow(); // only registered types are claimed
+        RunningJob rj = new RunningJob(this, job, handler, q.name);
+        running.put(job.id(), rj);
+        if (job.timeout() != null) {
+            rj.timeoutTimer = timers.schedule(() -> {
+                rj.timedOut = true;
+                rj.interruptHandler();
+            }, job.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Thread.ofVirtual().name("ordo-job-" + job.id()).start(() -> execute(q, rj));
+    }
+
+    // ---- running --------------------------------------------------------------------------------
+
+    private void execute(QueueState q, RunningJob rj) {
+        Object result = null;
+        Throwable error = null;
+        rj.handlerStarted(Thread.currentThread());
+        try {
+            if (!rj.isCancelled()) result = rj.handler.run(rj);
+        } catch (Throwable t) {
+            error = t;
+        } finally {
+            rj.handlerFinished();
+        }
+        try {
+            finish(q, rj, result, error);
+        } catch (RuntimeException e) {
+            log.error("job {}: storing the outcome failed; it will be retried after its lease expires", rj.job().id(), e);
+        } finally {
+            running.remove(rj.job().id());
+            q.slots.release();
+        }
+    }
+
+    private void finish(QueueState q, RunningJob rj, Object result, Throwable error) {
+        Job job = rj.job();
+        Instant now = now();
+        if (rj.lost) {
+            log.warn("job {} attempt {}: lease lost while running; outcome discarded", job.id(), job.attempt());
+            return;
+        }
+        if (rj.cancelRequested) {
+            if (!store.finishCancelled(job.lease(), now)) log.warn("job {}: lease lost before cancel was stored", job.id());
+            return;
+        }
+        if (error == null) {
+            try {
+                completer.add(new Completion(job.lease(), Json.resultTree(result), now));
+                return;
+            } catch (IllegalArgumentException e) {
+                error = new IllegalStateException("result is not serializable to JSON: " + e.getMessage(), e);
+            }
+        }
+        AttemptError attemptError = rj.timedOut
+                ? new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.TIMEOUT, "timed out after " + job.timeout())
+                : new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.ERROR, describe(error));
+        Failure f = retry.decide(job, attemptError, now);
+        if (!store.fail(f)) {
+            log.warn("job {}: lease lost before the failure was stored", job.id());
+            return;
+        }
+        if (f.next() == JobStatus.PENDING) wake(q.name);
+        if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
+    }
+
+    static String describe(Throwable t) {
+        String msg = t.getMessage();
+        String s = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        if (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
+            s += " (caused by " + t.getCause().getClass().getSimpleName() + ": " + t.getCause().getMessage() + ")";
+        }
+        return s.length() > 4000 ? s.substring(0, 4000) + "…" : s;
+    }
+
+    List<SubmitResult> spawn(RunningJob parent, List<JobRequest> children) {
+        List<NewJob> built = factory.build(children, parent.job(), now());
+        List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions);
+        onInserted.accept(results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList());
+        return results;
+    }
+
+    // ---- leases ---------------------------------------------------------------------------------
+
+    private void heartbeatLoop() {
+        while (!stopping) {
+            heartbeatSignal.await(config.heartbeat());
+            if (stopping) return;
+            heartbeatOnce();
+        }
+    }
+
+    /** Renews every lease held here; stops jobs whose lease is gone and flags requested cancels. */
+    void heartbeatOnce() {
+        List<Lease> leases = running.values().stream().map(RunningJob::leaseToken).toList();
+        if (leases.isEmpty()) return;
+        Instant now = now();
+        HeartbeatResult r;
+        try {
+            r = store.heartbeat(leases, now.plus(config.lease()), now);
+        } catch (RuntimeException e) {
+            log.error("heartbeat for {} jobs failed; leases expire at the latest {} after the last renewal",
+                    leases.size(), config.lease(), e);
+            return;
+        }
+        for (UUID id : r.lost()) {
+            RunningJob rj = running.get(id);
+            if (rj != null && !rj.lost) {
+                log.warn("job {} attempt {}: lease lost (expired and taken over, or cancelled); stopping it", id, rj.job().attempt());
+                rj.lost = true;
+                rj.interruptHandler();
+            }
+        }
+        cancelRequested(r.cancelRequested());
+    }
+
+    // ---- shutdown -------------------------------------------------------------------------------
+
+    /**
+     * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts
+     * the rest and hands them back to pending for another node.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        wakeAll();
+        heartbeatSignal.wake();
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            heartbeatIfDue();
+            sleepQuietly(Duration.ofMillis(20));
+        }
+        for (RunningJob rj : List.copyOf(running.values())) {
+            rj.lost = true; // its own outcome must not be stored after we hand it back
+            rj.interruptHandler();
+            boolean back = store.handBack(rj.leaseToken(), "node " + config.nodeId() + " shut down before the job finished", now());
+            log.warn("job {} still running at shutdown: {}", rj.job().id(), back ? "handed back to pending" : "lease already lost");
+        }
+        completer.close(Duration.ofSeconds(10));
+        timers.shutdownNow();
+    }
+
+    private long lastShutdownBeat = System.nanoTime();
+
+    private void heartbeatIfDue() {
+        if (System.nanoTime() - lastShutdownBeat > config.heartbeat().toNanos()) {
+            lastShutdownBeat = System.nanoTime();
+            heartbeatOnce();
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

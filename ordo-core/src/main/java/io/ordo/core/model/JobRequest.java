@@ -1,0 +1,136 @@
+package io.ordo.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a caller asks Ordo to run. Unset fields take the defaults of the job's type (its
+ * {@code JobHandler.options()}) and then of the engine configuration.
+ *
+ * <pre>{@code
+ * JobRequest.of("email").payload(Map.of("to", "a@b.c")).maxAttempts(5).delay(Duration.ofMinutes(1))
+ * }</pre>
+ */
+public final class JobRequest {
+    private final String type;
+    private Object payload;
+    private String queue;
+    private Integer priority;
+    private Instant runAt;
+    private Duration delay;
+    private Integer maxAttempts;
+    private Duration timeout;
+    private String uniqueKey;
+    private String cacheKey;
+    private Duration resultTtl;
+    private List<String> tags = List.of();
+    private Duration backoffBase;
+    private Duration backoffCap;
+    private String definitionId;
+    private String step;
+
+    private JobRequest(String type) {
+        this.type = Objects.requireNonNull(type, "type");
+    }
+
+    public static JobRequest of(String type) {
+        return new JobRequest(type);
+    }
+
+    /** The payload: a {@link JsonNode}, a JSON-serializable object, or null for {@code {}}. */
+    public JobRequest payload(Object payload) {
+        this.payload = payload;
+        return this;
+    }
+
+    public JobRequest queue(String queue) {
+        this.queue = queue;
+        return this;
+    }
+
+    /** Lower runs first; default 0. */
+    public JobRequest priority(int priority) {
+        this.priority = priority;
+        return this;
+    }
+
+    public JobRequest runAt(Instant runAt) {
+        this.runAt = runAt;
+        return this;
+    }
+
+    public JobRequest delay(Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    public JobRequest maxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+        return this;
+    }
+
+    public JobRequest timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** While a job with this key is not terminal, submitting another returns the existing one. */
+    public JobRequest uniqueKey(String uniqueKey) {
+        this.uniqueKey = uniqueKey;
+        return this;
+    }
+
+    /**
+     * While a completed job with this key still has its result (within {@code ttl}), submitting
+     * another returns that completed job instead of running again.
+     */
+    public JobRequest cacheKey(String cacheKey, Duration ttl) {
+        this.cacheKey = cacheKey;
+        this.resultTtl = ttl;
+        return this;
+    }
+
+    /** How long the job's result is kept after it completes; null keeps it until the job is pruned. */
+    public JobRequest resultTtl(Duration resultTtl) {
+        this.resultTtl = resultTtl;
+        return this;
+    }
+
+    public JobRequest tags(List<String> tags) {
+        this.tags = tags == null ? List.of() : List.copyOf(tags);
+        return this;
+    }
+
+    public JobRequest backoff(Duration base, Duration cap) {
+        this.backoffBase = base;
+        this.backoffCap = cap;
+        return this;
+    }
+
+    public JobRequest definition(String definitionId, String step) {
+        this.definitionId = definitionId;
+        this.step = step;
+        return this;
+    }
+
+    public String type() { return type; }
+    public Object payload() { return payload; }
+    public String queue() { return queue; }
+    public Integer priority() { return priority; }
+    public Instant runAt() { return runAt; }
+    public Duration delay() { return delay; }
+    public Integer maxAttempts() { return maxAttempts; }
+    public Duration timeout() { return timeout; }
+    public String uniqueKey() { return uniqueKey; }
+    public String cacheKey() { return cacheKey; }
+    public Duration resultTtl() { return resultTtl; }
+    public List<String> tags() { return tags; }
+    public Duration backoffBase() { return backoffBase; }
+    public Duration backoffCap() { return backoffCap; }
+    public String definitionId() { return definitionId; }
+    public String step() { return step; }
+}

@@ -1,0 +1,40 @@
+package io.ordo.core.queue;
+
+import io.ordo.core.model.Job;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.JobStore;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The queue is the jobs table itself: a claim is one store statement (on PostgreSQL
+ * {@code FOR UPDATE SKIP LOCKED}; on SQLite a single-writer update). Wake-ups come from the
+ * store's cross-process signal (PostgreSQL LISTEN/NOTIFY) where it has one.
+ */
+public final class StoreQueueBackend implements QueueBackend {
+    private final JobStore store;
+
+    public StoreQueueBackend(JobStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public String kind() {
+        return store.kind().equals("memory") ? "memory" : "jdbc";
+    }
+
+    @Override
+    public List<Job> claim(ClaimRequest request) {
+        return store.claim(request);
+    }
+
+    @Override
+    public void onAvailable(Consumer<String> listener) {
+        store.onJobsAvailable(listener);
+    }
+
+    @Override
+    public void close() {
+    }
+}
