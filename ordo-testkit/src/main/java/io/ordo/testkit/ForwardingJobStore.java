@@ -1,0 +1,71 @@
+package io.ordo.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
+import io.ordo.core.model.JobLog;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Lease;
+import io.ordo.core.model.LogLevel;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.model.Page;
+import io.ordo.core.store.CancelResult;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.Completion;
+import io.ordo.core.store.Failure;
+import io.ordo.core.store.HeartbeatResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.SubmitResult;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A real store seen through a seam where tests inject faults (a stalled node's heartbeats, a
+ * database that fails writes). Every call goes to the real store unless a subclass overrides it.
+ * {@link #close()} does not close the real store: several nodes share one in a test.
+ */
+public class ForwardingJobStore implements JobStore {
+    protected final JobStore delegate;
+
+    public ForwardingJobStore(JobStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override public String kind() { return delegate.kind(); }
+    @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o) { return delegate.insert(jobs, o); }
+    @Override public List<SubmitResult> spawn(Lease p, List<NewJob> c, InsertOptions o) { return delegate.spawn(p, c, o); }
+    @Override public List<Job> claim(ClaimRequest r) { return delegate.claim(r); }
+    @Override public Set<UUID> complete(List<Completion> c) { return delegate.complete(c); }
+    @Override public boolean fail(Failure f) { return delegate.fail(f); }
+    @Override public boolean finishCancelled(Lease l, Instant now) { return delegate.finishCancelled(l, now); }
+    @Override public boolean handBack(Lease l, String reason, Instant now) { return delegate.handBack(l, reason, now); }
+    @Override public HeartbeatResult heartbeat(Collection<Lease> l, Instant until, Instant now) { return delegate.heartbeat(l, until, now); }
+    @Override public boolean progress(Lease l, long c, long t, String text, Instant now) { return delegate.progress(l, c, t, text, now); }
+    @Override public boolean saveResult(Lease l, JsonNode r, Instant exp, Instant now) { return delegate.saveResult(l, r, exp, now); }
+    @Override public boolean appendLog(Lease l, LogLevel lv, String m, Instant now) { return delegate.appendLog(l, lv, m, now); }
+    @Override public int promoteDue(Instant now, int limit) { return delegate.promoteDue(now, limit); }
+    @Override public Optional<Instant> nextScheduledAt() { return delegate.nextScheduledAt(); }
+    @Override public List<Job> expiredLeases(Instant now, int limit) { return delegate.expiredLeases(now, limit); }
+    @Override public boolean rescue(Lease l, JobStatus next, Instant runAt, AttemptError e, Instant now) { return delegate.rescue(l, next, runAt, e, now); }
+    @Override public int prune(Instant before, int limit) { return delegate.prune(before, limit); }
+    @Override public int expireResults(Instant now, int limit) { return delegate.expireResults(now, limit); }
+    @Override public Optional<Job> get(UUID id) { return delegate.get(id); }
+    @Override public Page<Job> list(JobFilter f, String cursor, int limit) { return delegate.list(f, cursor, limit); }
+    @Override public List<JobLog> logs(UUID id, long after, int limit) { return delegate.logs(id, after, limit); }
+    @Override public Map<String, Map<JobStatus, Long>> counts() { return delegate.counts(); }
+    @Override public CancelResult cancel(UUID id, Instant now) { return delegate.cancel(id, now); }
+    @Override public Job restart(UUID id, Instant now) { return delegate.restart(id, now); }
+    @Override public void delete(UUID id) { delegate.delete(id); }
+    @Override public void onJobsAvailable(Consumer<String> l) { delegate.onJobsAvailable(l); }
+    @Override public void optimize() { delegate.optimize(); }
+    @Override public void close() { }
+}
