@@ -24,6 +24,10 @@ final class JsonJettyErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Jetty drops the connection after rejecting a request at this level (and no longer knows
+        // whether it was a HEAD, so a body goes out regardless); saying so keeps a keep-alive
+        // client from sending its next request into the closed socket
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 

@@ -62,7 +62,7 @@ public final class OrdoServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, true));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrorHandler()));
             groups.forEach(g -> g.register(config.routes));
-            ErrorMapping.install(config.routes);
+            ErrorMapping.install(config.routes, options.maxBodyBytes());
         });
         try {
             javalin.start(options.host(), options.port());

@@ -41,10 +41,14 @@ public final class ErrorMapping {
     }
 
     /** Registers the handlers that answer every exception (and unknown routes) in the error shape. */
-    public static void install(RoutesConfig routes) {
-        routes.exception(Exception.class, (e, ctx) -> respond(ctx, map(e, ctx.method().name(), ctx.path())));
+    public static void install(RoutesConfig routes, int maxBodyBytes) {
+        routes.exception(Exception.class, (e, ctx) -> {
+            RequestBodies.drain(ctx, maxBodyBytes);
+            respond(ctx, map(e, ctx.method().name(), ctx.path()));
+        });
         // Javalin has its own (plain-text) handler for these; the most specific registration wins
         routes.exception(HttpResponseException.class, (e, ctx) -> {
+            RequestBodies.drain(ctx, maxBodyBytes);
             Mapped m = map(e, ctx.method().name(), ctx.path());
             if (m.status() == 405) ctx.header("Allow", String.join(", ", strings(m.body().path("error").path("details").path("allowed"))));
             respond(ctx, m);

@@ -44,4 +44,32 @@ public final class RequestBodies {
             throw new ApiError(400, "invalid_request", "could not read the request body: " + e.getMessage(), Map.of());
         }
     }
+
+    /**
+     * Reads and discards what is left of the body, so that an error answered before the body was
+     * read does not leave the connection unusable for the client's next request. Past
+     * {@code limit} bytes it gives up and asks the client to close the connection.
+     */
+    public static void drain(Context ctx, long limit) {
+        try {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > limit) {
+                ctx.header("Connection", "close");
+                return;
+            }
+            InputStream in = ctx.req().getInputStream();
+            byte[] buf = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                total += n;
+                if (total > limit) {
+                    ctx.header("Connection", "close");
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            ctx.header("Connection", "close");
+        }
+    }
 }
