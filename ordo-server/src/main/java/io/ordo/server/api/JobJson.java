@@ -11,6 +11,8 @@ import io.ordo.core.util.Durations;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.UUID;
 
@@ -123,8 +125,11 @@ public final class JobJson {
         return id == null ? null : id.toString();
     }
 
-    private static String time(Instant t) {
-        return t == null ? null : t.toString();
+    /** UTC with milliseconds, always three digits, e.g. {@code 2030-01-01T10:00:00.000Z}: the same whatever the store's precision. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    static String time(Instant t) {
+        return t == null ? null : TIME.format(t);
     }
 
     private static String duration(Duration d) {

@@ -31,8 +31,11 @@ final class JobText {
         row(rows, "cache_key", text(job, "cache_key"));
         if (!job.path("tags").isEmpty()) row(rows, "tags", String.join(", ", strings(job.path("tags"))));
         row(rows, "parent_id", text(job, "parent_id"));
-        row(rows, "lease_owner", text(job, "lease_owner"));
-        row(rows, "lease_until", text(job, "lease_until"));
+        if (job.path("status").asText().equals("running")) {
+            // a finished job keeps its last owner in the store; it only means something while running
+            row(rows, "lease_owner", text(job, "lease_owner"));
+            row(rows, "lease_until", text(job, "lease_until"));
+        }
         row(rows, "created_at", text(job, "created_at"));
         row(rows, "run_at", text(job, "run_at"));
         row(rows, "started_at", text(job, "started_at"));
@@ -57,7 +60,7 @@ final class JobText {
 
     /** One line of {@code submit --wait} progress: {@code <id> running attempt 1/3 500/1000 sleeping}. */
     static String progressLine(JsonNode job) {
-        String p = progress(job);
+        String p = isTerminal(job) ? "" : progress(job);
         return job.path("id").asText() + " " + job.path("status").asText() + " attempt "
                 + job.path("attempt").asInt() + "/" + job.path("max_attempts").asInt() + (p.isEmpty() ? "" : " " + p);
     }
@@ -87,8 +90,10 @@ final class JobText {
         long current = p.path("current").asLong();
         long total = p.path("total").asLong();
         String text = p.path("text").isTextual() ? p.path("text").asText() : "";
-        String counts = total > 0 ? current + "/" + total + " (" + Math.min(100, current * 100 / total) + "%)" : "";
-        return (counts + (counts.isEmpty() || text.isEmpty() ? "" : " ") + text).trim();
+        if (total <= 0) return text;
+        long percent = Math.min(100, Math.max(0, current * 100 / total));
+        // handlers usually put the counts in their text already
+        return text.isEmpty() ? current + "/" + total + " (" + percent + "%)" : percent + "% " + text;
     }
 
     private static String took(JsonNode job) {

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
  * server is unreachable or refused), 2 usage error (unknown flag, bad value, input the server
  * rejected as invalid). Errors are one line on stderr starting with {@code ordo:}.
  */
-@Command(name = "ordo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpAutoWidth = true,
+@Command(name = "ordo", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class, usageHelpAutoWidth = true,
         description = "Ordo: durable job orchestration for the JVM.",
         subcommands = {ServerCommand.class, SubmitCommand.class, JobsCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
