@@ -2,7 +2,6 @@ package io.ordo.server;
 
 import io.ordo.server.api.ApiJson;
 import io.ordo.server.api.JobJson;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -29,12 +28,6 @@ final class JsonJettyErrorHandler extends ErrorHandler {
         // client from sending its next request into the closed socket
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(body(status, reason));
     }
 
     static byte[] body(int status, String message) {

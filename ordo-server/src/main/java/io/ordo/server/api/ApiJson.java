@@ -47,7 +47,8 @@ public final class ApiJson {
         } catch (JsonProcessingException e) {
             throw e;
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("reading from memory failed", e);
+            // a byte array cannot fail to be read; Jackson only declares it
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.ordo.core.OrdoException;
 import io.ordo.core.UnknownJobTypeException;
 import org.slf4j.Logger;
@@ -49,16 +50,9 @@ public final class ErrorMapping {
         // Javalin has its own (plain-text) handler for these; the most specific registration wins
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             RequestBodies.drain(ctx, maxBodyBytes);
-            Mapped m = map(e, ctx.method().name(), ctx.path());
-            if (m.status() == 405) ctx.header("Allow", String.join(", ", strings(m.body().path("error").path("details").path("allowed"))));
-            respond(ctx, m);
+            if (e.getStatus() == 405) ctx.header("Allow", e.getDetails().getOrDefault("availableMethods", ""));
+            respond(ctx, map(e, ctx.method().name(), ctx.path()));
         });
-    }
-
-    private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {
-        List<String> out = new java.util.ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     public static void respond(Context ctx, Mapped m) {
@@ -93,7 +87,10 @@ public final class ErrorMapping {
             }
             case 413 -> new Mapped(413, JobJson.error("too_large", "request is too large", Map.of()));
             case 400 -> new Mapped(400, JobJson.error("invalid_request", h.getMessage(), Map.of()));
-            default -> new Mapped(status, JobJson.error(h.getMessage().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"), h.getMessage(), Map.of()));
+            default -> {
+                String reason = HttpStatus.forStatus(status).getMessage();
+                yield new Mapped(status, JobJson.error(reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"), h.getMessage(), Map.of()));
+            }
         };
     }
 }

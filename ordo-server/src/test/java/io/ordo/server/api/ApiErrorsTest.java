@@ -241,9 +241,18 @@ class ApiErrorsTest {
     }
 
     @Test
-    void malformedRequestLinesGetTheErrorShape() {
-        Response r = Http.raw(server.port(), "GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        assertThat(r.status()).isEqualTo(400);
-        assertErrorShape(r);
+    void requestsJettyRejectsGetTheErrorShapeToo() {
+        String[][] cases = {
+                {"GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", "400"},
+                {"GARBAGE\r\n\r\n", "400"},
+                {"GET /health HTTP/1.1\r\n\r\n", "400"},
+                {"POST /api/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n", "400"},
+                {"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", "431"},
+        };
+        for (String[] c : cases) {
+            Response r = Http.raw(server.port(), c[0]);
+            assertThat(r.status()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertErrorShape(r);
+        }
     }
 }
