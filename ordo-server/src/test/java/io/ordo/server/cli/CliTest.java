@@ -10,17 +10,20 @@ import io.ordo.server.cli.Cli.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI run in-process against a running in-process server. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // --wait polls until the job ends: never hang the build
 class CliTest {
     static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
     static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled");

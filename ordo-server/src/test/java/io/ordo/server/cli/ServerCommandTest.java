@@ -3,6 +3,7 @@ package io.ordo.server.cli;
 import io.ordo.server.Http;
 import io.ordo.server.cli.Cli.Run;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code ordo server} run in-process: the ready line, serving, stopping, and bad configuration. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // --wait polls until the job ends: never hang the build
 class ServerCommandTest {
     static final Pattern READY = Pattern.compile("Ordo ready at (http://localhost:\\d+) \\(store: memory, node (\\S+)\\)");
 

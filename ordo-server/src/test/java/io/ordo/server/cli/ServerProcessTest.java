@@ -2,6 +2,7 @@ package io.ordo.server.cli;
 
 import io.ordo.server.Http;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
@@ -19,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code ordo server} as a real process: ready line on stdout, and SIGTERM shuts it down gracefully. */
 @DisabledOnOs(OS.WINDOWS) // destroy() is not a SIGTERM there
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServerProcessTest {
 
     @Test
@@ -31,7 +34,14 @@ class ServerProcessTest {
                 .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String ready = out.readLine();
+            // read with a deadline: a blocked readLine cannot be interrupted, and the finally must run
+            String ready = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            }).get(30, TimeUnit.SECONDS);
             assertThat(ready).as("first stdout line; stderr: %s", Files.readString(stderr)).isNotNull();
             Matcher m = ServerCommandTest.READY.matcher(ready);
             assertThat(m.matches()).as(ready).isTrue();
