@@ -82,6 +82,7 @@ final class SubmitCommand implements Callable<Integer> {
         ObjectNode job = buildJob();
         if (count < 1 || count > MAX_COUNT) throw CliException.usage("--count must be 1-" + MAX_COUNT + " (got " + count + ")");
         Duration poll = duration("--poll-interval", pollInterval);
+        if (poll.toMillis() < 10) throw CliException.usage("--poll-interval must be at least 10ms");
         try (ApiClient api = server.client(ctx)) {
             List<JsonNode> accepted = submit(api, job);
             List<String> ids = accepted.stream().map(a -> a.path("job_id").asText()).toList();
