@@ -1,0 +1,105 @@
+package io.ordo.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.model.JobRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses submit bodies into {@link JobRequest}s. The HTTP layer checks shapes and types (naming
+ * the field); the engine then checks meaning (known type, valid names, positive timeouts…).
+ *
+ * <pre>{@code
+ * {"type": "sleep", "payload": {"ms": 500}, "queue": "default", "priority": 0, "delay": "10s",
+ *  "run_at": "2030-01-01T00:00:00Z", "max_attempts": 3, "timeout": "30s", "unique_key": "k",
+ *  "cache_key": "c", "cache_ttl": "1h", "result_ttl": "1d", "tags": ["a"],
+ *  "backoff": {"base": "1s", "cap": "5m"}}
+ * }</pre>
+ */
+public final class SubmitRequests {
+    static final Set<String> JOB_FIELDS = Set.of("type", "payload", "queue", "priority", "delay", "run_at",
+            "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff");
+    private static final Set<String> BACKOFF_FIELDS = Set.of("base", "cap");
+    private static final Set<String> BATCH_FIELDS = Set.of("jobs");
+
+    private SubmitRequests() {
+    }
+
+    /** The body of {@code POST /api/jobs}. */
+    public static JobRequest one(JsonNode body) {
+        return job(body, "request body", "");
+    }
+
+    /** The body of {@code POST /api/jobs/batch}: {@code {"jobs": [ …job… ]}}. */
+    public static List<JobRequest> batch(JsonNode body) {
+        JsonFields top = JsonFields.of(body, "request body", "", BATCH_FIELDS);
+        JsonNode jobs = top.any("jobs");
+        if (jobs == null) throw ApiError.badField("jobs", "field 'jobs' is required: an array of jobs");
+        if (!jobs.isArray()) throw ApiError.wrongType("jobs", "an array of jobs", JsonFields.typeName(jobs));
+        if (jobs.isEmpty()) throw ApiError.badField("jobs", "field 'jobs' must hold at least one job");
+        List<JobRequest> out = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) out.add(job(jobs.get(i), "jobs[" + i + "]", "jobs[" + i + "]"));
+        return out;
+    }
+
+    private static JobRequest job(JsonNode node, String what, String path) {
+        JsonFields f = JsonFields.of(node, what, path, JOB_FIELDS);
+        rejectNul(node, path);
+        JobRequest r = JobRequest.of(f.requiredString("type"));
+        JsonNode payload = f.any("payload");
+        if (payload != null) r.payload(payload);
+        String queue = f.string("queue");
+        if (queue != null) r.queue(queue);
+        Integer priority = f.integer("priority");
+        if (priority != null) r.priority(priority);
+        Duration delay = f.duration("delay");
+        if (delay != null) r.delay(delay);
+        if (f.has("run_at")) r.runAt(f.instant("run_at"));
+        if (delay != null && f.has("run_at")) throw ApiError.badField(f.field("delay"), "give either run_at or delay, not both");
+        Integer maxAttempts = f.integer("max_attempts");
+        if (maxAttempts != null) r.maxAttempts(maxAttempts);
+        Duration timeout = f.duration("timeout");
+        if (timeout != null) r.timeout(timeout);
+        String uniqueKey = f.string("unique_key");
+        if (uniqueKey != null) r.uniqueKey(uniqueKey);
+        String cacheKey = f.string("cache_key");
+        Duration cacheTtl = f.duration("cache_ttl");
+        Duration resultTtl = f.duration("result_ttl");
+        if (cacheTtl != null && cacheKey == null) throw ApiError.badField(f.field("cache_ttl"), "cache_ttl needs a cache_key");
+        if (cacheTtl != null && resultTtl != null) {
+            // a cached result lives exactly as long as the job's result, so two TTLs would contradict
+            throw ApiError.badField(f.field("cache_ttl"), "give either cache_ttl or result_ttl, not both");
+        }
+        if (cacheKey != null) r.cacheKey(cacheKey, cacheTtl != null ? cacheTtl : resultTtl);
+        else if (resultTtl != null) r.resultTtl(resultTtl);
+        List<String> tags = f.strings("tags");
+        if (tags != null) r.tags(tags);
+        JsonFields backoff = f.object("backoff", BACKOFF_FIELDS);
+        if (backoff != null) r.backoff(backoff.duration("base"), backoff.duration("cap"));
+        return r;
+    }
+
+    /** NUL cannot be stored by PostgreSQL's text and jsonb; refuse it up front rather than fail in the store. */
+    private static void rejectNul(JsonNode n, String path) {
+        if (n.isTextual()) {
+            if (n.asText().indexOf('\0') >= 0) throw nul(path, "strings");
+        } else if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                if (e.getKey().indexOf('\0') >= 0) throw nul(path, "keys");
+                rejectNul(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) rejectNul(n.get(i), path + "[" + i + "]");
+        }
+    }
+
+    private static ApiError nul(String path, String what) {
+        String where = path.isEmpty() ? "request body" : "field '" + path + "'";
+        return new ApiError(400, "invalid_request", where + ": " + what + " must not contain NUL (\\u0000)",
+                path.isEmpty() ? Map.of() : Map.of("field", path));
+    }
+}

@@ -1,0 +1,108 @@
+package io.ordo.server.cli;
+
+import io.ordo.core.OrdoException;
+import io.ordo.server.OrdoServer;
+import io.ordo.server.QueueSpec;
+import io.ordo.server.ServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ordo server}: runs a node with workers and the HTTP API until stopped (Ctrl-C / SIGTERM). */
+@Command(name = "server", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Run an Ordo node: workers plus the HTTP API. Stops gracefully on Ctrl-C / SIGTERM.",
+                "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY)."})
+final class ServerCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default SQLite store (default: ./data)")
+    Path data;
+
+    @Option(names = "--store", paramLabel = "URL", description = "Store URL: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or memory: (default: SQLite file <data>/ordo.db)")
+    String store;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: 127.0.0.1; 0.0.0.0 for all interfaces)")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", description = "HTTP port (default: 8080; 0 picks a free one)")
+    Integer port;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 10)")
+    Integer concurrency;
+
+    @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs and at most CAP waiting (repeatable)")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s); heartbeats every lease/3")
+    String lease;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DUR", description = "On shutdown, how long running jobs may finish before they are handed back (default: 10s)")
+    String shutdownGrace;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: host-pid-random)")
+    String nodeId;
+
+    ServerCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(host).port(port)
+                .concurrency(concurrency).nodeId(nodeId);
+        if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
+        if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
+        try {
+            queues.forEach(q -> options.queue(QueueSpec.parse(q)));
+            options.resolve(ctx.env());
+        } catch (OrdoException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        OrdoServer server = open(options);
+        server.installShutdownHook();
+        ctx.out().println(server.readyLine());
+        ctx.out().flush();
+        try {
+            server.awaitClose();
+        } catch (InterruptedException e) {
+            // embedded use (tests): interrupting the command stops the server like a SIGTERM
+            server.close();
+        }
+        return Main.OK;
+    }
+
+    private static OrdoServer open(ServerOptions options) {
+        OrdoServer server;
+        try {
+            server = OrdoServer.create(options);
+        } catch (OrdoException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (RuntimeException e) {
+            throw CliException.failed("cannot open the store " + io.ordo.server.StoreUrls.describe(options.storeUrl()) + ": " + rootMessage(e));
+        }
+        try {
+            return server.start();
+        } catch (RuntimeException e) {
+            if (hasCause(e, BindException.class)) {
+                throw CliException.failed("cannot listen on " + options.host() + ":" + options.port() + ": the port is in use (choose another with --port)");
+            }
+            throw CliException.failed("cannot start the server: " + rootMessage(e));
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}
