@@ -30,6 +30,8 @@ final class RunningJob implements JobContext {
     volatile boolean cancelRequested;
     volatile boolean timedOut;
     volatile boolean lost;
+    /** Given back to pending at shutdown: the outcome is not ours to store any more. */
+    volatile boolean handedBack;
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
 

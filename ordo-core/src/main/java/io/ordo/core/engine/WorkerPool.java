@@ -219,6 +219,7 @@ public final class WorkerPool implements AutoCloseable {
     private void finish(QueueState q, RunningJob rj, Object result, Throwable error) {
         Job job = rj.job();
         Instant now = now();
+        if (rj.handedBack) return;
         if (rj.lost) {
             log.warn("job {} attempt {}: lease lost while running; outcome discarded", job.id(), job.attempt());
             return;
@@ -321,7 +322,8 @@ public final class WorkerPool implements AutoCloseable {
             sleepQuietly(Duration.ofMillis(20));
         }
         for (RunningJob rj : List.copyOf(running.values())) {
-            rj.lost = true; // its own outcome must not be stored after we hand it back
+            rj.handedBack = true; // its own outcome must not be stored after we hand it back
+            rj.lost = true;
             rj.interruptHandler();
             boolean back = store.handBack(rj.leaseToken(), "node " + config.nodeId() + " shut down before the job finished", now());
             log.warn("job {} still running at shutdown: {}", rj.job().id(), back ? "handed back to pending" : "lease already lost");
