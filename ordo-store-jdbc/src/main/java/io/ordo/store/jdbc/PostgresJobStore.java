@@ -241,15 +241,14 @@ public final class PostgresJobStore extends JdbcJobStore {
      * One statement. The limit is written into the SQL as a literal (it is an int we control), so a
      * plan the server caches for the prepared statement, even a generic one planned on an empty
      * table, still knows it: the MATERIALIZED CTE locks at most {@code limit} rows (LockRows under
-     * Limit) and the UPDATE joins only those. See DESIGN.md §6 and the generic-plan test.
+     * Limit) and the UPDATE joins only those, by primary key. The status guard lives in the CTE only:
+     * its rows are locked and re-checked there, and repeating it on the outer table lets a generic
+     * plan drive the join from the pending index, i.e. walk the whole backlog on every claim.
+     * See DESIGN.md §6 and PostgresClaimPlanTest.
      */
     @Override
     List<Job> claimOn(Connection c, ClaimRequest r) throws SQLException {
-        String sql = claimSql.computeIfAbsent(r.limit(), limit -> d.sql("WITH picked AS MATERIALIZED (SELECT id FROM {jobs} WHERE "
-                + Guards.into("status", RUNNING) + " AND queue = ? AND type = ANY(?) ORDER BY priority, run_at, id LIMIT " + limit
-                + " FOR UPDATE SKIP LOCKED) UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, "
-                + "lease_until = ?, started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id AND "
-                + Guards.into("j.status", RUNNING) + " RETURNING " + JobRows.columns("j")));
+        String sql = claimSql(r.limit());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, r.queue());
             d.setTexts(c, ps, 2, r.types());
@@ -259,6 +258,13 @@ public final class PostgresJobStore extends JdbcJobStore {
             d.setTime(ps, 6, r.now());
             return queries.jobs(ps);
         }
+    }
+
+    String claimSql(int limit) {
+        return claimSql.computeIfAbsent(limit, n -> d.sql("WITH picked AS MATERIALIZED (SELECT id FROM {jobs} WHERE "
+                + Guards.into("status", RUNNING) + " AND queue = ? AND type = ANY(?) ORDER BY priority, run_at, id LIMIT " + n
+                + " FOR UPDATE SKIP LOCKED) UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, "
+                + "lease_until = ?, started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j")));
     }
 
     @Override
