@@ -2,7 +2,6 @@ package io.ordo.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.LeaseLostException;
-import io.ordo.core.OrdoException;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -274,13 +273,5 @@ abstract class JdbcJobStore implements TransactionalJobStore {
             admin.delete(c, id);
             return null;
         });
-    }
-
-    /** Rethrows Ordo's own exceptions as they are; wraps driver errors with the store's name. */
-    RuntimeException translate(Throwable t, String what) {
-        if (t instanceof OrdoException o) return o;
-        if (t instanceof SQLException e) return failure(what, e);
-        if (t instanceof RuntimeException r) return r;
-        return new JdbcStoreException(kind() + " store: " + what + " failed: " + t, t);
     }
 }

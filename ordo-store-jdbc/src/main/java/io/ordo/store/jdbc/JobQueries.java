@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static io.ordo.core.model.JobStatus.PENDING;
 import static io.ordo.core.model.JobStatus.RUNNING;
 import static io.ordo.core.model.JobStatus.SCHEDULED;
 
@@ -32,12 +33,14 @@ final class JobQueries {
     private final String logs;
     private final String counts;
     private final String nextScheduled;
+    private final String backlog;
 
     JobQueries(SqlDialect d) {
         this.d = d;
         get = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE id = ?");
         logs = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
         counts = d.sql("SELECT queue, status, SUM(n) FROM {counts} GROUP BY queue, status HAVING SUM(n) <> 0");
+        backlog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
         nextScheduled = d.sql("SELECT MIN(run_at) AS t FROM {jobs} WHERE " + Guards.in("status", Set.of(SCHEDULED)));
     }
 
@@ -105,8 +108,7 @@ final class JobQueries {
 
     /** Jobs waiting in a queue (pending and scheduled), from the counters: what its capacity limits. */
     long backlog(Connection c, String queue) throws SQLException {
-        String sql = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND status IN ('pending', 'scheduled')");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(backlog)) {
             ps.setString(1, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -130,7 +131,7 @@ public final class PostgresJobStore extends JdbcJobStore {
     }
 
     private static Map<String, String> driverProperties(JdbcSettings s, String schema, String appName) {
-        Map<String, String> p = new java.util.LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("ApplicationName", appName);
         p.putAll(s.driverProperties());
         if (schema != null) p.put("currentSchema", schema);

@@ -6,6 +6,7 @@ import io.ordo.core.InvalidRequestException;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.NewJob;
 import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.util.Json;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -17,9 +18,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -111,7 +114,7 @@ public final class SqliteJobStore extends JdbcJobStore {
     }
 
     private static SQLiteConfig config(Map<String, String> extra) {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.putAll(extra);
         SQLiteConfig cfg = new SQLiteConfig(p);
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -202,11 +205,7 @@ public final class SqliteJobStore extends JdbcJobStore {
 
     @Override
     List<Job> claimOn(Connection c, ClaimRequest r) throws SQLException {
-        String sql = claimSql.computeIfAbsent(r.limit(), limit -> d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, "
-                + "lease_owner = ?, lease_until = ?, started_at = ?, updated_at = ? WHERE id IN (SELECT id FROM {jobs} WHERE "
-                + Guards.into("status", RUNNING) + " AND queue = ? AND " + d.inTexts("type")
-                + " ORDER BY priority, run_at, id LIMIT " + limit + ") AND " + Guards.into("status", RUNNING)
-                + " RETURNING " + JobRows.COLUMNS));
+        String sql = claimSql(r.limit());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, r.owner());
             d.setTime(ps, 2, r.now().plus(r.lease()));
@@ -216,6 +215,15 @@ public final class SqliteJobStore extends JdbcJobStore {
             d.setTexts(c, ps, 6, r.types());
             return queries.jobs(ps);
         }
+    }
+
+    /** One statement: the inner SELECT walks the partial claim index in claim order and stops at the limit. */
+    String claimSql(int limit) {
+        return claimSql.computeIfAbsent(limit, n -> d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, "
+                + "lease_owner = ?, lease_until = ?, started_at = ?, updated_at = ? WHERE id IN (SELECT id FROM {jobs} WHERE "
+                + Guards.into("status", RUNNING) + " AND queue = ? AND " + d.inTexts("type")
+                + " ORDER BY priority, run_at, id LIMIT " + n + ") AND " + Guards.into("status", RUNNING)
+                + " RETURNING " + JobRows.COLUMNS));
     }
 
     @Override
@@ -241,7 +249,7 @@ public final class SqliteJobStore extends JdbcJobStore {
                 setLong(ps, i++, JobRows.toMillis(n.resultTtl()));
                 ps.setString(i++, n.uniqueKey());
                 ps.setString(i++, n.cacheKey());
-                ps.setString(i++, io.ordo.core.util.Json.write(n.tags()));
+                ps.setString(i++, Json.write(n.tags()));
                 setLong(ps, i++, JobRows.toMillis(n.backoffBase()));
                 setLong(ps, i++, JobRows.toMillis(n.backoffCap()));
                 d.setTime(ps, i++, n.createdAt());
@@ -255,7 +263,7 @@ public final class SqliteJobStore extends JdbcJobStore {
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) ps.setNull(i, java.sql.Types.BIGINT);
+        if (v == null) ps.setNull(i, Types.BIGINT);
         else ps.setLong(i, v);
     }
 

@@ -145,4 +145,31 @@ class PostgresStoreFeaturesTest extends JdbcStoreFeaturesTest {
         assertThatThrownBy(() -> JobStoreProvider.openUrl(PgTestDatabase.URL, props))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("schema");
     }
+
+    @Test
+    void deadlocksAndSerializationFailuresAreRetriedOtherErrorsAreNot() {
+        assertThat(PostgresJobStore.retryable(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(PostgresJobStore.retryable(new SQLException("could not serialize access", "40001"))).isTrue();
+        SQLException wrapped = new SQLException("batch failed", "XX000", new SQLException("deadlock detected", "40P01"));
+        assertThat(PostgresJobStore.retryable(wrapped)).isTrue();
+        assertThat(PostgresJobStore.retryable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(PostgresJobStore.retryable(new SQLException("connection refused", "08001"))).isFalse();
+    }
+
+    @Test
+    void aSchemaThatAlreadyHoldsApplicationTablesGetsOrdosTablesBesideThem() throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA \"" + schema + "\"");
+            st.execute("CREATE TABLE \"" + schema + "\".orders (id bigint PRIMARY KEY)");
+            st.execute("INSERT INTO \"" + schema + "\".orders VALUES (42)");
+        }
+        JobStore store = open();
+        store.insert(List.of(TestJobs.at(T0).build()), InsertOptions.NONE);
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM \"" + schema + "\".orders")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+        }
+        assertThat(store.counts().get("default")).containsEntry(JobStatus.PENDING, 1L);
+    }
 }

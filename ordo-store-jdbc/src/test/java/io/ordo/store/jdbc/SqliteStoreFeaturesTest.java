@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -72,13 +73,15 @@ class SqliteStoreFeaturesTest extends JdbcStoreFeaturesTest {
     }
 
     @Test
-    void claimUsesThePartialClaimIndex() throws Exception {
-        open().close();
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "EXPLAIN QUERY PLAN SELECT id FROM ordo_jobs WHERE status = 'pending' AND queue = 'q' "
-                        + "AND type IN (SELECT value FROM json_each('[\"noop\"]')) ORDER BY priority, run_at, id LIMIT 10")) {
+    void claimWalksThePartialClaimIndexInOrder() throws Exception {
+        SqliteJobStore store = (SqliteJobStore) open();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + store.claimSql(10))) {
+            ps.setString(5, "default");
+            ps.setString(6, "[\"noop\"]");
             StringBuilder plan = new StringBuilder();
-            while (rs.next()) plan.append(rs.getString("detail")).append('\n');
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) plan.append(rs.getString("detail")).append('\n');
+            }
             assertThat(plan.toString()).contains("ordo_jobs_claim_idx").doesNotContain("TEMP B-TREE FOR ORDER BY");
         }
     }
