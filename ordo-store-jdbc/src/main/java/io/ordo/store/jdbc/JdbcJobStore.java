@@ -1,0 +1,277 @@
+package io.ordo.store.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.LeaseLostException;
+import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
+import io.ordo.core.model.JobLog;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Lease;
+import io.ordo.core.model.LogLevel;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.model.Page;
+import io.ordo.core.store.CancelResult;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.Completion;
+import io.ordo.core.store.Failure;
+import io.ordo.core.store.HeartbeatResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.SubmitResult;
+import io.ordo.core.store.TransactionalJobStore;
+import io.ordo.core.util.Uuids;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.UUID;
+
+/**
+ * The SQL both stores share. Subclasses own the connections ({@link #write}, {@link #writeStatement},
+ * {@link #read}) and the statements that differ: claim, the batch insert and, on PostgreSQL, batch
+ * completion, heartbeats, capacity locks and notifications.
+ */
+abstract class JdbcJobStore implements TransactionalJobStore {
+    /** Claimed jobs are returned in claim order, whatever order the database returned them in. */
+    static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt(Job::priority).thenComparing(Job::runAt)
+            .thenComparing(Job::id, Uuids.ORDER);
+
+    final SqlDialect d;
+    final JobQueries queries;
+    final LeaseWrites leases;
+    final JobAdmin admin;
+    final Submitter submitter;
+
+    JdbcJobStore(SqlDialect d) {
+        this.d = d;
+        this.queries = new JobQueries(d);
+        this.leases = new LeaseWrites(d);
+        this.admin = new JobAdmin(d, queries);
+        this.submitter = new Submitter(d, queries, this);
+    }
+
+    // ---- what a dialect's store provides ----------------------------------------------------------
+
+    /** Runs {@code work} in a transaction and commits it (retrying where the database asks for it). */
+    abstract <T> T write(SqlWork<T> work);
+
+    /** Runs a single write statement; it needs no explicit transaction. */
+    abstract <T> T writeStatement(SqlWork<T> work);
+
+    abstract <T> T read(SqlWork<T> work);
+
+    /** Moves up to the request's limit of pending jobs to running in one statement. */
+    abstract List<Job> claimOn(Connection c, ClaimRequest request) throws SQLException;
+
+    /** Inserts the rows; returns the jobs actually inserted (a row refused as a duplicate is left out). */
+    abstract List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException;
+
+    /** Serializes capacity checks of these queues until the transaction ends. */
+    void lockQueues(Connection c, SortedSet<String> queues) throws SQLException {
+    }
+
+    /** Jobs became pending in these queues in this transaction: tell other processes once it commits. */
+    void jobsReady(Connection c, Set<String> queues) throws SQLException {
+    }
+
+    RuntimeException failure(String what, SQLException e) {
+        return new JdbcStoreException(kind() + " store: " + what + " failed: " + e.getMessage(), e);
+    }
+
+    // ---- submit -------------------------------------------------------------------------------
+
+    @Override
+    public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options) {
+        if (jobs.isEmpty()) return List.of();
+        return write(c -> submitter.insert(c, jobs, options));
+    }
+
+    @Override
+    public List<SubmitResult> insert(Connection connection, List<NewJob> jobs, InsertOptions options) {
+        try {
+            // the capacity check and the batch are only atomic inside the caller's transaction
+            if (connection.getAutoCommit()) {
+                throw new IllegalArgumentException("insert(Connection, ...) needs a connection in a transaction (autoCommit off); "
+                        + "the caller commits or rolls back");
+            }
+            return submitter.insert(connection, jobs, options);
+        } catch (SQLException e) {
+            throw failure("insert on the caller's connection", e);
+        }
+    }
+
+    @Override
+    public List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options) {
+        return write(c -> {
+            if (!leases.lockHeld(c, parent)) throw new LeaseLostException("job " + parent.jobId() + ": lease lost, cannot spawn");
+            return submitter.insert(c, children, options);
+        });
+    }
+
+    // ---- worker hot path -----------------------------------------------------------------------
+
+    @Override
+    public List<Job> claim(ClaimRequest request) {
+        List<Job> got = new ArrayList<>(writeStatement(c -> claimOn(c, request)));
+        got.sort(CLAIM_ORDER);
+        return got;
+    }
+
+    @Override
+    public Set<UUID> complete(List<Completion> completions) {
+        if (completions.isEmpty()) return Set.of();
+        if (completions.size() == 1) {
+            Completion only = completions.get(0);
+            return writeStatement(c -> leases.complete(c, only) ? Set.of(only.lease().jobId()) : Set.of());
+        }
+        return write(c -> {
+            Set<UUID> done = new HashSet<>();
+            for (Completion x : completions) if (leases.complete(c, x)) done.add(x.lease().jobId());
+            return done;
+        });
+    }
+
+    @Override
+    public boolean fail(Failure f) {
+        return endAttempt(f.lease(), f.next(), f.runAt(), f.error(), f.now(), false, null);
+    }
+
+    @Override
+    public boolean finishCancelled(Lease lease, Instant now) {
+        AttemptError e = new AttemptError(lease.attempt(), lease.owner(), now, AttemptError.CANCELLED, "cancelled while running");
+        return endAttempt(lease, JobStatus.CANCELLED, null, e, now, false, null);
+    }
+
+    @Override
+    public boolean handBack(Lease lease, String reason, Instant now) {
+        AttemptError e = new AttemptError(lease.attempt(), lease.owner(), now, AttemptError.SHUTDOWN, reason);
+        return endAttempt(lease, JobStatus.PENDING, now, e, now, true, null);
+    }
+
+    @Override
+    public boolean rescue(Lease lease, JobStatus next, Instant runAt, AttemptError error, Instant now) {
+        return endAttempt(lease, next, runAt, error, now, false, now);
+    }
+
+    private boolean endAttempt(Lease lease, JobStatus next, Instant runAt, AttemptError error, Instant now,
+                               boolean extraAttempt, Instant expiredBefore) {
+        // one statement; the wake-up for a job that is pending again may follow its commit
+        return writeStatement(c -> {
+            LeaseWrites.Ended ended = leases.endAttempt(c, lease, next, runAt, error, now, extraAttempt, expiredBefore);
+            if (ended != null && ended.status() == JobStatus.PENDING) jobsReady(c, Set.of(ended.queue()));
+            return ended != null;
+        });
+    }
+
+    @Override
+    public HeartbeatResult heartbeat(Collection<Lease> leases, Instant leaseUntil, Instant now) {
+        if (leases.isEmpty()) return new HeartbeatResult(Set.of(), Set.of());
+        SqlWork<HeartbeatResult> work = c -> {
+            Set<UUID> cancel = new HashSet<>();
+            Set<UUID> lost = this.leases.heartbeat(c, leases, leaseUntil, now, cancel);
+            return new HeartbeatResult(lost, cancel);
+        };
+        return leases.size() == 1 ? writeStatement(work) : write(work);
+    }
+
+    @Override
+    public boolean progress(Lease lease, long current, long total, String text, Instant now) {
+        return writeStatement(c -> leases.progress(c, lease, current, total, text, now));
+    }
+
+    @Override
+    public boolean saveResult(Lease lease, JsonNode result, Instant expiresAt, Instant now) {
+        return writeStatement(c -> leases.saveResult(c, lease, result, expiresAt, now));
+    }
+
+    @Override
+    public boolean appendLog(Lease lease, LogLevel level, String message, Instant now) {
+        return writeStatement(c -> leases.appendLog(c, lease, level, message, now));
+    }
+
+    // ---- maintenance ---------------------------------------------------------------------------
+
+    @Override
+    public int promoteDue(Instant now, int limit) {
+        return write(c -> {
+            int[] promoted = {0};
+            Set<String> queues = admin.promoteDue(c, now, limit, promoted);
+            if (!queues.isEmpty()) jobsReady(c, queues);
+            return promoted[0];
+        });
+    }
+
+    @Override
+    public Optional<Instant> nextScheduledAt() {
+        return read(queries::nextScheduledAt);
+    }
+
+    @Override
+    public List<Job> expiredLeases(Instant now, int limit) {
+        return read(c -> queries.expiredLeases(c, now, limit));
+    }
+
+    @Override
+    public int prune(Instant before, int limit) {
+        return write(c -> admin.prune(c, before, limit));
+    }
+
+    @Override
+    public int expireResults(Instant now, int limit) {
+        return writeStatement(c -> admin.expireResults(c, now, limit));
+    }
+
+    // ---- reads and admin -----------------------------------------------------------------------
+
+    @Override
+    public Optional<Job> get(UUID id) {
+        return read(c -> queries.get(c, id));
+    }
+
+    @Override
+    public Page<Job> list(JobFilter filter, String cursor, int limit) {
+        return read(c -> queries.list(c, filter, cursor, limit));
+    }
+
+    @Override
+    public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
+        if (limit < 1) return List.of();
+        return read(c -> queries.logs(c, jobId, afterSeq, limit));
+    }
+
+    @Override
+    public Map<String, Map<JobStatus, Long>> counts() {
+        return read(queries::counts);
+    }
+
+    @Override
+    public CancelResult cancel(UUID id, Instant now) {
+        return write(c -> admin.cancel(c, id, now));
+    }
+
+    @Override
+    public Job restart(UUID id, Instant now) {
+        return write(c -> {
+            Job j = admin.restart(c, id, now);
+            jobsReady(c, Set.of(j.queue()));
+            return j;
+        });
+    }
+
+    @Override
+    public void delete(UUID id) {
+        write(c -> {
+            admin.delete(c, id);
+            return null;
+        });
+    }
+}

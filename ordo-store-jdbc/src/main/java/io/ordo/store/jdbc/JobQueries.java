@@ -1,0 +1,148 @@
+package io.ordo.store.jdbc;
+
+import io.ordo.core.InvalidRequestException;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
+import io.ordo.core.model.JobLog;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Page;
+import io.ordo.core.util.Cursors;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static io.ordo.core.model.JobStatus.PENDING;
+import static io.ordo.core.model.JobStatus.RUNNING;
+import static io.ordo.core.model.JobStatus.SCHEDULED;
+
+/** Reads: single jobs, keyset listings, logs, counters and the maintenance scans. No OFFSET, no COUNT(*) over jobs. */
+final class JobQueries {
+    private final SqlDialect d;
+    private final String get;
+    private final String logs;
+    private final String counts;
+    private final String nextScheduled;
+    private final String backlog;
+
+    JobQueries(SqlDialect d) {
+        this.d = d;
+        get = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE id = ?");
+        logs = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+        counts = d.sql("SELECT queue, status, SUM(n) FROM {counts} GROUP BY queue, status HAVING SUM(n) <> 0");
+        backlog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
+        nextScheduled = d.sql("SELECT MIN(run_at) AS t FROM {jobs} WHERE " + Guards.in("status", Set.of(SCHEDULED)));
+    }
+
+    Optional<Job> get(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(get)) {
+            d.setId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(JobRows.job(rs, d)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Newest first; one row more than the page tells whether there is a next page. */
+    Page<Job> list(Connection c, JobFilter f, String cursor, int limit) throws SQLException {
+        if (limit < 1) throw new InvalidRequestException("limit must be at least 1 (got " + limit + ")");
+        UUID after = Cursors.decode(cursor);
+        StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE 1 = 1");
+        if (f.statuses() != null) sql.append(" AND ").append(Guards.in("status", f.statuses()));
+        if (f.queue() != null) sql.append(" AND queue = ?");
+        if (f.type() != null) sql.append(" AND type = ?");
+        if (f.parentId() != null) sql.append(" AND parent_id = ?");
+        if (f.rootId() != null) sql.append(" AND root_id = ?");
+        if (after != null) sql.append(" AND id < ?");
+        sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
+        try (PreparedStatement ps = c.prepareStatement(d.sql(sql.toString()))) {
+            int i = 1;
+            if (f.queue() != null) ps.setString(i++, f.queue());
+            if (f.type() != null) ps.setString(i++, f.type());
+            if (f.parentId() != null) d.setId(ps, i++, f.parentId());
+            if (f.rootId() != null) d.setId(ps, i++, f.rootId());
+            if (after != null) d.setId(ps, i, after);
+            List<Job> items = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) items.add(JobRows.job(rs, d));
+            }
+            if (items.size() <= limit) return new Page<>(items, null);
+            List<Job> page = items.subList(0, limit);
+            return new Page<>(page, Cursors.encode(page.get(limit - 1).id()));
+        }
+    }
+
+    List<JobLog> logs(Connection c, UUID jobId, long afterSeq, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(logs)) {
+            d.setId(ps, 1, jobId);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<JobLog> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(JobRows.log(rs, d));
+            }
+            return out;
+        }
+    }
+
+    Map<String, Map<JobStatus, Long>> counts(Connection c) throws SQLException {
+        Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(counts); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), q -> new EnumMap<>(JobStatus.class))
+                        .put(JobStatus.fromWire(rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    /** Jobs waiting in a queue (pending and scheduled), from the counters: what its capacity limits. */
+    long backlog(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(backlog)) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    Optional<Instant> nextScheduledAt(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(nextScheduled); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(d.getTime(rs, "t")) : Optional.empty();
+        }
+    }
+
+    List<Job> expiredLeases(Connection c, Instant now, int limit) throws SQLException {
+        if (limit < 1) return List.of();
+        String sql = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE " + Guards.in("status", Set.of(RUNNING))
+                + " AND lease_until < ? ORDER BY lease_until LIMIT " + limit);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            d.setTime(ps, 1, now);
+            List<Job> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(JobRows.job(rs, d));
+            }
+            return out;
+        }
+    }
+
+    /** Every job a prepared query returns. */
+    List<Job> jobs(PreparedStatement ps) throws SQLException {
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(JobRows.job(rs, d));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package io.ordo.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.UUID;
+
+/**
+ * What differs between the SQL of the two stores: how ids, times, JSON and lists are bound and read,
+ * a few expressions, and the (schema-qualified) table names. Statements are written once with
+ * {@code {jobs}}, {@code {logs}} and {@code {counts}} in place of the table names.
+ */
+abstract class SqlDialect {
+    private final String jobs;
+    private final String logs;
+    private final String counts;
+
+    SqlDialect(String tablePrefix) {
+        this.jobs = tablePrefix + "ordo_jobs";
+        this.logs = tablePrefix + "ordo_job_logs";
+        this.counts = tablePrefix + "ordo_job_counts";
+    }
+
+    /** The statement with its table placeholders replaced. */
+    final String sql(String template) {
+        return template.replace("{jobs}", jobs).replace("{logs}", logs).replace("{counts}", counts);
+    }
+
+    /** Every instant is stored at millisecond precision so that what is read back equals what was written. */
+    static Instant ms(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    abstract void setId(PreparedStatement ps, int i, UUID id) throws SQLException;
+
+    abstract UUID getId(ResultSet rs, String column) throws SQLException;
+
+    abstract void setTime(PreparedStatement ps, int i, Instant t) throws SQLException;
+
+    abstract Instant getTime(ResultSet rs, String column) throws SQLException;
+
+    /** The placeholder of a JSON parameter bound as text. */
+    abstract String json();
+
+    /** {@code column} with one JSON value (bound as text) appended to its JSON array. */
+    abstract String jsonAppend(String column);
+
+    abstract String greatest(String a, String b);
+
+    /** A time expression plus a number of milliseconds. */
+    abstract String plusMillis(String time, String millis);
+
+    /** {@code column} is one of the ids bound with {@link #setIds}. */
+    abstract String inIds(String column);
+
+    abstract void setIds(Connection c, PreparedStatement ps, int i, Collection<UUID> ids) throws SQLException;
+
+    /** {@code column} is one of the strings bound with {@link #setTexts}. */
+    abstract String inTexts(String column);
+
+    abstract void setTexts(Connection c, PreparedStatement ps, int i, Collection<String> values) throws SQLException;
+
+    /** Row locks for a read that is followed by a write of the same rows ("" where writes are serialized anyway). */
+    abstract String forUpdate();
+
+    /** A shared row lock that blocks concurrent writers of the row until commit. */
+    abstract String forShare();
+}

@@ -1,0 +1,93 @@
+package io.ordo.store.jdbc;
+
+import io.ordo.core.util.Json;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.UUID;
+
+/** TEXT ids (canonical lower case), INTEGER epoch-millisecond times, TEXT JSON, lists as JSON arrays. */
+final class SqliteDialect extends SqlDialect {
+    SqliteDialect() {
+        super("");
+    }
+
+    @Override
+    void setId(PreparedStatement ps, int i, UUID id) throws SQLException {
+        if (id == null) ps.setNull(i, Types.VARCHAR);
+        else ps.setString(i, id.toString());
+    }
+
+    @Override
+    UUID getId(ResultSet rs, String column) throws SQLException {
+        String s = rs.getString(column);
+        return s == null ? null : UUID.fromString(s);
+    }
+
+    @Override
+    void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) ps.setNull(i, Types.BIGINT);
+        else ps.setLong(i, t.toEpochMilli());
+    }
+
+    @Override
+    Instant getTime(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    @Override
+    String json() {
+        return "?";
+    }
+
+    @Override
+    String jsonAppend(String column) {
+        return "json_insert(" + column + ", '$[#]', json(?))";
+    }
+
+    @Override
+    String greatest(String a, String b) {
+        return "MAX(" + a + ", " + b + ")";
+    }
+
+    @Override
+    String plusMillis(String time, String millis) {
+        return "(" + time + " + " + millis + ")";
+    }
+
+    @Override
+    String inIds(String column) {
+        return column + " IN (SELECT value FROM json_each(?))";
+    }
+
+    @Override
+    void setIds(Connection c, PreparedStatement ps, int i, Collection<UUID> ids) throws SQLException {
+        ps.setString(i, Json.write(ids.stream().map(UUID::toString).toList()));
+    }
+
+    @Override
+    String inTexts(String column) {
+        return column + " IN (SELECT value FROM json_each(?))";
+    }
+
+    @Override
+    void setTexts(Connection c, PreparedStatement ps, int i, Collection<String> values) throws SQLException {
+        ps.setString(i, Json.write(values));
+    }
+
+    @Override
+    String forUpdate() {
+        return "";
+    }
+
+    @Override
+    String forShare() {
+        return "";
+    }
+}

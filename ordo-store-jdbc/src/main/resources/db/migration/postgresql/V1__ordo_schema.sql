@@ -1,0 +1,119 @@
+-- Ordo job store, PostgreSQL. Times are timestamptz written at millisecond precision by the store,
+-- durations are bigint milliseconds, JSON is jsonb. Tables are created in the store's schema
+-- (Flyway's default schema); functions name it explicitly so that a caller's search_path never matters.
+
+CREATE TABLE ordo_jobs (
+    id                uuid        PRIMARY KEY,
+    type              text        NOT NULL,
+    queue             text        NOT NULL,
+    priority          integer     NOT NULL DEFAULT 0,
+    payload           jsonb,
+    status            text        NOT NULL
+        CHECK (status IN ('scheduled', 'pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')),
+    attempt           integer     NOT NULL DEFAULT 0,
+    max_attempts      integer     NOT NULL,
+    run_at            timestamptz NOT NULL,
+    lease_owner       text,
+    lease_until       timestamptz,
+    timeout_ms        bigint,
+    parent_id         uuid,
+    root_id           uuid        NOT NULL,
+    definition_id     text,
+    step              text,
+    depth             integer     NOT NULL DEFAULT 0,
+    progress_current  bigint      NOT NULL DEFAULT 0,
+    progress_total    bigint      NOT NULL DEFAULT 0,
+    progress_text     text,
+    result            jsonb,
+    result_expires_at timestamptz,
+    result_ttl_ms     bigint,
+    error             text,
+    errors            jsonb       NOT NULL DEFAULT '[]',
+    unique_key        text,
+    cache_key         text,
+    tags              jsonb       NOT NULL DEFAULT '[]',
+    backoff_base_ms   bigint,
+    backoff_cap_ms    bigint,
+    cancel_requested  boolean     NOT NULL DEFAULT false,
+    created_at        timestamptz NOT NULL,
+    started_at        timestamptz,
+    finished_at       timestamptz,
+    updated_at        timestamptz NOT NULL
+);
+
+-- claim: the next pending jobs of a queue in claim order
+CREATE INDEX ordo_jobs_claim_idx ON ordo_jobs (queue, priority, run_at, id) WHERE status = 'pending';
+-- one live job per unique key; inserts use it with ON CONFLICT DO NOTHING
+CREATE UNIQUE INDEX ordo_jobs_unique_live_idx ON ordo_jobs (unique_key)
+    WHERE unique_key IS NOT NULL AND status IN ('scheduled', 'pending', 'running', 'waiting');
+-- cache hits: completed jobs by cache key, newest first
+CREATE INDEX ordo_jobs_cache_idx ON ordo_jobs (cache_key, finished_at DESC)
+    WHERE cache_key IS NOT NULL AND status = 'completed';
+-- listings (keyset on id, newest first) by each filter
+CREATE INDEX ordo_jobs_status_idx ON ordo_jobs (status, id);
+CREATE INDEX ordo_jobs_queue_idx ON ordo_jobs (queue, id);
+CREATE INDEX ordo_jobs_type_idx ON ordo_jobs (type, id);
+CREATE INDEX ordo_jobs_parent_idx ON ordo_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
+CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id);
+-- maintenance: promote due, rescue expired leases, prune finished, expire results
+CREATE INDEX ordo_jobs_promote_idx ON ordo_jobs (run_at) WHERE status = 'scheduled';
+CREATE INDEX ordo_jobs_lease_idx ON ordo_jobs (lease_until) WHERE status = 'running';
+CREATE INDEX ordo_jobs_prune_idx ON ordo_jobs (finished_at) WHERE status IN ('completed', 'failed', 'cancelled');
+CREATE INDEX ordo_jobs_result_expiry_idx ON ordo_jobs (result_expires_at)
+    WHERE result IS NOT NULL AND result_expires_at IS NOT NULL;
+
+CREATE TABLE ordo_job_logs (
+    seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id  uuid        NOT NULL REFERENCES ordo_jobs (id) ON DELETE CASCADE,
+    attempt integer     NOT NULL,
+    at      timestamptz NOT NULL,
+    level   text        NOT NULL,
+    message text        NOT NULL
+);
+CREATE INDEX ordo_job_logs_job_idx ON ordo_job_logs (job_id, seq);
+
+-- Job counts by queue and status, kept by the triggers below so that counts() and the queue
+-- capacity check never scan ordo_jobs. Each backend adds its deltas to its own slot
+-- (pid % 16) so that concurrent writers rarely wait on one hot row; readers sum the slots.
+CREATE TABLE ordo_job_counts (
+    queue  text     NOT NULL,
+    status text     NOT NULL,
+    slot   smallint NOT NULL,
+    n      bigint   NOT NULL,
+    PRIMARY KEY (queue, status, slot)
+);
+
+CREATE FUNCTION ordo_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    my_slot smallint := pg_backend_pid() % 16;
+BEGIN
+    -- one upsert per statement; keys in a fixed order so two writers on one slot cannot deadlock
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO "${flyway:defaultSchema}".ordo_job_counts AS c (queue, status, slot, n)
+        SELECT queue, status, my_slot, count(*) FROM new_rows GROUP BY queue, status ORDER BY queue, status
+        ON CONFLICT (queue, status, slot) DO UPDATE SET n = c.n + excluded.n;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO "${flyway:defaultSchema}".ordo_job_counts AS c (queue, status, slot, n)
+        SELECT queue, status, my_slot, -count(*) FROM old_rows GROUP BY queue, status ORDER BY queue, status
+        ON CONFLICT (queue, status, slot) DO UPDATE SET n = c.n + excluded.n;
+    ELSE
+        -- most updates (heartbeat, progress) change no status: their deltas are all zero and skipped
+        INSERT INTO "${flyway:defaultSchema}".ordo_job_counts AS c (queue, status, slot, n)
+        SELECT queue, status, my_slot, sum(d) FROM (
+            SELECT queue, status, 1 AS d FROM new_rows
+            UNION ALL
+            SELECT queue, status, -1 AS d FROM old_rows) AS deltas
+        GROUP BY queue, status HAVING sum(d) <> 0 ORDER BY queue, status
+        ON CONFLICT (queue, status, slot) DO UPDATE SET n = c.n + excluded.n;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- PostgreSQL allows transition tables only on single-event triggers: one trigger per event
+CREATE TRIGGER ordo_jobs_count_insert AFTER INSERT ON ordo_jobs
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ordo_count_jobs();
+CREATE TRIGGER ordo_jobs_count_update AFTER UPDATE ON ordo_jobs
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ordo_count_jobs();
+CREATE TRIGGER ordo_jobs_count_delete AFTER DELETE ON ordo_jobs
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ordo_count_jobs();
