@@ -59,6 +59,11 @@ public abstract class EngineContract {
     void closeAll() {
         nodes.reversed().forEach(Ordo::close);
         if (store != null) store.close();
+        afterStoreClosed();
+    }
+
+    /** Runs after every node and the store are closed (e.g. to drop a test schema). */
+    protected void afterStoreClosed() {
     }
 
     /** A started node on the shared store with quick timings; {@code tune} adjusts the config. */

@@ -127,7 +127,7 @@ public abstract class JobStoreConcurrencyContract {
             return null;
         });
         assertThat(completedIds.size() + rescuedIds.size()).isEqualTo(total);
-        assertThat(completedIds).doesNotContainAnyElementsOf(rescuedIds);
+        assertThat(completedIds).noneMatch(rescuedIds::contains);
         for (Job j : claimed) {
             Job now = store.get(j.id()).orElseThrow();
             if (completedIds.contains(j.id())) {
