@@ -131,18 +131,25 @@ class CrashRecoveryTest {
         return ids;
     }
 
-    private static JsonNode stats(String server) throws Exception {
+    private static JsonNode stats(String server) {
         return get(server + "/api/jobs/stats");
     }
 
-    private static JsonNode job(String server, String id) throws Exception {
+    private static JsonNode job(String server, String id) {
         return get(server + "/api/jobs/" + id);
     }
 
-    private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.parse(r.body());
+    private static JsonNode get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return Json.parse(r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean terminal(JsonNode job) {
