@@ -19,7 +19,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("stores", "sqlite,postgres", "jobs", "20000", "batch", "1000",
-                "concurrency", "200", "claim-batch", "100", "latency-samples", "200", "floor", "true"));
+                "concurrency", "200", "claim-batch", "100", "latency-samples", "200", "floor", "true",
+                "claimers", "2", "writers", "2"));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -41,7 +42,8 @@ public final class Bench {
             };
             try {
                 BurnDown.Result r = BurnDown.run(store, jobs, Integer.parseInt(opt.get("batch")), Integer.parseInt(opt.get("concurrency")),
-                        Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")));
+                        Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")),
+                        Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")));
                 results.add(r);
                 System.out.println(BurnDown.format(r));
             } finally {

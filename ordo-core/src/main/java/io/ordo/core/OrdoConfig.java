@@ -36,6 +36,8 @@ public final class OrdoConfig {
     private Duration heartbeat = Duration.ofSeconds(5);
     private Duration poll = Duration.ofSeconds(1);
     private int claimBatch = 100;
+    private int claimers = 2;
+    private int writers = 2;
     private int defaultMaxAttempts = 3;
     private Duration backoffBase = Duration.ofSeconds(1);
     private Duration backoffCap = Duration.ofMinutes(10);
@@ -139,6 +141,17 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * Concurrent claim loops per queue and concurrent completion writers on this node. Two of each
+     * overlap one batch's commit with the next batch's statement.
+     */
+    public OrdoConfig pipelines(int claimers, int writers) {
+        if (claimers < 1 || writers < 1) throw new InvalidRequestException("claimers and writers must be >= 1");
+        this.claimers = claimers;
+        this.writers = writers;
+        return this;
+    }
+
     public OrdoConfig defaultMaxAttempts(int n) {
         if (n < 1) throw new InvalidRequestException("max attempts must be >= 1");
         this.defaultMaxAttempts = n;
@@ -202,6 +215,8 @@ public final class OrdoConfig {
     public Duration heartbeat() { return heartbeat; }
     public Duration poll() { return poll; }
     public int claimBatch() { return claimBatch; }
+    public int claimers() { return claimers; }
+    public int writers() { return writers; }
     public int defaultMaxAttempts() { return defaultMaxAttempts; }
     public Duration backoffBase() { return backoffBase; }
     public Duration backoffCap() { return backoffCap; }

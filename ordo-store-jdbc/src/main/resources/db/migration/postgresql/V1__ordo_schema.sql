@@ -39,7 +39,7 @@ CREATE TABLE ordo_jobs (
     started_at        timestamptz,
     finished_at       timestamptz,
     updated_at        timestamptz NOT NULL
-);
+) WITH (fillfactor = 85);
 
 -- claim: the next pending jobs of a queue in claim order
 CREATE INDEX ordo_jobs_claim_idx ON ordo_jobs (queue, priority, run_at, id) WHERE status = 'pending';
@@ -49,16 +49,15 @@ CREATE UNIQUE INDEX ordo_jobs_unique_live_idx ON ordo_jobs (unique_key)
 -- cache hits: completed jobs by cache key, newest first
 CREATE INDEX ordo_jobs_cache_idx ON ordo_jobs (cache_key, finished_at DESC)
     WHERE cache_key IS NOT NULL AND status = 'completed';
--- listings (keyset on id, newest first) by each filter
+-- Every index here is written on each status change of a job (status is indexed, so updates are
+-- never HOT): keep the set small. Listings by status and parent use an index; by queue or type
+-- they walk the primary key newest first. Expired leases are found among the few running jobs
+-- through the status index; pruning walks old ids (UUIDv7: id order is creation order).
 CREATE INDEX ordo_jobs_status_idx ON ordo_jobs (status, id);
-CREATE INDEX ordo_jobs_queue_idx ON ordo_jobs (queue, id);
-CREATE INDEX ordo_jobs_type_idx ON ordo_jobs (type, id);
 CREATE INDEX ordo_jobs_parent_idx ON ordo_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
-CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id);
--- maintenance: promote due, rescue expired leases, prune finished, expire results
+CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id) WHERE parent_id IS NOT NULL;
+-- maintenance: promote due jobs, expire results
 CREATE INDEX ordo_jobs_promote_idx ON ordo_jobs (run_at) WHERE status = 'scheduled';
-CREATE INDEX ordo_jobs_lease_idx ON ordo_jobs (lease_until) WHERE status = 'running';
-CREATE INDEX ordo_jobs_prune_idx ON ordo_jobs (finished_at) WHERE status IN ('completed', 'failed', 'cancelled');
 CREATE INDEX ordo_jobs_result_expiry_idx ON ordo_jobs (result_expires_at)
     WHERE result IS NOT NULL AND result_expires_at IS NOT NULL;
 

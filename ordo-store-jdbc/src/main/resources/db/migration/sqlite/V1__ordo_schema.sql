@@ -46,13 +46,9 @@ CREATE UNIQUE INDEX ordo_jobs_unique_live_idx ON ordo_jobs (unique_key)
 CREATE INDEX ordo_jobs_cache_idx ON ordo_jobs (cache_key, finished_at DESC)
     WHERE cache_key IS NOT NULL AND status = 'completed';
 CREATE INDEX ordo_jobs_status_idx ON ordo_jobs (status, id);
-CREATE INDEX ordo_jobs_queue_idx ON ordo_jobs (queue, id);
-CREATE INDEX ordo_jobs_type_idx ON ordo_jobs (type, id);
 CREATE INDEX ordo_jobs_parent_idx ON ordo_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
-CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id);
+CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id) WHERE parent_id IS NOT NULL;
 CREATE INDEX ordo_jobs_promote_idx ON ordo_jobs (run_at) WHERE status = 'scheduled';
-CREATE INDEX ordo_jobs_lease_idx ON ordo_jobs (lease_until) WHERE status = 'running';
-CREATE INDEX ordo_jobs_prune_idx ON ordo_jobs (finished_at) WHERE status IN ('completed', 'failed', 'cancelled');
 CREATE INDEX ordo_jobs_result_expiry_idx ON ordo_jobs (result_expires_at)
     WHERE result IS NOT NULL AND result_expires_at IS NOT NULL;
 

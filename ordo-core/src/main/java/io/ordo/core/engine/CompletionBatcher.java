@@ -24,19 +24,20 @@ final class CompletionBatcher {
     private final JobStore store;
     private final int maxBatch;
     private final LinkedBlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopping;
     private final Object idle = new Object();
     private int inFlight;
 
-    CompletionBatcher(JobStore store, int maxBatch) {
+    /** @param writers parallel writers: while one waits for its commit, the next batch is written */
+    CompletionBatcher(JobStore store, int maxBatch, int writers) {
         this.store = store;
         this.maxBatch = maxBatch;
-        this.writer = Thread.ofVirtual().name("ordo-completer").unstarted(this::loop);
+        for (int i = 0; i < writers; i++) this.writers.add(Thread.ofVirtual().name("ordo-completer-" + i).unstarted(this::loop));
     }
 
     void start() {
-        writer.start();
+        writers.forEach(Thread::start);
     }
 
     void add(Completion c) {
@@ -107,10 +108,12 @@ final class CompletionBatcher {
             }
         }
         stopping = true;
-        try {
-            writer.join(max.toMillis() + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread writer : writers) {
+            try {
+                writer.join(max.toMillis() + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

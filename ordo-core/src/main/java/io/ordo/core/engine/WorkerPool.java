@@ -87,7 +87,7 @@ public final class WorkerPool implements AutoCloseable {
         this.insertOptions = insertOptions;
         this.onInserted = onInserted;
         this.onRetryScheduled = onRetryScheduled;
-        this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100));
+        this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100), config.writers());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ordo-timers");
             t.setDaemon(true);
@@ -101,7 +101,10 @@ public final class WorkerPool implements AutoCloseable {
     public void start() {
         completer.start();
         for (QueueState q : queues.values()) {
-            threads.add(Thread.ofVirtual().name("ordo-fetch-" + q.name).start(() -> fetchLoop(q)));
+            // several claimers per queue: while one waits for its claim to commit, another claims
+            for (int i = 0; i < config.claimers(); i++) {
+                threads.add(Thread.ofVirtual().name("ordo-fetch-" + q.name + "-" + i).start(() -> fetchLoop(q)));
+            }
         }
         threads.add(Thread.ofVirtual().name("ordo-heartbeat").start(this::heartbeatLoop));
         queueBackend.onAvailable(this::wake);

@@ -41,6 +41,11 @@ public final class Uuids {
         return new UUID(msb, lsb);
     }
 
+    /** The smallest UUIDv7 of millisecond {@code t}: every id made before {@code t} sorts below it. */
+    public static UUID lowestAt(java.time.Instant t) {
+        return new UUID(t.toEpochMilli() << 16, 0L);
+    }
+
     public static UUID parse(String s) {
         try {
             return UUID.fromString(s.trim());

@@ -6,6 +6,8 @@ import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.store.CancelResult;
 
+import io.ordo.core.util.Uuids;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -184,10 +186,13 @@ final class JobAdmin {
     int prune(Connection c, Instant before, int limit) throws SQLException {
         if (limit < 1) return 0;
         List<UUID> doomed;
-        // locked so that a concurrent restart cannot revive a job whose logs are being deleted
+        // locked so that a concurrent restart cannot revive a job whose logs are being deleted. A job
+        // that finished before the cutoff was created before it, so its UUIDv7 id is below the
+        // cutoff's: the status index is walked over old jobs only.
         try (PreparedStatement ps = c.prepareStatement(d.sql("SELECT id FROM {jobs} WHERE " + Guards.in("status", JobStatus.terminal())
-                + " AND finished_at < ? ORDER BY finished_at LIMIT " + limit + skipLocked()))) {
-            d.setTime(ps, 1, before);
+                + " AND id < ? AND finished_at < ? LIMIT " + limit + skipLocked()))) {
+            d.setId(ps, 1, Uuids.lowestAt(before));
+            d.setTime(ps, 2, before);
             doomed = ids(ps);
         }
         return doomed.isEmpty() ? 0 : deleteJobs(c, doomed);

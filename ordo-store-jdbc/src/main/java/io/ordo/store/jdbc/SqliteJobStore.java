@@ -60,6 +60,16 @@ public final class SqliteJobStore extends JdbcJobStore {
                 + "backoff_cap_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
+    /** A PRAGMA's current value on the writer connection, e.g. {@code synchronous} (for diagnostics and tests). */
+    String pragma(String name) {
+        if (!name.matches("[a-z_]+")) throw new IllegalArgumentException(name);
+        return writeStatement(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+    }
+
     /** Opens (creating the file, its directory and the schema if needed) the store at {@code jdbc:sqlite:PATH}. */
     static SqliteJobStore open(JdbcSettings s) {
         String path = pathOf(s.url());
@@ -118,8 +128,9 @@ public final class SqliteJobStore extends JdbcJobStore {
         p.putAll(extra);
         SQLiteConfig cfg = new SQLiteConfig(p);
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // NORMAL in WAL mode: a power cut may lose the last commits but never corrupts the file
-        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        // FULL: a submit is on disk when it returns, even across a power cut (guarantee 1). The store
+        // property synchronous=NORMAL trades that for speed: a power cut may then lose the last commits.
+        if (!extra.containsKey("synchronous")) cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
         cfg.enforceForeignKeys(true);
         return cfg;

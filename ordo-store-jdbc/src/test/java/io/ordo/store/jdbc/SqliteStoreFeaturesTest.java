@@ -49,6 +49,17 @@ class SqliteStoreFeaturesTest extends JdbcStoreFeaturesTest {
     }
 
     @Test
+    void commitsReachTheDiskBeforeTheyReturnUnlessTheUserTradesThatAway() {
+        try (SqliteJobStore full = (SqliteJobStore) openStore()) {
+            assertThat(full.pragma("synchronous")).as("FULL").isEqualTo("2");
+            assertThat(full.pragma("journal_mode")).isEqualTo("wal");
+        }
+        try (SqliteJobStore normal = (SqliteJobStore) new JdbcStoreProvider().open("jdbc:sqlite:" + file(), Map.of("synchronous", "NORMAL"))) {
+            assertThat(normal.pragma("synchronous")).as("NORMAL").isEqualTo("1");
+        }
+    }
+
+    @Test
     void theProviderIsFoundByUrlAndCreatesTheFilesDirectory() {
         Path nested = dir.resolve("data/deeper/ordo.db");
         try (JobStore s = JobStoreProvider.openUrl("jdbc:sqlite:" + nested, Map.of())) {
