@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>
  *   java -jar ordo-bench/target/ordo-bench.jar [--stores sqlite,postgres] [--jobs 20000] [--batch 1000]
  *        [--concurrency 200] [--claim-batch 100] [--latency-samples 200] [--floor true]
+ *        [--claimers 2] [--writers 2] [--rounds 3]
  * </pre>
  */
 public final class Bench {
@@ -20,7 +21,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("stores", "sqlite,postgres", "jobs", "20000", "batch", "1000",
                 "concurrency", "200", "claim-batch", "100", "latency-samples", "200", "floor", "true",
-                "claimers", "2", "writers", "2"));
+                "claimers", "2", "writers", "2", "rounds", "3"));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -33,22 +34,27 @@ public final class Bench {
                 jobs, opt.get("batch"), opt.get("concurrency"), opt.get("claim-batch"),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
         List<BurnDown.Result> results = new ArrayList<>();
+        int rounds = Integer.parseInt(opt.get("rounds"));
         for (String name : opt.get("stores").split(",")) {
-            BenchStore store = switch (name.trim()) {
-                case "memory" -> new BenchStore("memory", "memory:", Map.of(), null);
-                case "sqlite" -> BenchStore.sqlite();
-                case "postgres", "postgresql" -> BenchStore.postgres();
-                default -> throw new IllegalArgumentException("unknown store " + name + " (memory, sqlite, postgres)");
-            };
-            try {
-                BurnDown.Result r = BurnDown.run(store, jobs, Integer.parseInt(opt.get("batch")), Integer.parseInt(opt.get("concurrency")),
-                        Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")),
-                        Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")));
-                results.add(r);
-                System.out.println(BurnDown.format(r));
-            } finally {
-                store.drop();
+            // each round on a fresh database; the first rounds also warm up the JIT, the last one counts
+            BurnDown.Result last = null;
+            for (int round = 1; round <= rounds; round++) {
+                BenchStore store = switch (name.trim()) {
+                    case "memory" -> new BenchStore("memory", "memory:", Map.of(), null);
+                    case "sqlite" -> BenchStore.sqlite();
+                    case "postgres", "postgresql" -> BenchStore.postgres();
+                    default -> throw new IllegalArgumentException("unknown store " + name + " (memory, sqlite, postgres)");
+                };
+                try {
+                    last = BurnDown.run(store, jobs, Integer.parseInt(opt.get("batch")), Integer.parseInt(opt.get("concurrency")),
+                            Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")),
+                            Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")));
+                    System.out.println("round " + round + "/" + rounds + "  " + BurnDown.format(last));
+                } finally {
+                    store.drop();
+                }
             }
+            results.add(last);
         }
         boolean pg = results.stream().anyMatch(r -> r.store().equals("postgresql"));
         if (pg && Boolean.parseBoolean(opt.get("floor"))) {
