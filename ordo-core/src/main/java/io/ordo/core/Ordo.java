@@ -1,6 +1,8 @@
 package io.ordo.core;
 
 import io.ordo.core.engine.HandlerRegistry;
+import io.ordo.core.engine.JobMonitor;
+import io.ordo.core.event.EventBus;
 import io.ordo.core.engine.JobFactory;
 import io.ordo.core.engine.Maintenance;
 import io.ordo.core.engine.QueueConfig;
@@ -45,6 +47,8 @@ public final class Ordo implements AutoCloseable {
     private final Jobs jobs;
     private final WorkerPool pool;
     private final Maintenance maintenance;
+    private final EventBus events = new EventBus();
+    private final JobMonitor monitor;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -61,11 +65,14 @@ public final class Ordo implements AutoCloseable {
             if (q.capacity() != null) caps.put(q.name(), q.capacity());
         });
         InsertOptions insertOptions = new InsertOptions(caps);
-        this.maintenance = new Maintenance(config, store, retry, this::wakeAll);
+        this.monitor = new JobMonitor(config, store, events);
+        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, monitor::check);
         this.pool = config.workers()
-                ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt)
+                ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
+                monitor, events)
                 : null;
-        this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelled);
+        monitor.onCancel(this::cancelled);
+        this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
     }
 
     /** Opens the store (running its migrations) and wires the node; call {@link #start()} to run jobs. */
@@ -78,6 +85,7 @@ public final class Ordo implements AutoCloseable {
         if (started) return this;
         started = true;
         maintenance.start();
+        monitor.start();
         if (pool != null) pool.start();
         log.info("ordo node {} started on {} store", config.nodeId(), store.kind());
         return this;
@@ -125,6 +133,20 @@ public final class Ordo implements AutoCloseable {
         if (pool != null) pool.cancelRequested(r.cancelRequested());
     }
 
+    private void cancelledByUser(CancelResult r) {
+        cancelled(r);
+        if (r.job().isTerminal()) monitor.check(r.job().parentId());
+    }
+
+    /** Live events of this node (spawns, progress, status changes). */
+    public EventBus events() {
+        return events;
+    }
+
+    public JobMonitor monitor() {
+        return monitor;
+    }
+
     private void wakeAll() {
         if (pool != null) pool.wakeAll();
     }
@@ -135,6 +157,7 @@ public final class Ordo implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (pool != null && started) pool.close();
+        monitor.close();
         maintenance.close();
         queue.close();
         if (ownsStore) store.close();

@@ -47,6 +47,8 @@ public final class OrdoConfig {
     private Duration retention = Duration.ofDays(7);
     private Duration pruneInterval = Duration.ofMinutes(1);
     private int pruneBatch = 1000;
+    private int maxDepth = 32;
+    private Duration monitorSweep = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
 
     public static OrdoConfig defaults() {
@@ -191,6 +193,22 @@ public final class OrdoConfig {
         return this;
     }
 
+    /** How deep a tree of spawned jobs may grow (root = 0). */
+    public OrdoConfig maxDepth(int maxDepth) {
+        if (maxDepth < 1) throw new InvalidRequestException("maxDepth must be >= 1");
+        this.maxDepth = maxDepth;
+        return this;
+    }
+
+    /**
+     * How often waiting parents are re-checked from the store. Parents are normally finished the
+     * moment their last child ends; the sweep covers a node that died in between, and timeouts.
+     */
+    public OrdoConfig monitorSweep(Duration d) {
+        this.monitorSweep = d;
+        return this;
+    }
+
     public OrdoConfig clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -227,4 +245,6 @@ public final class OrdoConfig {
     public Duration pruneInterval() { return pruneInterval; }
     public int pruneBatch() { return pruneBatch; }
     public Clock clock() { return clock; }
+    public int maxDepth() { return maxDepth; }
+    public Duration monitorSweep() { return monitorSweep; }
 }

@@ -1,6 +1,7 @@
 package io.ordo.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -42,9 +43,9 @@ public class ForwardingJobStore implements JobStore {
 
     @Override public String kind() { return delegate.kind(); }
     @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o) { return delegate.insert(jobs, o); }
-    @Override public List<SubmitResult> spawn(Lease p, List<NewJob> c, InsertOptions o) { return delegate.spawn(p, c, o); }
+    @Override public List<SubmitResult> spawn(Lease p, List<NewJob> c, InsertOptions o, boolean t) { return delegate.spawn(p, c, o, t); }
     @Override public List<Job> claim(ClaimRequest r) { return delegate.claim(r); }
-    @Override public Set<UUID> complete(List<Completion> c) { return delegate.complete(c); }
+    @Override public Map<UUID, JobStatus> complete(List<Completion> c) { return delegate.complete(c); }
     @Override public boolean fail(Failure f) { return delegate.fail(f); }
     @Override public boolean finishCancelled(Lease l, Instant now) { return delegate.finishCancelled(l, now); }
     @Override public boolean handBack(Lease l, String reason, Instant now) { return delegate.handBack(l, reason, now); }
@@ -65,6 +66,19 @@ public class ForwardingJobStore implements JobStore {
     @Override public CancelResult cancel(UUID id, Instant now) { return delegate.cancel(id, now); }
     @Override public Job restart(UUID id, Instant now) { return delegate.restart(id, now); }
     @Override public void delete(UUID id) { delegate.delete(id); }
+    @Override public boolean mergeMeta(Lease l, JsonNode p, Instant now) { return delegate.mergeMeta(l, p, now); }
+    @Override public Map<JobStatus, Long> childCounts(UUID id) { return delegate.childCounts(id); }
+    @Override public Map<JobStatus, Long> scopeCounts(UUID id) { return delegate.scopeCounts(id); }
+    @Override public Map<JobStatus, Long> treeCounts(UUID id) { return delegate.treeCounts(id); }
+    @Override public boolean finishWaiting(UUID id, JobStatus to, String e, JsonNode m, Instant now) { return delegate.finishWaiting(id, to, e, m, now); }
+    @Override public boolean setProgress(UUID id, long c, long t, String text, Instant now) { return delegate.setProgress(id, c, t, text, now); }
+    @Override public Optional<Job> findCached(String key, Instant now) { return delegate.findCached(key, now); }
+    @Override public StoredDefinition saveDefinition(StoredDefinition d, Instant now) { return delegate.saveDefinition(d, now); }
+    @Override public Optional<StoredDefinition> getDefinition(String id) { return delegate.getDefinition(id); }
+    @Override public List<StoredDefinition> listDefinitions() { return delegate.listDefinitions(); }
+    @Override public boolean deleteDefinition(String id) { return delegate.deleteDefinition(id); }
+    @Override public List<SubmitResult> insertForTick(String d, Instant t, List<NewJob> j, InsertOptions o) { return delegate.insertForTick(d, t, j, o); }
+    @Override public Optional<Instant> lastTick(String d) { return delegate.lastTick(d); }
     @Override public void onJobsAvailable(Consumer<String> l) { delegate.onJobsAvailable(l); }
     @Override public void optimize() { delegate.optimize(); }
     @Override public void close() { }

@@ -118,7 +118,7 @@ public abstract class JobStoreConcurrencyContract {
             boolean completer = role.incrementAndGet() % 2 == 0;
             for (Job j : claimed) {
                 if (completer) {
-                    completedIds.addAll(store.complete(List.of(new Completion(j.lease(), null, late))));
+                    completedIds.addAll(store.complete(List.of(new Completion(j.lease(), null, late))).keySet());
                 } else if (store.rescue(j.lease(), JobStatus.PENDING, late,
                         new AttemptError(1, "slow", late, AttemptError.LEASE_EXPIRED, "expired"), late)) {
                     rescuedIds.add(j.id());

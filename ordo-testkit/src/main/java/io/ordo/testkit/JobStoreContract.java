@@ -41,54 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * paging, counters and pruning. Races between workers are in {@link JobStoreConcurrencyContract}. Subclasses
  * return a store over an empty database from {@link #createStore()}.
  */
-public abstract class JobStoreContract {
-    protected static final Instant T0 = Instant.parse("2031-03-01T10:00:00Z");
-    protected static final Duration LEASE = Duration.ofSeconds(30);
-    protected static final Set<String> ALL_TYPES = Set.of("noop", "sleep", "fail", "a", "b", "parent", "child");
-
-    protected JobStore store;
-
-    /** A store over an empty database. */
-    protected abstract JobStore createStore();
-
-    @BeforeEach
-    void openStore() {
-        store = createStore();
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) store.close();
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------
-
-    protected Job insert(NewJob n) {
-        return store.insert(List.of(n), InsertOptions.NONE).get(0).job();
-    }
-
-    protected Job insert(TestJobs b) {
-        return insert(b.build());
-    }
-
-    protected List<Job> claim(String owner, int limit, Instant now) {
-        return store.claim(new ClaimRequest("default", ALL_TYPES, limit, owner, LEASE, now));
-    }
-
-    protected Job claimOne(String owner, Instant now) {
-        List<Job> jobs = claim(owner, 1, now);
-        assertThat(jobs).hasSize(1);
-        return jobs.get(0);
-    }
-
-    protected Job get(UUID id) {
-        return store.get(id).orElseThrow();
-    }
-
-    protected static Instant at(long seconds) {
-        return T0.plusSeconds(seconds);
-    }
-
+public abstract class JobStoreContract extends JobStoreContractBase {
     // ---- insert and read -----------------------------------------------------------------------
 
     @Test
@@ -181,8 +134,8 @@ public abstract class JobStoreContract {
     void completeIsFencedAndHappensOnce() {
         insert(TestJobs.at(T0).resultTtl(Duration.ofMinutes(1)));
         Job j = claimOne("w", T0);
-        Set<UUID> done = store.complete(List.of(new Completion(j.lease(), Json.parse("{\"ok\":true}"), at(2))));
-        assertThat(done).containsExactly(j.id());
+        Map<UUID, JobStatus> done = store.complete(List.of(new Completion(j.lease(), Json.parse("{\"ok\":true}"), at(2))));
+        assertThat(done).containsExactly(Map.entry(j.id(), COMPLETED));
         Job c = get(j.id());
         assertThat(c.status()).isEqualTo(COMPLETED);
         assertThat(c.finishedAt()).isEqualTo(at(2));
@@ -202,9 +155,9 @@ public abstract class JobStoreContract {
         List<Job> js = claim("w", 3, T0);
         Lease forged = new Lease(js.get(2).id(), "someone-else", 1);
         Lease staleAttempt = new Lease(js.get(1).id(), "w", 7);
-        Set<UUID> done = store.complete(List.of(new Completion(js.get(0).lease(), null, at(1)),
+        Map<UUID, JobStatus> done = store.complete(List.of(new Completion(js.get(0).lease(), null, at(1)),
                 new Completion(staleAttempt, null, at(1)), new Completion(forged, null, at(1))));
-        assertThat(done).containsExactly(js.get(0).id());
+        assertThat(done.keySet()).containsExactly(js.get(0).id());
         assertThat(get(js.get(1).id()).status()).isEqualTo(RUNNING);
         assertThat(get(js.get(2).id()).status()).isEqualTo(RUNNING);
     }
@@ -247,9 +200,6 @@ public abstract class JobStoreContract {
         assertThat(store.list(JobFilter.status(FAILED), null, 10).items()).extracting(Job::id).containsExactly(j.id());
     }
 
-    protected static AttemptError err(Job j, String message) {
-        return new AttemptError(j.attempt(), j.leaseOwner(), T0, AttemptError.ERROR, message);
-    }
 
     // ---- leases and fencing ---------------------------------------------------------------------
 
@@ -271,22 +221,19 @@ public abstract class JobStoreContract {
         assertThat(store.saveResult(a.lease(), Json.parse("1"), null, at(33))).isFalse();
         assertThat(store.handBack(a.lease(), "x", at(33))).isFalse();
         assertThat(store.heartbeat(List.of(a.lease()), at(90), at(33)).lost()).containsExactly(a.id());
-        assertThatThrownBy(() -> store.spawn(a.lease(), List.of(TestJobs.at(at(33)).parent(a).build()), InsertOptions.NONE))
+        assertThatThrownBy(() -> store.spawn(a.lease(), List.of(TestJobs.at(at(33)).parent(a).build()), InsertOptions.NONE, false))
                 .isInstanceOf(LeaseLostException.class);
         assertThat(store.list(JobFilter.ALL.withParent(a.id()), null, 10).items()).isEmpty();
         assertThat(store.logs(a.id(), 0, 10)).isEmpty();
         // worker b holds it
         assertThat(store.progress(b.lease(), 1, 2, "half", at(33))).isTrue();
-        assertThat(store.complete(List.of(new Completion(b.lease(), Json.parse("\"b\""), at(34))))).containsExactly(b.id());
+        assertThat(store.complete(List.of(new Completion(b.lease(), Json.parse("\"b\""), at(34)))).keySet()).containsExactly(b.id());
         Job done = get(parent.id());
         assertThat(done.status()).isEqualTo(COMPLETED);
         assertThat(done.result()).isEqualTo(Json.parse("\"b\""));
         assertThat(done.errors()).extracting(AttemptError::reason).containsExactly(AttemptError.LEASE_EXPIRED);
     }
 
-    protected static AttemptError lost(Job j, Instant now) {
-        return new AttemptError(j.attempt(), j.leaseOwner(), now, AttemptError.LEASE_EXPIRED, "lease expired");
-    }
 
     @Test
     void heartbeatExtendsTheLeaseSoItIsNotRescued() {
@@ -344,10 +291,10 @@ public abstract class JobStoreContract {
         List<NewJob> kids = List.of(TestJobs.at(T0).type("child").parent(parent).build(),
                 TestJobs.at(T0).type("child").parent(parent).build(),
                 TestJobs.at(T0).type("child").parent(parent).runAt(at(500)).build());
-        store.spawn(parent.lease(), kids, InsertOptions.NONE);
+        store.spawn(parent.lease(), kids, InsertOptions.NONE, false);
         Job runningChild = claimOne("w2", at(1));
         Job grandchild = store.spawn(runningChild.lease(), List.of(TestJobs.at(at(1)).type("child").parent(runningChild).build()),
-                InsertOptions.NONE).get(0).job();
+                InsertOptions.NONE, false).get(0).job();
         assertThat(grandchild.depth()).isEqualTo(2);
         assertThat(grandchild.rootId()).isEqualTo(parent.id());
 
@@ -398,10 +345,10 @@ public abstract class JobStoreContract {
     void deleteRemovesTerminalTreesOnly() {
         insert(TestJobs.at(T0).type("parent"));
         Job parent = claimOne("w", T0);
-        Job child = store.spawn(parent.lease(), List.of(TestJobs.at(T0).type("child").parent(parent).build()), InsertOptions.NONE).get(0).job();
+        Job child = store.spawn(parent.lease(), List.of(TestJobs.at(T0).type("child").parent(parent).build()), InsertOptions.NONE, false).get(0).job();
         store.appendLog(parent.lease(), LogLevel.INFO, "x", at(1));
         assertThatThrownBy(() -> store.delete(parent.id())).isInstanceOf(ConflictException.class);
-        store.complete(List.of(new Completion(parent.lease(), null, at(2))));
+        store.fail(new Failure(parent.lease(), err(parent, "gave up"), FAILED, null, at(2)));
         assertThatThrownBy(() -> store.delete(parent.id())).isInstanceOf(ConflictException.class).hasMessageContaining(child.id().toString());
         store.cancel(child.id(), at(3));
         store.delete(parent.id());
@@ -498,7 +445,7 @@ public abstract class JobStoreContract {
     void listFiltersByStatusQueueParentAndRoot() {
         Job p = insert(TestJobs.at(T0).type("parent").queue("q1"));
         Job pr = store.claim(new ClaimRequest("q1", ALL_TYPES, 1, "w", LEASE, T0)).get(0);
-        store.spawn(pr.lease(), List.of(TestJobs.at(T0).parent(pr).build(), TestJobs.at(T0).parent(pr).build()), InsertOptions.NONE);
+        store.spawn(pr.lease(), List.of(TestJobs.at(T0).parent(pr).build(), TestJobs.at(T0).parent(pr).build()), InsertOptions.NONE, false);
         insert(TestJobs.at(T0));
         assertThat(store.list(JobFilter.ALL.withParent(p.id()), null, 10).items()).hasSize(2);
         assertThat(store.list(JobFilter.ALL.withRoot(p.id()), null, 10).items()).hasSize(3);

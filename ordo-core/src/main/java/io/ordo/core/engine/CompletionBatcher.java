@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import io.ordo.core.model.JobStatus;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ final class CompletionBatcher {
     private static final Logger log = LoggerFactory.getLogger(CompletionBatcher.class);
 
     private final JobStore store;
+    private final java.util.function.BiConsumer<List<Completion>, Map<UUID, JobStatus>> onStored;
     private final int maxBatch;
     private final LinkedBlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
@@ -30,8 +32,9 @@ final class CompletionBatcher {
     private int inFlight;
 
     /** @param writers parallel writers: while one waits for its commit, the next batch is written */
-    CompletionBatcher(JobStore store, int maxBatch, int writers) {
+    CompletionBatcher(JobStore store, int maxBatch, int writers, java.util.function.BiConsumer<List<Completion>, Map<UUID, JobStatus>> onStored) {
         this.store = store;
+        this.onStored = onStored;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writers; i++) this.writers.add(Thread.ofVirtual().name("ordo-completer-" + i).unstarted(this::loop));
     }
@@ -58,10 +61,15 @@ final class CompletionBatcher {
                     batch.add(first);
                     queue.drainTo(batch, maxBatch - 1);
                 }
-                Set<UUID> done = store.complete(batch);
+                Map<UUID, JobStatus> done = store.complete(batch);
+                try {
+                    onStored.accept(batch, done);
+                } catch (RuntimeException e) {
+                    log.warn("after storing {} completions", batch.size(), e);
+                }
                 if (done.size() < batch.size()) {
                     for (Completion c : batch) {
-                        if (!done.contains(c.lease().jobId())) {
+                        if (!done.containsKey(c.lease().jobId())) {
                             log.warn("job {}: completed, but its lease (attempt {}) was lost before the result was stored; another attempt owns it",
                                     c.lease().jobId(), c.lease().attempt());
                         }

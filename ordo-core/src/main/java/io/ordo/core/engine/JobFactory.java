@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Turns requests into insertable jobs: validates every field (messages name the field), asks the
@@ -72,18 +73,26 @@ public final class JobFactory {
         positive("backoff cap", r.backoffCap());
         key("unique_key", r.uniqueKey());
         key("cache_key", r.cacheKey());
+        key("dedup_key", r.dedupKey());
+        int depth = parent == null ? 0 : parent.depth() + 1;
+        if (depth > config.maxDepth()) {
+            throw new io.ordo.core.SpawnLimitException("job " + parent.id() + " is at depth " + parent.depth()
+                    + "; children would exceed the maximum depth " + config.maxDepth());
+        }
         if (r.tags().size() > MAX_TAGS) throw new InvalidRequestException("at most " + MAX_TAGS + " tags");
         for (String t : r.tags()) key("tag", t);
 
-        return new NewJob(Uuids.v7(), type, queue, r.priority() == null ? 0 : r.priority(), payload, status,
+        UUID id = Uuids.v7();
+        UUID scopeId = r.scope() ? id : parent == null ? null : parent.scopeId();
+        return new NewJob(id, type, queue, r.priority() == null ? 0 : r.priority(), payload, status,
                 maxAttempts, runAt, timeout,
                 parent == null ? null : parent.id(), parent == null ? null : parent.rootId(),
                 r.definitionId() != null ? r.definitionId() : parent == null ? null : parent.definitionId(),
                 r.step() != null ? r.step() : parent == null ? null : parent.step(),
-                parent == null ? 0 : parent.depth() + 1,
-                r.resultTtl(), r.uniqueKey(), r.cacheKey(), r.tags(),
+                depth, r.resultTtl(), r.uniqueKey(), r.cacheKey(), r.tags(),
                 r.backoffBase() != null ? r.backoffBase() : opts.backoffBase(),
-                r.backoffCap() != null ? r.backoffCap() : opts.backoffCap(), now);
+                r.backoffCap() != null ? r.backoffCap() : opts.backoffCap(), now,
+                scopeId, r.dedupKey(), r.childPolicy(), null, null, null);
     }
 
     private static void positive(String field, Duration d) {

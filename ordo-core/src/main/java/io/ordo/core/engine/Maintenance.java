@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The engine's housekeeping, safe to run on every node at once (each step is a fenced store
@@ -26,6 +28,7 @@ public final class Maintenance implements AutoCloseable {
     private final JobStore store;
     private final RetryPolicy retry;
     private final Runnable onPromoted;
+    private final Consumer<UUID> onJobEnded;
     private final Signal signal = new Signal();
     private volatile Instant plannedWake = Instant.MAX;
     private volatile boolean stopping;
@@ -33,7 +36,8 @@ public final class Maintenance implements AutoCloseable {
     private Instant nextPrune = Instant.MIN;
 
     /** @param onPromoted called when jobs became pending (wake the workers) */
-    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted) {
+    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted, Consumer<UUID> onParentToCheck) {
+        this.onJobEnded = onParentToCheck;
         this.config = config;
         this.store = store;
         this.retry = retry;
@@ -100,6 +104,7 @@ public final class Maintenance implements AutoCloseable {
                 Failure f = retry.decide(job, err, now);
                 if (store.rescue(job.lease(), f.next(), f.runAt(), err, now)) {
                     rescued++;
+                    if (job.parentId() != null) onJobEnded.accept(job.parentId());
                     log.warn("job {} attempt {}: {}", job.id(), job.attempt(), err.message());
                     if (f.next() == JobStatus.SCHEDULED) wakeAt(f.runAt());
                 }

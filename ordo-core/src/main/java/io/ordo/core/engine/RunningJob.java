@@ -88,8 +88,13 @@ final class RunningJob implements JobContext {
     @Override
     public List<Job> spawn(List<JobRequest> children) {
         if (lost) throw lostException("spawn");
-        List<SubmitResult> results = pool.spawn(this, children);
-        return results.stream().map(SubmitResult::job).toList();
+        return pool.spawn(this, children, false).stream().map(SubmitResult::job).toList();
+    }
+
+    @Override
+    public List<Job> spawnUpTo(List<JobRequest> children) {
+        if (lost) throw lostException("spawn");
+        return pool.spawn(this, children, true).stream().map(SubmitResult::job).toList();
     }
 
     @Override

@@ -52,6 +52,8 @@ public final class WorkerPool implements AutoCloseable {
     private final InsertOptions insertOptions;
     private final Consumer<List<Job>> onInserted;
     private final Consumer<Instant> onRetryScheduled;
+    private final JobMonitor monitor;
+    private final io.ordo.core.event.EventBus events;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final CompletionBatcher completer;
@@ -77,7 +79,10 @@ public final class WorkerPool implements AutoCloseable {
      */
     public WorkerPool(OrdoConfig config, JobStore store, QueueBackend queueBackend, HandlerRegistry handlers,
                       JobFactory factory, RetryPolicy retry, InsertOptions insertOptions,
-                      Consumer<List<Job>> onInserted, Consumer<Instant> onRetryScheduled) {
+                      Consumer<List<Job>> onInserted, Consumer<Instant> onRetryScheduled, JobMonitor monitor,
+                      io.ordo.core.event.EventBus events) {
+        this.monitor = monitor;
+        this.events = events;
         this.config = config;
         this.store = store;
         this.queueBackend = queueBackend;
@@ -87,7 +92,7 @@ public final class WorkerPool implements AutoCloseable {
         this.insertOptions = insertOptions;
         this.onInserted = onInserted;
         this.onRetryScheduled = onRetryScheduled;
-        this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100), config.writers());
+        this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100), config.writers(), this::completed);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ordo-timers");
             t.setDaemon(true);
@@ -229,11 +234,12 @@ public final class WorkerPool implements AutoCloseable {
         }
         if (rj.cancelRequested) {
             if (!store.finishCancelled(job.lease(), now)) log.warn("job {}: lease lost before cancel was stored", job.id());
+            else monitor.check(job.parentId());
             return;
         }
         if (error == null) {
             try {
-                completer.add(new Completion(job.lease(), Json.resultTree(result), now));
+                completer.add(new Completion(job.lease(), Json.resultTree(result), now, job.parentId()));
                 return;
             } catch (IllegalArgumentException e) {
                 error = new IllegalStateException("result is not serializable to JSON: " + e.getMessage(), e);
@@ -242,11 +248,14 @@ public final class WorkerPool implements AutoCloseable {
         AttemptError attemptError = rj.timedOut
                 ? new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.TIMEOUT, "timed out after " + job.timeout())
                 : new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.ERROR, describe(error));
-        Failure f = retry.decide(job, attemptError, now);
+        Failure f = error instanceof io.ordo.core.handler.PermanentFailure
+                ? new Failure(job.lease(), attemptError, JobStatus.FAILED, null, now)
+                : retry.decide(job, attemptError, now);
         if (!store.fail(f)) {
             log.warn("job {}: lease lost before the failure was stored", job.id());
             return;
         }
+        if (f.next() == JobStatus.FAILED) monitor.check(job.parentId());
         if (f.next() == JobStatus.PENDING) wake(q.name);
         if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
     }
@@ -260,11 +269,33 @@ public final class WorkerPool implements AutoCloseable {
         return s.length() > 4000 ? s.substring(0, 4000) + "…" : s;
     }
 
-    List<SubmitResult> spawn(RunningJob parent, List<JobRequest> children) {
+    List<SubmitResult> spawn(RunningJob parent, List<JobRequest> children, boolean truncate) {
         List<NewJob> built = factory.build(children, parent.job(), now());
-        List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions);
-        onInserted.accept(results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList());
+        List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions, truncate);
+        List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
+        onInserted.accept(created);
+        for (Job c : created) {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("job_id", c.id().toString());
+            p.put("parent_id", parent.job().id().toString());
+            p.put("root_id", c.rootId().toString());
+            p.put("type", c.type());
+            p.put("depth", c.depth());
+            p.put("status", c.status().wireName());
+            p.put("timestamp", c.createdAt().toString());
+            events.publish(new io.ordo.core.event.OrdoEvent(io.ordo.core.event.EventTypes.JOB_SPAWN, c.id(), c.rootId(), p, c.createdAt()));
+        }
         return results;
+    }
+
+    /** After a batch of completions is stored: parents of completed jobs, and jobs now waiting, are checked. */
+    private void completed(List<Completion> batch, java.util.Map<UUID, JobStatus> done) {
+        for (Completion c : batch) {
+            JobStatus s = done.get(c.lease().jobId());
+            if (s == JobStatus.COMPLETED && c.parentId() != null) monitor.check(c.parentId());
+            // a child may have ended between our check for live children and our commit: look again
+            if (s == JobStatus.WAITING) monitor.check(c.lease().jobId());
+        }
     }
 
     // ---- leases ---------------------------------------------------------------------------------

@@ -50,8 +50,17 @@ public interface JobContext {
 
     void progress(long current, long total, String text);
 
-    /** Creates child jobs of this job (parent, root and depth recorded) in one transaction. */
+    /**
+     * Creates child jobs of this job (parent, root and depth recorded) in one transaction. A child
+     * with a dedup key already used in this tree resolves to the existing job. Emits job_spawn.
+     *
+     * @throws io.ordo.core.SpawnLimitException when the batch would exceed the maximum depth or this
+     *                                          job's scope limits (max children, max depth); nothing is created
+     */
     List<Job> spawn(List<JobRequest> children);
+
+    /** Like {@link #spawn(List)} but leaves out the children over a scope limit instead of refusing all. */
+    List<Job> spawnUpTo(List<JobRequest> children);
 
     default Job spawn(JobRequest child) {
         return spawn(List.of(child)).get(0);

@@ -14,6 +14,13 @@ import java.util.UUID;
  *                    fencing token of a running job. It only ever grows.
  * @param error       the last attempt's error, if any; all of them are in {@code errors}
  * @param backoffBase per-job retry backoff base, or null for the type's / engine's default
+ * @param scopeId     the scope (a definition step) this job belongs to: a scope job's own id, its
+ *                    descendants inherit it; null outside definitions
+ * @param dedupKey    unique among the jobs of one tree (root): a second spawn with the key
+ *                    resolves to the first job, whatever its state
+ * @param childPolicy how this job ends once its children are done, and its scope limits
+ * @param spawned     descendants created so far in this job's scope (scope jobs only)
+ * @param meta        flags set by the engine: {@code warning}, {@code cached_from}, ...
  */
 public record Job(
         UUID id,
@@ -50,11 +57,23 @@ public record Job(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        UUID scopeId,
+        String dedupKey,
+        ChildPolicy childPolicy,
+        int spawned,
+        JsonNode meta) {
 
     public Job {
         errors = errors == null ? List.of() : List.copyOf(errors);
         tags = tags == null ? List.of() : List.copyOf(tags);
+        if (meta == null) meta = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+
+    /** The warning the engine recorded (e.g. a step completed over its failure tolerance), or null. */
+    public String warning() {
+        JsonNode w = meta.get("warning");
+        return w == null || w.isNull() ? null : w.asText();
     }
 
     /** The lease a worker holds on this job while it runs. */

@@ -7,30 +7,42 @@ import java.util.UUID;
  * Which jobs to list. Null fields do not filter. Listings are ordered newest first by id
  * (ids are UUIDv7, so id order is creation order) and paged with an opaque keyset cursor.
  */
-public record JobFilter(Set<JobStatus> statuses, String queue, String type, UUID parentId, UUID rootId) {
-    public static final JobFilter ALL = new JobFilter(null, null, null, null, null);
+public record JobFilter(Set<JobStatus> statuses, String queue, String type, UUID parentId, UUID rootId, UUID scopeId) {
+    public static final JobFilter ALL = new JobFilter(null, null, null, null, null, null);
+
+    public JobFilter(Set<JobStatus> statuses, String queue, String type, UUID parentId, UUID rootId) {
+        this(statuses, queue, type, parentId, rootId, null);
+    }
 
     public JobFilter {
         statuses = statuses == null || statuses.isEmpty() ? null : Set.copyOf(statuses);
     }
 
     public static JobFilter status(JobStatus... s) {
-        return new JobFilter(Set.of(s), null, null, null, null);
+        return new JobFilter(Set.of(s), null, null, null, null, null);
     }
 
     public JobFilter withQueue(String q) {
-        return new JobFilter(statuses, q, type, parentId, rootId);
+        return new JobFilter(statuses, q, type, parentId, rootId, scopeId);
     }
 
     public JobFilter withType(String t) {
-        return new JobFilter(statuses, queue, t, parentId, rootId);
+        return new JobFilter(statuses, queue, t, parentId, rootId, scopeId);
     }
 
     public JobFilter withParent(UUID p) {
-        return new JobFilter(statuses, queue, type, p, rootId);
+        return new JobFilter(statuses, queue, type, p, rootId, scopeId);
     }
 
     public JobFilter withRoot(UUID r) {
-        return new JobFilter(statuses, queue, type, parentId, r);
+        return new JobFilter(statuses, queue, type, parentId, r, scopeId);
+    }
+
+    public JobFilter withScope(UUID s) {
+        return new JobFilter(statuses, queue, type, parentId, rootId, s);
+    }
+
+    public JobFilter withStatuses(Set<JobStatus> s) {
+        return new JobFilter(s, queue, type, parentId, rootId, scopeId);
     }
 }

@@ -32,6 +32,9 @@ public final class JobRequest {
     private Duration backoffCap;
     private String definitionId;
     private String step;
+    private String dedupKey;
+    private ChildPolicy childPolicy;
+    private boolean scope;
 
     private JobRequest(String type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -117,6 +120,27 @@ public final class JobRequest {
         return this;
     }
 
+    /**
+     * Unique among the jobs of one tree (one root): spawning a second child with the same key, in
+     * any state, returns the first. Used for fan-out that must not repeat work (e.g. one fetch per URL).
+     */
+    public JobRequest dedupKey(String dedupKey) {
+        this.dedupKey = dedupKey;
+        return this;
+    }
+
+    /** How this job ends once its children are done (failure tolerance), and its scope limits. */
+    public JobRequest childPolicy(ChildPolicy childPolicy) {
+        this.childPolicy = childPolicy;
+        return this;
+    }
+
+    /** This job opens a scope: its child policy's limits (max children, max depth) cover all its descendants. */
+    public JobRequest scope(boolean scope) {
+        this.scope = scope;
+        return this;
+    }
+
     public String type() { return type; }
     public Object payload() { return payload; }
     public String queue() { return queue; }
@@ -133,4 +157,7 @@ public final class JobRequest {
     public Duration backoffCap() { return backoffCap; }
     public String definitionId() { return definitionId; }
     public String step() { return step; }
+    public String dedupKey() { return dedupKey; }
+    public ChildPolicy childPolicy() { return childPolicy; }
+    public boolean scope() { return scope; }
 }

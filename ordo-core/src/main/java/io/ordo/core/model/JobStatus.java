@@ -19,9 +19,11 @@ public enum JobStatus {
     WAITING,
     COMPLETED,
     FAILED,
-    CANCELLED;
+    CANCELLED,
+    /** Never ran: a step of a job definition whose dependency failed. Created in this state. */
+    SKIPPED;
 
-    private static final Set<JobStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED);
+    private static final Set<JobStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED, SKIPPED);
 
     public boolean isTerminal() {
         return TERMINAL.contains(this);

@@ -26,6 +26,8 @@ public final class Transitions {
         // restart from the dead-letter view (failed) or after a cancel
         LEGAL.put(FAILED, EnumSet.of(PENDING));
         LEGAL.put(CANCELLED, EnumSet.of(PENDING));
+        // skipped jobs are recorded as such (a step whose dependency failed) and never move
+        LEGAL.put(SKIPPED, EnumSet.noneOf(JobStatus.class));
     }
 
     private Transitions() {

@@ -1,6 +1,7 @@
 package io.ordo.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -34,8 +35,9 @@ public interface JobStore extends AutoCloseable {
     // ---- submit -------------------------------------------------------------------------------
 
     /**
-     * Inserts jobs atomically, in order. A job whose unique key is held by a live job, or whose
-     * cache key matches a completed job with an unexpired result, resolves to that job instead.
+     * Inserts jobs atomically, in order. A job whose unique key is held by a live job, whose dedup
+     * key is already used in its tree, or — for top-level jobs only — whose cache key matches a
+     * completed job with an unexpired result, resolves to that job instead.
      *
      * @throws io.ordo.core.QueueFullException when a queue would exceed its capacity; nothing is written
      */
@@ -43,18 +45,30 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * Inserts children of a running job. The parent's lease is checked in the same transaction.
+     * Children with a dedup key already used in their tree resolve to that job. Children of a
+     * scope (non-null {@code scopeId}) are held to the scope job's {@link io.ordo.core.model.ChildPolicy}
+     * limits, checked and counted atomically: {@code maxDepth} (child depth - scope depth) and
+     * {@code maxChildren} (descendants created in the scope, counted in the scope job's
+     * {@code spawned}). With {@code truncate} the children over a limit are left out (the result
+     * lists the accepted ones, in order); without it the whole spawn is refused.
      *
-     * @throws io.ordo.core.LeaseLostException when the parent is no longer running under {@code parent}
+     * @throws io.ordo.core.LeaseLostException  when the parent is no longer running under {@code parent}
+     * @throws io.ordo.core.SpawnLimitException when a limit is exceeded and {@code truncate} is false
      */
-    List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options);
+    List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options, boolean truncate);
 
     // ---- worker hot path -----------------------------------------------------------------------
 
     /** Moves up to {@code limit} pending jobs to running under a fresh lease (attempt + 1) and returns them. */
     List<Job> claim(ClaimRequest request);
 
-    /** Completes running jobs; returns the ids whose lease was still valid (the others changed nothing). */
-    Set<UUID> complete(List<Completion> completions);
+    /**
+     * Ends the attempts of running jobs that succeeded. A job with live children goes to
+     * {@link JobStatus#WAITING} (the monitor finishes it when they are done), the others to
+     * {@link JobStatus#COMPLETED}. Returns the new status of each job whose lease was still valid
+     * (the others changed nothing).
+     */
+    Map<UUID, JobStatus> complete(List<Completion> completions);
 
     /** Records a failed attempt and moves the job to its next state. False if the lease was lost. */
     boolean fail(Failure failure);
@@ -81,6 +95,57 @@ public interface JobStore extends AutoCloseable {
 
     /** Appends to a running job's log. False (nothing written) if the lease was lost. */
     boolean appendLog(Lease lease, LogLevel level, String message, Instant now);
+
+    /** Merges {@code patch} (a JSON object) into the job's meta. False if the lease was lost. */
+    boolean mergeMeta(Lease lease, JsonNode patch, Instant now);
+
+    // ---- parents and children ------------------------------------------------------------------
+
+    /** Direct children of a job by status (maintained counters). */
+    Map<JobStatus, Long> childCounts(UUID parentId);
+
+    /** Jobs in a scope, the scope job excluded, by status (maintained counters). */
+    Map<JobStatus, Long> scopeCounts(UUID scopeId);
+
+    /** Every descendant of a root job by status (one indexed query over the tree). */
+    Map<JobStatus, Long> treeCounts(UUID rootId);
+
+    /**
+     * Ends a waiting job: to {@code to} (completed, failed or cancelled), with {@code error} (may
+     * be null) and {@code metaPatch} merged into its meta (may be null). Only acts on a waiting job;
+     * false otherwise (another node finished it first).
+     */
+    boolean finishWaiting(UUID id, JobStatus to, String error, JsonNode metaPatch, Instant now);
+
+    /** Sets the progress of a job that is not terminal (a parent's, kept by the monitor). */
+    boolean setProgress(UUID id, long current, long total, String text, Instant now);
+
+    /** The newest completed job with this cache key whose result is still valid at {@code now}. */
+    Optional<Job> findCached(String cacheKey, Instant now);
+
+    // ---- job definitions -------------------------------------------------------------------------
+
+    /** Creates or replaces a definition (by id); the store sets version, createdAt and updatedAt. */
+    StoredDefinition saveDefinition(StoredDefinition definition, Instant now);
+
+    Optional<StoredDefinition> getDefinition(String id);
+
+    /** All definitions, by id. */
+    List<StoredDefinition> listDefinitions();
+
+    /** False when there was no such definition. Runs already started are kept. */
+    boolean deleteDefinition(String id);
+
+    /**
+     * Inserts {@code jobs} (a scheduled run) only if the tick {@code tickAt} of definition
+     * {@code definitionId} was not recorded yet, recording it in the same transaction: with several
+     * nodes on one database each tick starts at most one run. Returns an empty list when the tick
+     * was taken already.
+     */
+    List<SubmitResult> insertForTick(String definitionId, Instant tickAt, List<NewJob> jobs, InsertOptions options);
+
+    /** The newest tick recorded for a definition, if any. */
+    Optional<Instant> lastTick(String definitionId);
 
     // ---- maintenance ---------------------------------------------------------------------------
 

@@ -50,6 +50,11 @@ final class MemoryRow {
     Instant startedAt;
     Instant finishedAt;
     Instant updatedAt;
+    final UUID scopeId;
+    final String dedupKey;
+    final io.ordo.core.model.ChildPolicy childPolicy;
+    int spawned;
+    com.fasterxml.jackson.databind.node.ObjectNode meta;
 
     MemoryRow(NewJob n) {
         id = n.id();
@@ -74,6 +79,17 @@ final class MemoryRow {
         backoffCap = n.backoffCap();
         createdAt = n.createdAt();
         updatedAt = n.createdAt();
+        scopeId = n.scopeId();
+        dedupKey = n.dedupKey();
+        childPolicy = n.childPolicy();
+        meta = n.meta().isObject() ? (com.fasterxml.jackson.databind.node.ObjectNode) n.meta().deepCopy()
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        Job j = n.toJob();
+        result = j.result();
+        resultExpiresAt = j.resultExpiresAt();
+        error = j.error();
+        startedAt = j.startedAt();
+        finishedAt = j.finishedAt();
     }
 
     boolean holds(Lease lease) {
@@ -85,6 +101,7 @@ final class MemoryRow {
                 maxAttempts, runAt, leaseOwner, leaseUntil, timeout, parentId, rootId, definitionId, step, depth,
                 progressCurrent, progressTotal, progressText, result == null ? null : result.deepCopy(),
                 resultExpiresAt, resultTtl, error, errors, uniqueKey, cacheKey, tags, backoffBase, backoffCap,
-                cancelRequested, createdAt, startedAt, finishedAt, updatedAt);
+                cancelRequested, createdAt, startedAt, finishedAt, updatedAt, scopeId, dedupKey, childPolicy, spawned,
+                meta.deepCopy());
     }
 }

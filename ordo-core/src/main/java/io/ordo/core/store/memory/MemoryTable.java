@@ -1,0 +1,236 @@
+package io.ordo.core.store.memory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.ConflictException;
+import io.ordo.core.JobNotFoundException;
+import io.ordo.core.LeaseLostException;
+import io.ordo.core.QueueFullException;
+import io.ordo.core.definition.StoredDefinition;
+import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.IllegalTransitionException;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
+import io.ordo.core.model.JobLog;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Lease;
+import io.ordo.core.model.LogLevel;
+import io.ordo.core.model.NewJob;
+import io.ordo.core.model.Page;
+import io.ordo.core.model.Transitions;
+import io.ordo.core.store.CancelResult;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.Completion;
+import io.ordo.core.store.Failure;
+import io.ordo.core.store.HeartbeatResult;
+import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.SubmitResult;
+import io.ordo.core.util.Cursors;
+import io.ordo.core.util.Uuids;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** The in-memory store's rows and indexes, and the moves every operation is built from; used under the store's lock. */
+abstract class MemoryTable {
+    static final Comparator<MemoryRow> CLAIM_ORDER = Comparator.<MemoryRow>comparingInt(r -> r.priority)
+            .thenComparing(r -> r.runAt).thenComparing((MemoryRow r) -> r.id, Uuids.ORDER);
+
+    final NavigableMap<UUID, MemoryRow> rows = new TreeMap<>(Uuids.ORDER);
+    final Map<String, TreeSet<MemoryRow>> pendingByQueue = new HashMap<>();
+    final Map<String, UUID> liveUniqueKeys = new HashMap<>();
+    final Map<String, UUID> dedupKeys = new HashMap<>();
+    final Map<UUID, Set<UUID>> childrenOf = new HashMap<>();
+    final Map<UUID, List<JobLog>> logs = new HashMap<>();
+    final MemoryCounters counts = new MemoryCounters();
+    long logSeq;
+
+    void move(MemoryRow r, JobStatus to, Instant now) {
+        Transitions.check(r.id.toString(), r.status, to);
+        leaveStatus(r);
+        r.status = to;
+        r.updatedAt = now;
+        enterStatus(r);
+    }
+
+    void leaveStatus(MemoryRow r) {
+        if (r.status == JobStatus.PENDING) pendingByQueue.get(r.queue).remove(r);
+        counts.leave(r);
+    }
+
+    void enterStatus(MemoryRow r) {
+        if (r.status == JobStatus.PENDING) pendingByQueue.computeIfAbsent(r.queue, q -> new TreeSet<>(CLAIM_ORDER)).add(r);
+        counts.enter(r);
+        if (r.uniqueKey != null) {
+            if (r.status.isTerminal()) liveUniqueKeys.remove(r.uniqueKey, r.id);
+            else liveUniqueKeys.put(r.uniqueKey, r.id);
+        }
+    }
+
+    MemoryRow row(UUID id) {
+        MemoryRow r = rows.get(id);
+        if (r == null) throw new JobNotFoundException("job " + id + " not found");
+        return r;
+    }
+
+    MemoryRow leased(Lease lease) {
+        MemoryRow r = rows.get(lease.jobId());
+        return r != null && r.holds(lease) ? r : null;
+    }
+
+    List<SubmitResult> insertLocked(List<NewJob> jobs, InsertOptions options) {
+        return insertLocked(jobs, options, new Object[jobs.size()]);
+    }
+
+    /** {@code resolved[i]} may arrive filled (a MemoryRow, or Boolean.FALSE for a child left out). */
+    List<SubmitResult> insertLocked(List<NewJob> jobs, InsertOptions options, Object[] resolved) {
+        // pass 1: resolve duplicates without writing, so a full queue rejects the whole batch
+        Map<String, Integer> batchUnique = new HashMap<>();
+        Map<String, Integer> batchDedup = new HashMap<>();
+        Map<String, Integer> creating = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            if (resolved[i] != null) continue;
+            NewJob n = jobs.get(i);
+            MemoryRow existing = existingFor(n);
+            if (existing != null) {
+                resolved[i] = existing;
+            } else if (n.uniqueKey() != null && batchUnique.containsKey(n.uniqueKey())) {
+                resolved[i] = batchUnique.get(n.uniqueKey());
+            } else if (n.dedupKey() != null && batchDedup.containsKey(dedupOf(n))) {
+                resolved[i] = batchDedup.get(dedupOf(n));
+            } else {
+                if (n.uniqueKey() != null) batchUnique.put(n.uniqueKey(), i);
+                if (n.dedupKey() != null) batchDedup.put(dedupOf(n), i);
+                if (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) creating.merge(n.queue(), 1, Integer::sum);
+            }
+        }
+        creating.forEach((queue, adding) -> {
+            Integer cap = options.capacityOf(queue);
+            if (cap == null) return;
+            long backlog = count(queue, JobStatus.PENDING) + count(queue, JobStatus.SCHEDULED);
+            if (backlog + adding > cap) throw new QueueFullException(queue, backlog, cap, adding);
+        });
+        // pass 2: write
+        List<SubmitResult> out = new ArrayList<>(jobs.size());
+        MemoryRow[] made = new MemoryRow[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            if (resolved[i] instanceof MemoryRow r) {
+                out.add(new SubmitResult(r.toJob(), false));
+            } else if (resolved[i] instanceof Integer first) {
+                out.add(new SubmitResult(made[first].toJob(), false));
+            } else if (resolved[i] == null) {
+                MemoryRow r = new MemoryRow(jobs.get(i));
+                rows.put(r.id, r);
+                if (r.parentId != null) childrenOf.computeIfAbsent(r.parentId, p -> new HashSet<>()).add(r.id);
+                if (r.dedupKey != null) dedupKeys.put(r.rootId + "|" + r.dedupKey, r.id);
+                enterStatus(r);
+                made[i] = r;
+                out.add(new SubmitResult(r.toJob(), true));
+            }
+        }
+        return out;
+    }
+
+    static String dedupOf(NewJob n) {
+        return (n.rootId() == null ? n.id() : n.rootId()) + "|" + n.dedupKey();
+    }
+
+    MemoryRow existingFor(NewJob n) {
+        if (rows.containsKey(n.id())) return rows.get(n.id());
+        if (n.uniqueKey() != null) {
+            UUID id = liveUniqueKeys.get(n.uniqueKey());
+            if (id != null) return rows.get(id);
+        }
+        if (n.dedupKey() != null) {
+            UUID id = dedupKeys.get(dedupOf(n));
+            if (id != null) return rows.get(id);
+        }
+        // cache hits answer top-level submits only; a definition's steps do their own lookup
+        if (n.cacheKey() != null && n.parentId() == null) return cached(n.cacheKey(), n.createdAt());
+        return null;
+    }
+
+    MemoryRow cached(String cacheKey, Instant now) {
+        MemoryRow best = null;
+        for (MemoryRow r : rows.values()) {
+            if (cacheKey.equals(r.cacheKey) && r.status == JobStatus.COMPLETED
+                    && (r.resultExpiresAt == null || r.resultExpiresAt.isAfter(now))
+                    && (best == null || r.finishedAt.isAfter(best.finishedAt))) best = r;
+        }
+        return best;
+    }
+
+    long count(String queue, JobStatus s) {
+        return counts.queue(queue, s);
+    }
+
+    long liveChildren(UUID id) {
+        Map<JobStatus, Long> c = counts.children(id);
+        return JobStatus.live().stream().mapToLong(s -> c.getOrDefault(s, 0L)).sum();
+    }
+
+    void endAttempt(MemoryRow r, JobStatus next, Instant runAt, AttemptError error, Instant now) {
+        // run_at first: the pending index is ordered by it
+        if (next == JobStatus.PENDING || next == JobStatus.SCHEDULED) r.runAt = runAt == null ? now : runAt;
+        move(r, next, now);
+        r.leaseUntil = null;
+        if (error != null) {
+            r.errors.add(error);
+            r.error = error.message();
+        }
+        if (next.isTerminal()) r.finishedAt = now;
+    }
+
+    void remove(MemoryRow r) {
+        leaveStatus(r);
+        if (r.uniqueKey != null) liveUniqueKeys.remove(r.uniqueKey, r.id);
+        if (r.dedupKey != null) dedupKeys.remove(r.rootId + "|" + r.dedupKey, r.id);
+        rows.remove(r.id);
+        logs.remove(r.id);
+        childrenOf.remove(r.id);
+        if (r.parentId != null) {
+            Set<UUID> siblings = childrenOf.get(r.parentId);
+            if (siblings != null) siblings.remove(r.id);
+        }
+    }
+
+    static boolean matches(JobFilter f, MemoryRow r) {
+        return (f.statuses() == null || f.statuses().contains(r.status))
+                && (f.queue() == null || f.queue().equals(r.queue))
+                && (f.type() == null || f.type().equals(r.type))
+                && (f.parentId() == null || f.parentId().equals(r.parentId))
+                && (f.rootId() == null || f.rootId().equals(r.rootId))
+                && (f.scopeId() == null || f.scopeId().equals(r.scopeId));
+    }
+
+    static void merge(MemoryRow r, JsonNode patch) {
+        if (patch != null && patch.isObject()) r.meta.setAll((com.fasterxml.jackson.databind.node.ObjectNode) patch.deepCopy());
+    }
+
+    List<MemoryRow> subtree(MemoryRow root) {
+        List<MemoryRow> out = new ArrayList<>();
+        ArrayDeque<MemoryRow> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            MemoryRow r = todo.poll();
+            out.add(r);
+            for (UUID c : childrenOf.getOrDefault(r.id, Set.of())) todo.add(rows.get(c));
+        }
+        return out;
+    }
+}
