@@ -57,7 +57,7 @@ public final class Ordo implements AutoCloseable {
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
         this.queue = new StoreQueueBackend(store);
-        this.handlers = new HandlerRegistry(config.handlers(), config.builtinHandlers());
+        this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store);
         JobFactory factory = new JobFactory(config, handlers);
         RetryPolicy retry = new RetryPolicy(config, handlers);
         Map<String, Integer> caps = new HashMap<>();
@@ -105,6 +105,11 @@ public final class Ordo implements AutoCloseable {
 
     public Set<String> handlerTypes() {
         return handlers.types();
+    }
+
+    /** The step actions this node runs, by name. */
+    public Map<String, io.ordo.core.action.StepAction> actions() {
+        return handlers.actions();
     }
 
     public Map<String, QueueConfig> queues() {

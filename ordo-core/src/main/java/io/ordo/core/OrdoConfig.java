@@ -29,6 +29,7 @@ public final class OrdoConfig {
     private String nodeId = defaultNodeId();
     private final Map<String, QueueConfig> queues = new LinkedHashMap<>();
     private final List<JobHandler> handlers = new ArrayList<>();
+    private final List<io.ordo.core.action.StepAction> actions = new ArrayList<>();
     private boolean builtinHandlers = true;
     private boolean workers = true;
     private boolean acceptUnknownTypes = false;
@@ -103,7 +104,13 @@ public final class OrdoConfig {
         return this;
     }
 
-    /** Whether {@code noop}, {@code sleep} and {@code fail} are registered (default true). */
+    /** Registers a step action for job definitions (its step jobs and child job types run on this node). */
+    public OrdoConfig action(io.ordo.core.action.StepAction action) {
+        actions.add(Objects.requireNonNull(action));
+        return this;
+    }
+
+    /** Whether {@code noop}, {@code sleep} and {@code fail} are registered (default true), as job types and as step actions. */
     public OrdoConfig builtinHandlers(boolean on) {
         this.builtinHandlers = on;
         return this;
@@ -226,6 +233,7 @@ public final class OrdoConfig {
     }
 
     public List<JobHandler> handlers() { return List.copyOf(handlers); }
+    public List<io.ordo.core.action.StepAction> actions() { return List.copyOf(actions); }
     public boolean builtinHandlers() { return builtinHandlers; }
     public boolean workers() { return workers; }
     public boolean acceptUnknownTypes() { return acceptUnknownTypes; }
