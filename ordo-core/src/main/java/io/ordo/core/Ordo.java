@@ -49,6 +49,8 @@ public final class Ordo implements AutoCloseable {
     private final Maintenance maintenance;
     private final EventBus events = new EventBus();
     private final JobMonitor monitor;
+    private final io.ordo.core.definition.Definitions definitions;
+    private final io.ordo.core.definition.DefinitionScheduler scheduler;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -72,6 +74,11 @@ public final class Ordo implements AutoCloseable {
                 monitor, events)
                 : null;
         monitor.onCancel(this::cancelled);
+        var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(), events,
+                this::inserted);
+        runner.attach(monitor);
+        this.definitions = new io.ordo.core.definition.Definitions(store, runner, handlers.actions(), config.clock());
+        this.scheduler = new io.ordo.core.definition.DefinitionScheduler(store, runner, config.clock(), config.scheduler());
         this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
     }
 
@@ -86,6 +93,7 @@ public final class Ordo implements AutoCloseable {
         started = true;
         maintenance.start();
         monitor.start();
+        scheduler.start();
         if (pool != null) pool.start();
         log.info("ordo node {} started on {} store", config.nodeId(), store.kind());
         return this;
@@ -152,6 +160,11 @@ public final class Ordo implements AutoCloseable {
         return monitor;
     }
 
+    /** Job definitions: store, list and run them. */
+    public io.ordo.core.definition.Definitions definitions() {
+        return definitions;
+    }
+
     private void wakeAll() {
         if (pool != null) pool.wakeAll();
     }
@@ -162,6 +175,7 @@ public final class Ordo implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (pool != null && started) pool.close();
+        scheduler.close();
         monitor.close();
         maintenance.close();
         queue.close();

@@ -50,6 +50,7 @@ public final class OrdoConfig {
     private int pruneBatch = 1000;
     private int maxDepth = 32;
     private Duration monitorSweep = Duration.ofSeconds(5);
+    private boolean scheduler = true;
     private Clock clock = Clock.systemUTC();
 
     public static OrdoConfig defaults() {
@@ -216,6 +217,12 @@ public final class OrdoConfig {
         return this;
     }
 
+    /** Whether this node starts the scheduled runs of job definitions (default true; safe on many nodes). */
+    public OrdoConfig scheduler(boolean on) {
+        this.scheduler = on;
+        return this;
+    }
+
     public OrdoConfig clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -255,4 +262,5 @@ public final class OrdoConfig {
     public Clock clock() { return clock; }
     public int maxDepth() { return maxDepth; }
     public Duration monitorSweep() { return monitorSweep; }
+    public boolean scheduler() { return scheduler; }
 }

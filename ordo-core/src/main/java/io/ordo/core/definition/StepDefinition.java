@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param timeout        the whole step, children included (null: none)
  * @param errorTolerance how many failed children the step tolerates, and then what (null: none tolerated)
  * @param cache          reuse a completed step's result with the same key within the TTL (null: no cache)
+ * @param maxChildren    most jobs the step may spawn in all (its scope), on top of the action's own limit
+ * @param maxDepth       how many levels below the step its jobs may spawn
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepDefinition(
@@ -32,7 +34,9 @@ public record StepDefinition(
         RetrySpec retry,
         Duration timeout,
         @JsonProperty("error_tolerance") ErrorTolerance errorTolerance,
-        CacheSpec cache) {
+        CacheSpec cache,
+        @JsonProperty("max_children") Integer maxChildren,
+        @JsonProperty("max_depth") Integer maxDepth) {
 
     public StepDefinition {
         depends = depends == null ? List.of() : List.copyOf(depends);

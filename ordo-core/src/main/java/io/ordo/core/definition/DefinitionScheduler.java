@@ -1,0 +1,113 @@
+package io.ordo.core.definition;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import io.ordo.core.InvalidRequestException;
+import io.ordo.core.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Starts the scheduled runs of job definitions. Every node may run a scheduler: each tick is
+ * recorded in the store in the same transaction as its run, so a tick starts one run however many
+ * nodes see it. Cron expressions have five fields (minute hour day month weekday) and are read in
+ * UTC. After downtime the most recent missed tick fires once; ticks from before a definition was
+ * last saved never fire (so enabling or editing a definition does not replay its past).
+ */
+public final class DefinitionScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DefinitionScheduler.class);
+    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+    private final JobStore store;
+    private final DefinitionRunner runner;
+    private final Clock clock;
+    private final boolean enabled;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    public DefinitionScheduler(JobStore store, DefinitionRunner runner, Clock clock, boolean enabled) {
+        this.store = store;
+        this.runner = runner;
+        this.clock = clock;
+        this.enabled = enabled;
+    }
+
+    /** Parses a cron expression. @throws InvalidRequestException saying what is wrong with it */
+    public static Cron parse(String expression) {
+        try {
+            Cron c = CRON.parse(expression.trim());
+            c.validate();
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("'" + expression + "' is not a cron expression (5 fields: minute hour day month weekday): "
+                    + e.getMessage());
+        }
+    }
+
+    /** The most recent tick of {@code expression} at or before {@code now}. */
+    public static Optional<Instant> lastTick(String expression, Instant now) {
+        ExecutionTime et = ExecutionTime.forCron(parse(expression));
+        // lastExecution is strictly before its argument: ask from just after now to include a tick at now
+        return et.lastExecution(ZonedDateTime.ofInstant(now.plusMillis(1), ZoneOffset.UTC)).map(ZonedDateTime::toInstant);
+    }
+
+    public void start() {
+        if (!enabled) return;
+        thread = Thread.ofVirtual().name("ordo-scheduler").start(this::loop);
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                tick(clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("scheduler pass failed", e);
+            }
+            // wake just after the next whole second, when a minute tick can be due
+            long ms = 1000 - (clock.millis() % 1000) + 5;
+            LockSupport.parkNanos(ms * 1_000_000L);
+        }
+    }
+
+    /** Starts every run that is due at {@code now} and was not started yet (by any node). */
+    public void tick(Instant now) {
+        for (StoredDefinition d : store.listDefinitions()) {
+            if (!d.enabled() || d.schedule() == null || d.schedule().isBlank()) continue;
+            Optional<Instant> due;
+            try {
+                due = lastTick(d.schedule(), now);
+            } catch (InvalidRequestException e) {
+                log.warn("definition {}: {}", d.id(), e.getMessage());
+                continue;
+            }
+            if (due.isEmpty() || due.get().isBefore(d.updatedAt())) continue;
+            Optional<Instant> last = store.lastTick(d.id());
+            if (last.isPresent() && !last.get().isBefore(due.get())) continue;
+            runner.startForTick(DefinitionRunner.definition(d), d.version(), due.get())
+                    .ifPresent(run -> log.info("definition {}: scheduled run {} for tick {}", d.id(), run.id(), due.get()));
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
