@@ -88,11 +88,14 @@ public abstract class JobStoreTreeContract extends JobStoreContractBase {
     }
 
     @Test
-    void aParentWhoseChildrenAreAllDoneCompletesAtOnce() {
+    void aParentWaitsEvenWhenItsChildrenAreAllDoneSoThatItsPolicyDecides() {
         Job p = runningParent(null);
         spawn(p, List.of(child(p, null)), false);
         completeAll(claim("w", 10, at(1)));
-        assertThat(store.complete(List.of(new Completion(p.lease(), null, at(2))))).containsExactly(Map.entry(p.id(), COMPLETED));
+        assertThat(store.complete(List.of(new Completion(p.lease(), null, at(2))))).containsExactly(Map.entry(p.id(), WAITING));
+        insert(TestJobs.at(T0));
+        Job childless = claimOne("w", at(3));
+        assertThat(store.complete(List.of(new Completion(childless.lease(), null, at(4))))).containsExactly(Map.entry(childless.id(), COMPLETED));
     }
 
     @Test

@@ -60,7 +60,7 @@ public final class JobMonitor implements AutoCloseable {
     private final Map<UUID, Instant> lastProgress = new ConcurrentHashMap<>();
     private final Signal sweepSignal = new Signal();
     private volatile boolean stopping;
-    private Thread worker;
+    private final java.util.List<Thread> workers = new java.util.ArrayList<>();
     private Thread sweeper;
 
     public JobMonitor(OrdoConfig config, JobStore store, EventBus events) {
@@ -74,7 +74,8 @@ public final class JobMonitor implements AutoCloseable {
     }
 
     public void start() {
-        worker = Thread.ofVirtual().name("ordo-monitor").start(this::work);
+        workers.add(Thread.ofVirtual().name("ordo-monitor-0").start(this::work));
+        workers.add(Thread.ofVirtual().name("ordo-monitor-1").start(this::work));
         sweeper = Thread.ofVirtual().name("ordo-monitor-sweep").start(this::sweepLoop);
     }
 
@@ -280,7 +281,9 @@ public final class JobMonitor implements AutoCloseable {
     public void close() {
         stopping = true;
         sweepSignal.wake();
-        for (Thread t : new Thread[]{worker, sweeper}) {
+        java.util.List<Thread> all = new java.util.ArrayList<>(workers);
+        all.add(sweeper);
+        for (Thread t : all) {
             if (t == null) continue;
             try {
                 t.join(5_000);

@@ -63,9 +63,9 @@ public interface JobStore extends AutoCloseable {
     List<Job> claim(ClaimRequest request);
 
     /**
-     * Ends the attempts of running jobs that succeeded. A job with live children goes to
-     * {@link JobStatus#WAITING} (the monitor finishes it when they are done), the others to
-     * {@link JobStatus#COMPLETED}. Returns the new status of each job whose lease was still valid
+     * Ends the attempts of running jobs that succeeded. A job that has children (in any state) goes
+     * to {@link JobStatus#WAITING} — the monitor finishes it by its child policy once they are all
+     * done, which may be at once — the others to {@link JobStatus#COMPLETED}. Returns the new status of each job whose lease was still valid
      * (the others changed nothing).
      */
     Map<UUID, JobStatus> complete(List<Completion> completions);

@@ -147,7 +147,7 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
         for (Completion c : completions) {
             MemoryRow r = leased(c.lease());
             if (r == null) continue;
-            boolean waits = liveChildren(r.id) > 0;
+            boolean waits = !counts.children(r.id).isEmpty();
             move(r, waits ? JobStatus.WAITING : JobStatus.COMPLETED, c.now());
             if (c.result() != null) {
                 r.result = c.result();

@@ -180,11 +180,6 @@ abstract class MemoryTable {
         return counts.queue(queue, s);
     }
 
-    long liveChildren(UUID id) {
-        Map<JobStatus, Long> c = counts.children(id);
-        return JobStatus.live().stream().mapToLong(s -> c.getOrDefault(s, 0L)).sum();
-    }
-
     void endAttempt(MemoryRow r, JobStatus next, Instant runAt, AttemptError error, Instant now) {
         // run_at first: the pending index is ordered by it
         if (next == JobStatus.PENDING || next == JobStatus.SCHEDULED) r.runAt = runAt == null ? now : runAt;
