@@ -217,4 +217,23 @@ class CrawlActionTest extends ActionTestSupport {
         assertThat(away.result().has("html")).isFalse();
         assertThat(site.hits("localhost", "/r/target")).isZero();
     }
+
+    @Test
+    void stopAllToleranceStopsTheCrawl() {
+        List<String> links = new ArrayList<>(List.of("/t/missing1", "/t/missing2"));
+        for (int i = 0; i < 20; i++) {
+            links.add("/t/s" + i);
+            site.page("/t/s" + i, "slow " + i).slow("/t/s" + i, 200);
+        }
+        site.page("/t/start", "start", links.toArray(String[]::new));
+        node(new CrawlAction());
+        Job run = run(tolerant(step("crawl", "crawl", cfg(Map.of("start_urls", List.of(site.url("/t/start")), "concurrency", 1))),
+                1, ChildPolicy.Action.STOP_ALL));
+        assertThat(run.status()).isEqualTo(JobStatus.FAILED);
+        Job step = stepJob(run, "crawl");
+        assertThat(step.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(step.error()).startsWith("stopped:");
+        assertThat(pages(step)).anyMatch(j -> j.status() == JobStatus.CANCELLED);
+        assertThat(site.total.get()).isLessThan(23);
+    }
 }

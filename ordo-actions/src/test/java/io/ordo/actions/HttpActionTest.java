@@ -41,6 +41,16 @@ class HttpActionTest extends ActionTestSupport {
             ex.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/");
             TestSite.respond(ex, 302, null, "");
         });
+        site.route("/auth-echo", ex -> TestSite.respond(ex, 200, "application/json",
+                Json.MAPPER.createObjectNode().put("authorization", ex.getRequestHeaders().getFirst("Authorization")).toString()));
+        site.route("/redirect-same-origin", ex -> {
+            ex.getResponseHeaders().set("Location", "/auth-echo");
+            TestSite.respond(ex, 307, null, "");
+        });
+        site.route("/redirect-other-origin", ex -> {
+            ex.getResponseHeaders().set("Location", "http://localhost:" + site.port() + "/auth-echo");
+            TestSite.respond(ex, 307, null, "");
+        });
         site.route("/slow", ex -> TestSite.respond(ex, 200, "text/plain", "late")).slow("/slow", 3000);
     }
 
@@ -156,5 +166,17 @@ class HttpActionTest extends ActionTestSupport {
         assertThat(run.status()).isEqualTo(JobStatus.FAILED);
         assertThat(httpStep(run).error()).contains("timed out after 300ms");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2500);
+    }
+
+    @Test
+    void credentialsAreDroppedWhenARedirectLeavesTheOrigin() {
+        node(new HttpAction());
+        Map<String, Object> headers = Map.of("Authorization", "Bearer secret");
+        Job same = run(step("call", "http", cfg(Map.of("url", site.url("/redirect-same-origin"), "headers", headers))));
+        assertThat(httpStep(same).result().path("body").path("authorization").asText()).isEqualTo("Bearer secret");
+        Job other = run(step("call", "http", cfg(Map.of("url", site.url("/redirect-other-origin"), "headers", headers))));
+        assertThat(other.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(httpStep(other).result().path("body").path("authorization").isNull()).isTrue();
+        assertThat(site.hits("localhost", "/auth-echo")).isEqualTo(1);
     }
 }
