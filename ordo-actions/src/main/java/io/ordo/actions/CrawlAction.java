@@ -199,9 +199,5 @@ public final class CrawlAction implements StepAction {
         void leave(UUID step) {
             gates.computeIfPresent(step, (k, g) -> --g.users == 0 ? null : g);
         }
-
-        int size() {
-            return gates.size();
-        }
     }
 }

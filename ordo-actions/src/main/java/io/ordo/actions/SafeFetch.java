@@ -16,9 +16,9 @@ import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
@@ -112,10 +112,6 @@ public final class SafeFetch {
         public Request {
             headers = headers == null ? Map.of() : headers;
             if (followRedirect == null) followRedirect = u -> true;
-        }
-
-        public static Request get(URI uri, Duration timeout, long maxBody) {
-            return new Request("GET", uri, Map.of(), null, null, timeout, 5, maxBody, null);
         }
 
         Request to(String m, URI u, Map<String, String> h, byte[] b, String ct) {
@@ -234,7 +230,11 @@ public final class SafeFetch {
             req.setEntity(new ByteArrayEntity(r.body(), r.contentType() == null ? null : ContentType.parse(r.contentType())));
         }
         req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).setConnectionRequestTimeout(Timeout.of(timeout)).build());
-        ScheduledFuture<?> deadline = DEADLINES.schedule(req::cancel, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true); // before the cancel, so that the reader sees why its socket closed
+            req.cancel();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         ClassicHttpResponse resp = null;
         try {
             resp = client.executeOpen(null, req, null);
@@ -254,8 +254,8 @@ public final class SafeFetch {
             throw e;
         } catch (IOException e) {
             req.cancel();
-            if (deadline.isDone() && !deadline.isCancelled()) throw timeout(original);
-            if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) throw e;
+            if (Thread.currentThread().isInterrupted()) throw e; // the job is being cancelled or timed out
+            if (expired.get() || e instanceof SocketTimeoutException) throw timeout(original);
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
             throw new FetchException(r.method() + " " + r.uri() + " failed: " + why, e);
         } finally {

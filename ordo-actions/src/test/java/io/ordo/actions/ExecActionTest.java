@@ -1,6 +1,7 @@
 package io.ordo.actions;
 
 import io.ordo.core.InvalidRequestException;
+import io.ordo.core.definition.StepDefinition;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStatus;
@@ -79,6 +80,19 @@ class ExecActionTest extends ActionTestSupport {
         assertThat(exec(run).error()).contains("timed out after 700ms").contains("process tree killed");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
         assertGone(Long.parseLong(Files.readString(pidFile).trim()));
+    }
+
+    @Test
+    void theStepTimeoutKillsTheProcessTree() throws Exception {
+        node(ExecAction.allowing(List.of("sh")));
+        Path pidFile = tmp.resolve("pids");
+        StepDefinition s = step("cmd", "exec", cfg(Map.of("command", List.of("sh", "-c", "sleep 30 & echo $! >> " + pidFile + "; wait"))));
+        s = new StepDefinition(s.name(), s.action(), s.config(), s.depends(), false, null, null, Duration.ofMillis(700), null, null, null, null);
+        Job run = run(s);
+        assertThat(run.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(exec(run).error()).contains("timed out");
+        // (the engine currently retries a step job that timed out: one sleep per attempt)
+        for (String pid : Files.readAllLines(pidFile)) assertGone(Long.parseLong(pid.trim()));
     }
 
     @Test
