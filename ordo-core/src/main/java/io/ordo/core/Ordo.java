@@ -68,7 +68,7 @@ public final class Ordo implements AutoCloseable {
         });
         InsertOptions insertOptions = new InsertOptions(caps);
         this.monitor = new JobMonitor(config, store, events);
-        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, monitor::check);
+        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, monitor::ended);
         this.pool = config.workers()
                 ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
                 monitor, events)

@@ -290,11 +290,16 @@ public abstract class DefinitionContract {
         Ordo o = node(6);
         Job run = o.definitions().run(definition("step-timeout", List.of(
                 step("slow", "record").config("ms", 30_000).timeout(Duration.ofMillis(300)).build(),
-                step("fan", "fanout").config("n", 3).config("ms", 30_000).timeout(Duration.ofMillis(500)).onError(OnError.CONTINUE).build())));
+                // always_run: the failing run does not cancel it, so its own timeout ends it
+                step("fan", "fanout").config("n", 3).config("ms", 30_000).timeout(Duration.ofMillis(500)).alwaysRun().build())));
         Job done = awaitEnd(o, run);
         assertThat(done.status()).isEqualTo(FAILED);
         Map<String, Job> s = steps(o, run);
-        assertThat(s.get("slow").errors().get(0).reason()).isEqualTo("timeout");
+        assertThat(s.get("slow").errors()).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo("timeout");
+            assertThat(e.message()).isEqualTo("timed out after 300ms");
+        });
+        assertThat(s.get("slow").attempt()).as("a step's timeout is not retried").isEqualTo(1);
         assertThat(s.get("fan").status()).isEqualTo(FAILED);
         assertThat(s.get("fan").error()).contains("timed out");
         await().atMost(Duration.ofSeconds(10)).until(() ->

@@ -55,8 +55,12 @@ public final class StepHandler implements JobHandler {
     public Object run(JobContext ctx) throws Exception {
         try {
             return action.run(new Context(ctx));
-        } catch (InterruptedException | JobCancelledException | io.ordo.core.LeaseLostException | PermanentFailure e) {
+        } catch (io.ordo.core.LeaseLostException | PermanentFailure e) {
             throw e;
+        } catch (InterruptedException | JobCancelledException e) {
+            // a cancel, a lost lease or a shutdown is handled by the pool before it looks at this;
+            // what is left is the step's timeout, which must not be retried either
+            throw new PermanentFailure(action.name() + ": interrupted (" + e.getMessage() + ")", e);
         } catch (Exception e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new PermanentFailure(action.name() + ": " + msg, e);

@@ -92,6 +92,15 @@ public final class JobMonitor implements AutoCloseable {
         if (parentId != null && queued.add(parentId)) queue.add(parentId);
     }
 
+    /**
+     * A job ended: check its parent, and its scope job when that is further up (a failure deep in a
+     * crawl counts against the step's tolerance at once).
+     */
+    public void ended(Job job) {
+        check(job.parentId());
+        if (job.scopeId() != null && !job.scopeId().equals(job.id()) && !job.scopeId().equals(job.parentId())) check(job.scopeId());
+    }
+
     public void checkAll(Collection<UUID> parentIds) {
         parentIds.forEach(this::check);
     }

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +27,7 @@ public final class Maintenance implements AutoCloseable {
     private final JobStore store;
     private final RetryPolicy retry;
     private final Runnable onPromoted;
-    private final Consumer<UUID> onJobEnded;
+    private final Consumer<Job> onJobEnded;
     private final Signal signal = new Signal();
     private volatile Instant plannedWake = Instant.MAX;
     private volatile boolean stopping;
@@ -36,8 +35,8 @@ public final class Maintenance implements AutoCloseable {
     private Instant nextPrune = Instant.MIN;
 
     /** @param onPromoted called when jobs became pending (wake the workers) */
-    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted, Consumer<UUID> onParentToCheck) {
-        this.onJobEnded = onParentToCheck;
+    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted, Consumer<Job> onJobEnded) {
+        this.onJobEnded = onJobEnded;
         this.config = config;
         this.store = store;
         this.retry = retry;
@@ -104,7 +103,7 @@ public final class Maintenance implements AutoCloseable {
                 Failure f = retry.decide(job, err, now);
                 if (store.rescue(job.lease(), f.next(), f.runAt(), err, now)) {
                     rescued++;
-                    if (job.parentId() != null) onJobEnded.accept(job.parentId());
+                    onJobEnded.accept(job);
                     log.warn("job {} attempt {}: {}", job.id(), job.attempt(), err.message());
                     if (f.next() == JobStatus.SCHEDULED) wakeAt(f.runAt());
                 }

@@ -234,19 +234,20 @@ public final class WorkerPool implements AutoCloseable {
         }
         if (rj.cancelRequested) {
             if (!store.finishCancelled(job.lease(), now)) log.warn("job {}: lease lost before cancel was stored", job.id());
-            else monitor.check(job.parentId());
+            else monitor.ended(job);
             return;
         }
         if (error == null) {
             try {
-                completer.add(new Completion(job.lease(), Json.resultTree(result), now, job.parentId()));
+                completer.add(new Completion(job.lease(), Json.resultTree(result), now, job.parentId(), job.scopeId()));
                 return;
             } catch (IllegalArgumentException e) {
                 error = new IllegalStateException("result is not serializable to JSON: " + e.getMessage(), e);
             }
         }
         AttemptError attemptError = rj.timedOut
-                ? new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.TIMEOUT, "timed out after " + job.timeout())
+                ? new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.TIMEOUT,
+                "timed out after " + io.ordo.core.util.Durations.format(job.timeout()))
                 : new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.ERROR, describe(error));
         Failure f = error instanceof io.ordo.core.handler.PermanentFailure
                 ? new Failure(job.lease(), attemptError, JobStatus.FAILED, null, now)
@@ -255,7 +256,7 @@ public final class WorkerPool implements AutoCloseable {
             log.warn("job {}: lease lost before the failure was stored", job.id());
             return;
         }
-        if (f.next() == JobStatus.FAILED) monitor.check(job.parentId());
+        if (f.next() == JobStatus.FAILED) monitor.ended(job);
         if (f.next() == JobStatus.PENDING) wake(q.name);
         if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
     }
@@ -292,7 +293,11 @@ public final class WorkerPool implements AutoCloseable {
     private void completed(List<Completion> batch, java.util.Map<UUID, JobStatus> done) {
         for (Completion c : batch) {
             JobStatus s = done.get(c.lease().jobId());
-            if (s == JobStatus.COMPLETED && c.parentId() != null) monitor.check(c.parentId());
+            if (s == JobStatus.COMPLETED && c.parentId() != null) {
+                monitor.check(c.parentId());
+                // the scope job's progress counts its whole scope
+                if (c.scopeId() != null && !c.scopeId().equals(c.parentId()) && !c.scopeId().equals(c.lease().jobId())) monitor.check(c.scopeId());
+            }
             // a child may have ended between our check for live children and our commit: look again
             if (s == JobStatus.WAITING) monitor.check(c.lease().jobId());
         }

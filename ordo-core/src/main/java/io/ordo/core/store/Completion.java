@@ -7,10 +7,10 @@ import java.time.Instant;
 
 /**
  * A successful attempt. {@code result} null keeps whatever the job saved with saveResult.
- * {@code parentId} is for the engine (to re-check the parent); stores ignore it.
+ * {@code parentId} and {@code scopeId} are for the engine (to re-check parent and scope); stores ignore them.
  */
-public record Completion(Lease lease, JsonNode result, Instant now, java.util.UUID parentId) {
+public record Completion(Lease lease, JsonNode result, Instant now, java.util.UUID parentId, java.util.UUID scopeId) {
     public Completion(Lease lease, JsonNode result, Instant now) {
-        this(lease, result, now, null);
+        this(lease, result, now, null, null);
     }
 }
