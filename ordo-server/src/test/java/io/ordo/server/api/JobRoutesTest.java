@@ -26,7 +26,7 @@ class JobRoutesTest {
             "max_attempts", "run_at", "lease_owner", "lease_until", "timeout", "parent_id", "root_id", "definition_id",
             "step", "depth", "progress", "result", "result_expires_at", "error", "errors", "unique_key", "cache_key",
             "tags", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at");
-    static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled");
+    static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled", "skipped");
 
     static OrdoServer server;
     static Http http;
