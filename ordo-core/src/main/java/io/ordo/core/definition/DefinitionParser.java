@@ -234,7 +234,7 @@ public final class DefinitionParser {
             ObjectNode so = steps.addObject();
             so.put("name", s.name());
             so.put("action", s.action());
-            if (s.config() != null && !s.config().isEmpty()) so.set("config", s.config());
+            if (s.config() != null) so.set("config", s.config());
             if (!s.depends().isEmpty()) s.depends().forEach(so.putArray("depends")::add);
             if (s.alwaysRun()) so.put("always_run", true);
             if (s.onError() != OnError.FAIL) so.put("on_error", s.onError().wireName());

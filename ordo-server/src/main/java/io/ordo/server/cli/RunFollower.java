@@ -57,43 +57,47 @@ final class RunFollower {
         this.mode = mode;
     }
 
+    private String lastPrinted;
+    private long lastPrintedAt;
+    private int drawnWidth;
+
     /** Polls the run until it is terminal, drawing progress; returns the final run job object. */
     JsonNode follow(String runId) {
-        String lastPrinted = null;
-        long lastPrintedAt = 0;
-        int drawnWidth = 0;
-        JsonNode run;
-        while (true) {
-            run = api.get("/api/jobs/" + runId);
-            boolean done = JobText.isTerminal(run);
-            String line = progressLine(run);
-            if (mode == Mode.BAR) {
-                if (!line.equals(lastPrinted)) {
-                    StringBuilder b = new StringBuilder("\r").append(line);
-                    for (int i = line.length(); i < drawnWidth; i++) b.append(' ');
-                    err.print(b);
-                    err.flush();
-                    drawnWidth = Math.max(drawnWidth, line.length());
-                    lastPrinted = line;
-                }
-            } else if (mode == Mode.LINES) {
-                long now = System.nanoTime();
-                boolean due = lastPrinted == null || now - lastPrintedAt >= linesInterval.toNanos();
-                if (!line.equals(lastPrinted) && (due || done)) {
-                    err.println(line);
-                    err.flush();
-                    lastPrinted = line;
-                    lastPrintedAt = now;
-                }
+        try {
+            while (true) {
+                JsonNode run = api.get("/api/jobs/" + runId);
+                boolean done = JobText.isTerminal(run);
+                draw(progressLine(run), done);
+                if (done) return run;
+                pause();
             }
-            if (done) break;
-            pause();
+        } finally {
+            // end the redrawn line, also when polling failed (the error then goes on a line of its own)
+            if (mode == Mode.BAR && lastPrinted != null) {
+                err.println();
+                err.flush();
+            }
         }
+    }
+
+    private void draw(String line, boolean last) {
+        if (line.equals(lastPrinted)) return;
         if (mode == Mode.BAR) {
-            err.println();
+            StringBuilder b = new StringBuilder("\r").append(line);
+            for (int i = line.length(); i < drawnWidth; i++) b.append(' ');
+            err.print(b);
             err.flush();
+            drawnWidth = Math.max(drawnWidth, line.length());
+            lastPrinted = line;
+        } else if (mode == Mode.LINES) {
+            long now = System.nanoTime();
+            if (lastPrinted == null || last || now - lastPrintedAt >= linesInterval.toNanos()) {
+                err.println(line);
+                err.flush();
+                lastPrinted = line;
+                lastPrintedAt = now;
+            }
         }
-        return run;
     }
 
     /** The progress line of a run job object (its {@code tree} counts). */
