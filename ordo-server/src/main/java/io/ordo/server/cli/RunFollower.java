@@ -120,7 +120,7 @@ final class RunFollower {
     }
 
     /**
-     * The final run object: {@code {job_id, definition_id, status, error, created_at, started_at,
+     * The final run object: {@code {job_id, definition_id, status, error, warning, created_at, started_at,
      * finished_at, counts: {status: n, …, total}, steps: [{name, status, job_id, attempts, error}]}}.
      * {@code counts} covers every job under the run (steps and what they spawned); {@code steps}
      * lists each step's last attempt in the definition's order.
@@ -131,6 +131,7 @@ final class RunFollower {
         o.set("definition_id", run.path("definition_id"));
         o.put("status", run.path("status").asText());
         o.set("error", run.path("error").isMissingNode() ? JsonNodeFactory.instance.nullNode() : run.path("error"));
+        o.set("warning", run.path("warning").isMissingNode() ? JsonNodeFactory.instance.nullNode() : run.path("warning"));
         o.set("created_at", run.path("created_at"));
         o.set("started_at", run.path("started_at"));
         o.set("finished_at", run.path("finished_at"));
@@ -209,6 +210,7 @@ final class RunFollower {
         });
         b.append("jobs:  ").append(countsText(jobCounts)).append(" (").append(s.path("counts").path("total").asLong()).append(" in all)").append(nl);
         if (s.path("error").isTextual()) b.append("error: ").append(s.path("error").asText()).append(nl);
+        if (s.path("warning").isTextual()) b.append("warning: ").append(s.path("warning").asText()).append(nl);
         return b.toString();
     }
 

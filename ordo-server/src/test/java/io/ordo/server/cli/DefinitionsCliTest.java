@@ -241,7 +241,7 @@ class DefinitionsCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).isEmpty();
         JsonNode j = ApiJson.read(r.out());
-        assertThat(fields(j)).containsExactlyInAnyOrder("job_id", "definition_id", "status", "error", "created_at", "started_at",
+        assertThat(fields(j)).containsExactlyInAnyOrder("job_id", "definition_id", "status", "error", "warning", "created_at", "started_at",
                 "finished_at", "counts", "steps");
         assertThat(j.path("job_id").asText()).matches(UUID_LINE);
         assertThat(j.path("definition_id").asText()).isEqualTo("c-json");
@@ -289,6 +289,22 @@ class DefinitionsCliTest {
         assertThat(j.path("status").asText()).isEqualTo("failed");
         assertThat(j.path("counts").path("failed").asInt()).isEqualTo(2);
         assertThat(j.path("steps").get(1).path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunThatCompletesWithAWarningSaysSo() throws Exception {
+        ordo("definitions", "apply", file("c-warn.yaml", """
+                id: c-warn
+                steps:
+                  - {name: check, action: fail, on_error: continue}
+                  - {name: next, action: noop, depends: check}
+                """).toString());
+
+        Run r = ordo("definitions", "run", "c-warn", "--wait", "--progress", "none");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("next\\s+completed\\s+1");
+        assertThat(r.outLines().get(r.outLines().size() - 1)).isEqualTo("warning: step 'check' failed (on_error: continue)");
     }
 
     @Test
