@@ -441,6 +441,30 @@ class DefinitionParserTest {
                 });
     }
 
+    @Test
+    void mangledTextNeverThrowsOnlyReportsProblems() {
+        java.util.Random random = new java.util.Random(42);
+        String junk = "{}[]:,-\"'#\n =.{x}*";
+        for (String base : List.of(YAML, TOML, DefinitionParser.toJson(defs.parse("demo.yaml", YAML)).toString())) {
+            String file = base == YAML ? "m.yaml" : base == TOML ? "m.toml" : "m.json";
+            for (int i = 0; i < 300; i++) {
+                StringBuilder b = new StringBuilder(base);
+                for (int k = random.nextInt(4) + 1; k > 0; k--) {
+                    int at = random.nextInt(b.length());
+                    switch (random.nextInt(3)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, junk.charAt(random.nextInt(junk.length())));
+                        default -> b.setCharAt(at, junk.charAt(random.nextInt(junk.length())));
+                    }
+                }
+                String text = b.toString();
+                Definitions.Checked c = defs.check(file, text);
+                assertThat(c.valid() || !c.problems().isEmpty()).isTrue();
+                if (c.valid()) assertThat(c.definition()).isNotNull();
+            }
+        }
+    }
+
     // ---- storing ------------------------------------------------------------------------------------
 
     @Test
