@@ -3,10 +3,13 @@ package io.ordo.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ordo.core.Ordo;
+import io.ordo.core.OrdoConfig;
 import io.ordo.core.definition.DefinitionParser;
 import io.ordo.core.definition.Definitions;
 import io.ordo.core.definition.Problem;
+import io.ordo.core.engine.HandlerRegistry;
+import io.ordo.core.store.JobStore;
+import io.ordo.core.store.JobStoreProvider;
 import io.ordo.server.ServerOptions;
 import io.ordo.server.api.ApiJson;
 import io.ordo.server.api.DefinitionJson;
@@ -22,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,10 +140,13 @@ final class DefinitionsCommand implements Callable<Integer> {
             }
         }
 
+        /** Validates with the actions a server built from this CLI would have, without starting a node. */
         private static JsonNode local(ObjectNode body) {
-            ServerOptions options = new ServerOptions().storeUrl("memory:").port(0).resolve(Map.of());
-            try (Ordo ordo = Ordo.create(options.toOrdoConfig().workers(false).scheduler(false))) {
-                Definitions.Checked c = ordo.definitions().check(body.path("file").asText(), body.path("source").asText());
+            OrdoConfig config = new ServerOptions().storeUrl("memory:").port(0).resolve(Map.of()).toOrdoConfig();
+            try (JobStore store = JobStoreProvider.openUrl("memory:", Map.of())) {
+                var actions = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store).actions();
+                Definitions defs = new Definitions(store, null, actions, Clock.systemUTC());
+                Definitions.Checked c = defs.check(body.path("file").asText(), body.path("source").asText());
                 ObjectNode o = JsonNodeFactory.instance.objectNode();
                 o.put("valid", c.valid());
                 o.set("problems", DefinitionJson.problems(c.problems()));
