@@ -3,7 +3,9 @@ package io.ordo.server;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.ordo.core.Ordo;
+import io.ordo.core.definition.LoadReport;
 import io.ordo.server.api.ApiJson;
+import io.ordo.server.api.DefinitionRoutes;
 import io.ordo.server.api.ErrorMapping;
 import io.ordo.server.api.HealthRoutes;
 import io.ordo.server.api.JobRoutes;
@@ -35,6 +37,7 @@ public final class OrdoServer implements AutoCloseable {
     private Javalin app;
     private Thread shutdownHook;
     private boolean closing;
+    private LoadReport definitionsLoaded;
 
     private OrdoServer(ServerOptions options, Ordo ordo) {
         this.options = options;
@@ -47,11 +50,24 @@ public final class OrdoServer implements AutoCloseable {
         return new OrdoServer(options, Ordo.create(options.toOrdoConfig()));
     }
 
-    /** Binds the HTTP port (returns once it is bound), then starts the workers. */
+    /**
+     * Loads the job definitions directory (if any; invalid files are logged and skipped), binds the
+     * HTTP port (returns once it is bound), then starts the workers and the scheduler.
+     */
     public synchronized OrdoServer start() {
         if (app != null) return this;
+        if (options.definitionsDir() != null && definitionsLoaded == null) {
+            try {
+                definitionsLoaded = ordo.definitions().loadDirectory(options.definitionsDir());
+            } catch (RuntimeException e) {
+                ordo.close();
+                throw e;
+            }
+        }
         List<RouteGroup> groups = List.of(
-                new JobRoutes(ordo.jobs(), options.maxBodyBytes()),
+                // before the job routes: /api/jobs/definitions is not a job id
+                new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
+                new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
                 new HealthRoutes(ordo));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -106,6 +122,11 @@ public final class OrdoServer implements AutoCloseable {
 
     public ServerOptions options() {
         return options;
+    }
+
+    /** What loading the job definitions directory did at start-up; null when none was loaded. */
+    public LoadReport definitionsLoaded() {
+        return definitionsLoaded;
     }
 
     /** The one line printed when the server is ready. */

@@ -15,8 +15,9 @@ import java.util.Objects;
 /**
  * How a server is configured. Each setting comes from a flag when given, else from the
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
- * {@code ORDO_CONCURRENCY}), else from the defaults: a SQLite file {@code <data>/ordo.db} under
- * {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue {@code default}.
+ * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}), else from the defaults: a SQLite file
+ * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
+ * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
  *
  * <p>Setters record flags (null means "not given"); {@link #resolve(Map)} fills the rest.
  */
@@ -27,6 +28,8 @@ public final class ServerOptions {
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_CONCURRENCY = 10;
     public static final int DEFAULT_MAX_BODY = 1024 * 1024;
+    /** Loaded at start-up when it exists and no other directory was given. */
+    public static final String DEFAULT_DEFINITIONS = "job-definitions";
 
     private Path dataDir;
     private String storeUrl;
@@ -38,6 +41,8 @@ public final class ServerOptions {
     private final List<QueueSpec> queues = new ArrayList<>();
     private String nodeId;
     private int maxBodyBytes = DEFAULT_MAX_BODY;
+    private Path definitionsDir;
+    private boolean definitionsGiven;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -49,6 +54,8 @@ public final class ServerOptions {
     public ServerOptions queue(QueueSpec q) { this.queues.add(Objects.requireNonNull(q)); return this; }
     public ServerOptions nodeId(String id) { this.nodeId = id; return this; }
     public ServerOptions maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+    /** Job definitions to load at start-up (every *.yaml, *.yml, *.toml in it); it must exist. */
+    public ServerOptions definitionsDir(Path dir) { this.definitionsDir = dir; this.definitionsGiven = dir != null; return this; }
 
     /** Fills every setting not given as a flag from {@code env}, then from the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
@@ -62,6 +69,20 @@ public final class ServerOptions {
         if (lease != null && lease.toMillis() < 300) throw new InvalidRequestException("lease must be at least 300ms (got " + Durations.format(lease) + ")");
         if (storeUrl.isBlank()) throw new InvalidRequestException("store URL is empty");
         if (maxBodyBytes < 1024) throw new InvalidRequestException("max body size must be at least 1 KiB");
+        if (definitionsDir == null) {
+            String fromEnv = envOr(env, "ORDO_DEFINITIONS", null);
+            if (fromEnv != null) {
+                definitionsDir = Path.of(fromEnv);
+                definitionsGiven = true;
+            }
+        }
+        if (definitionsGiven && !java.nio.file.Files.isDirectory(definitionsDir)) {
+            throw new InvalidRequestException("job definitions directory " + definitionsDir + " does not exist or is not a directory");
+        }
+        if (!definitionsGiven) {
+            Path fallback = Path.of(DEFAULT_DEFINITIONS);
+            definitionsDir = java.nio.file.Files.isDirectory(fallback) ? fallback : null;
+        }
         return this;
     }
 
@@ -93,7 +114,20 @@ public final class ServerOptions {
         byName.values().forEach(q -> config.queue(q.name(), q.concurrency(), q.capacity()));
         if (lease != null) config.lease(lease, lease.dividedBy(3));
         if (shutdownGrace != null) config.shutdownGrace(shutdownGrace);
+        registerActions(config);
         return config;
+    }
+
+    // ==== STEP ACTIONS ==========================================================================
+    // The one place where the server adds step actions to the node's OrdoConfig. The engine brings
+    // noop, sleep and fail itself (OrdoConfig.builtinHandlers). The built-in actions of the
+    // ordo-actions module (http, crawl, transform, exec, maintenance) are registered here, e.g.
+    //     config.action(new HttpAction(...));
+    // and any settings they need (the exec allow-list, the http deny-list) become fields of these
+    // options. `ordo definitions validate --local` validates against the same set.
+    // ===========================================================================================
+    private void registerActions(OrdoConfig config) {
+        // (ordo-actions wiring goes here)
     }
 
     public Path dataDir() { return dataDir; }
@@ -105,4 +139,6 @@ public final class ServerOptions {
     public Duration shutdownGrace() { return shutdownGrace; }
     public List<QueueSpec> queues() { return List.copyOf(queues); }
     public int maxBodyBytes() { return maxBodyBytes; }
+    /** The job definitions directory to load at start-up, or null for none (call {@link #resolve} first). */
+    public Path definitionsDir() { return definitionsDir; }
 }

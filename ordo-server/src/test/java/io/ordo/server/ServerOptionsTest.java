@@ -93,4 +93,15 @@ class ServerOptionsTest {
         }
         assertThatThrownBy(() -> QueueSpec.parse("a=1:0")).hasMessageContaining("capacity must be at least 1");
     }
+
+    @Test
+    void definitionsComeFromTheFlagOrTheEnvironmentAndMustExist(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertThat(new ServerOptions().resolve(Map.of()).definitionsDir()).as("no ./job-definitions here").isNull();
+        assertThat(new ServerOptions().resolve(Map.of("ORDO_DEFINITIONS", dir.toString())).definitionsDir()).isEqualTo(dir);
+        assertThat(new ServerOptions().definitionsDir(dir).resolve(Map.of("ORDO_DEFINITIONS", "/nope")).definitionsDir()).isEqualTo(dir);
+        assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_DEFINITIONS", dir.resolve("missing").toString())))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> new ServerOptions().definitionsDir(dir.resolve("missing")).resolve(Map.of()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("job definitions directory");
+    }
 }

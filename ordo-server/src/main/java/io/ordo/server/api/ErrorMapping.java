@@ -7,6 +7,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.ordo.core.OrdoException;
 import io.ordo.core.UnknownJobTypeException;
+import io.ordo.core.definition.DefinitionException;
+import io.ordo.core.definition.DefinitionExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ public final class ErrorMapping {
             "conflict", 409,
             "illegal_transition", 409,
             "lease_lost", 409,
-            "queue_full", 429);
+            "queue_full", 429,
+            DefinitionException.CODE, 422);
 
     /** A mapped error: the status and the body to send. */
     public record Mapped(int status, ObjectNode body) {
@@ -63,7 +66,12 @@ public final class ErrorMapping {
     public static Mapped map(Exception e, String method, String path) {
         if (e instanceof ApiError a) return new Mapped(a.status(), JobJson.error(a.code(), a.getMessage(), a.details()));
         if (e instanceof OrdoException o && STATUS_BY_CODE.containsKey(o.code())) {
-            Map<String, Object> details = e instanceof UnknownJobTypeException ? Map.of("field", "type") : Map.of();
+            Map<String, Object> details = switch (e) {
+                case UnknownJobTypeException u -> Map.of("field", "type");
+                case DefinitionException d -> Map.of("problems", d.problems());
+                case DefinitionExistsException x -> Map.of("id", x.id(), "version", x.version());
+                default -> Map.of();
+            };
             return new Mapped(STATUS_BY_CODE.get(o.code()), JobJson.error(o.code(), o.getMessage(), details));
         }
         if (e instanceof HttpResponseException h && h.getStatus() < 500) return fromJavalin(h, method, path);

@@ -58,6 +58,7 @@ public final class JobJson {
         o.set("result", j.result() == null ? NODES.nullNode() : j.result());
         o.put("result_expires_at", time(j.resultExpiresAt()));
         o.put("error", j.error());
+        o.put("warning", j.warning());
         ArrayNode errors = o.putArray("errors");
         for (AttemptError e : j.errors()) errors.add(attemptError(e));
         o.put("unique_key", j.uniqueKey());

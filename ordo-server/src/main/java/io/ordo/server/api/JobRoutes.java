@@ -6,23 +6,37 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.ordo.core.Jobs;
+import io.ordo.core.model.Job;
 import io.ordo.core.model.JobRequest;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Page;
+import io.ordo.core.store.JobStore;
 import io.ordo.core.store.SubmitResult;
 import io.ordo.core.util.Uuids;
 
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * {@code /api/jobs}: submit one ({@code POST /api/jobs} → 202), submit many in one transaction
- * ({@code POST /api/jobs/batch} → 202), read one ({@code GET /api/jobs/{id}}), and counts by
- * status ({@code GET /api/jobs/stats}).
+ * ({@code POST /api/jobs/batch} → 202), read one ({@code GET /api/jobs/{id}}), its direct children
+ * ({@code GET /api/jobs/{id}/children}), and counts by status ({@code GET /api/jobs/stats}).
+ *
+ * <p>{@code GET /api/jobs/{id}} adds, for a job that has children, {@code children}: its direct
+ * children by status, and for a root job with descendants, {@code tree}: all its descendants by
+ * status (each with every status and {@code total}). A job without children has neither.
  */
 public final class JobRoutes implements RouteGroup {
+    static final int DEFAULT_PAGE = 50;
+
     private final Jobs jobs;
+    private final JobStore store;
     private final int maxBodyBytes;
 
-    public JobRoutes(Jobs jobs, int maxBodyBytes) {
+    public JobRoutes(Jobs jobs, JobStore store, int maxBodyBytes) {
         this.jobs = jobs;
+        this.store = store;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -33,6 +47,7 @@ public final class JobRoutes implements RouteGroup {
         // fixed paths before /{id}: the first matching route wins
         routes.get("/api/jobs/stats", this::stats);
         routes.get("/api/jobs/{id}", this::get);
+        routes.get("/api/jobs/{id}/children", this::children);
     }
 
     private void submit(Context ctx) {
@@ -52,7 +67,40 @@ public final class JobRoutes implements RouteGroup {
     }
 
     private void get(Context ctx) {
-        send(ctx, 200, JobJson.job(jobs.require(Uuids.parse(ctx.pathParam("id")))));
+        Job job = jobs.require(Uuids.parse(ctx.pathParam("id")));
+        ObjectNode o = JobJson.job(job);
+        Map<JobStatus, Long> children = store.childCounts(job.id());
+        if (children.values().stream().anyMatch(n -> n != null && n > 0)) {
+            o.set("children", DefinitionJson.counts(children));
+            if (job.parentId() == null) o.set("tree", DefinitionJson.counts(store.treeCounts(job.id())));
+        }
+        send(ctx, 200, o);
+    }
+
+    /** {@code GET /api/jobs/{id}/children?limit=&cursor=} → {@code {jobs: [job], next_cursor}}, newest first. */
+    private void children(Context ctx) {
+        UUID id = Uuids.parse(ctx.pathParam("id"));
+        int limit = limit(ctx);
+        String cursor = ctx.queryParam("cursor");
+        jobs.require(id);
+        Page<Job> page = jobs.children(id, cursor, limit);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode out = body.putArray("jobs");
+        page.items().forEach(j -> out.add(JobJson.job(j)));
+        body.put("next_cursor", page.nextCursor());
+        send(ctx, 200, body);
+    }
+
+    static int limit(Context ctx) {
+        String s = ctx.queryParam("limit");
+        if (s == null || s.isBlank()) return DEFAULT_PAGE;
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1 && n <= Jobs.MAX_PAGE) return n;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.badField("limit", "query parameter 'limit' must be a whole number 1-" + Jobs.MAX_PAGE + " (got '" + s + "')");
     }
 
     private void stats(Context ctx) {

@@ -41,6 +41,20 @@ final class ApiClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(ApiJson.write(body))).build());
     }
 
+    /** POST without a body. */
+    JsonNode post(String path) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    JsonNode put(String path, JsonNode body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(ApiJson.write(body))).build());
+    }
+
+    JsonNode delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
@@ -83,7 +97,34 @@ final class ApiClient implements AutoCloseable {
         JsonNode error = body.path("error");
         String message = error.path("message").asText("HTTP " + status);
         // the server refused what the user typed: a usage error, like a bad flag
-        throw new CliException(status == 400 || status == 413 ? Main.USAGE : Main.FAILED, message);
+        throw new ApiException(status == 400 || status == 413 ? Main.USAGE : Main.FAILED, message, status,
+                error.path("code").asText(""), error.path("details"));
+    }
+
+    /** An error answer of the API, with its status, code and details for commands that handle some of them. */
+    static final class ApiException extends CliException {
+        private final int status;
+        private final String code;
+        private final JsonNode details;
+
+        ApiException(int exitCode, String message, int status, String code, JsonNode details) {
+            super(exitCode, message);
+            this.status = status;
+            this.code = code;
+            this.details = details;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String code() {
+            return code;
+        }
+
+        JsonNode details() {
+            return details;
+        }
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.ordo.server.cli;
 
 /** A failure the CLI reports as one line ({@code ordo: message}) and an exit code, never a stack trace. */
-final class CliException extends RuntimeException {
+class CliException extends RuntimeException {
     private final int exitCode;
 
     CliException(int exitCode, String message) {

@@ -26,6 +26,7 @@ final class JobText {
         String progress = progress(job);
         if (!progress.isEmpty()) row(rows, "progress", progress);
         row(rows, "error", text(job, "error"));
+        row(rows, "warning", text(job, "warning"));
         row(rows, "timeout", text(job, "timeout"));
         row(rows, "unique_key", text(job, "unique_key"));
         row(rows, "cache_key", text(job, "cache_key"));

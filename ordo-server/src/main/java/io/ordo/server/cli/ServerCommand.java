@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code ordo server}: runs a node with workers and the HTTP API until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "server", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run an Ordo node: workers plus the HTTP API. Stops gracefully on Ctrl-C / SIGTERM.",
-                "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY)."})
+                "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY, ORDO_DEFINITIONS)."})
 final class ServerCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -47,6 +47,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: host-pid-random)")
     String nodeId;
 
+    @Option(names = "--definitions", paramLabel = "DIR",
+            description = "Apply the job definitions in DIR (*.yaml, *.yml, *.toml) at start-up; invalid files are logged and skipped (default: ./job-definitions if it exists)")
+    Path definitions;
+
     ServerCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -54,7 +58,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(host).port(port)
-                .concurrency(concurrency).nodeId(nodeId);
+                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {
@@ -66,6 +70,7 @@ final class ServerCommand implements Callable<Integer> {
         OrdoServer server = open(options);
         server.installShutdownHook();
         ctx.out().println(server.readyLine());
+        if (server.definitionsLoaded() != null) ctx.out().println("Job definitions: " + server.definitionsLoaded().summary());
         ctx.out().flush();
         try {
             server.awaitClose();

@@ -178,7 +178,7 @@ class ApiErrorsTest {
     @Test
     void unknownTypeNamesTheRegisteredOnes() {
         Response r = assertError(submit("{\"type\": \"nope\"}"), 400, "invalid_request");
-        assertThat(r.errorMessage()).contains("registered: fail, noop, sleep");
+        assertThat(r.errorMessage()).contains("unknown job type 'nope'").contains("registered: fail, noop, ").contains(", sleep");
         assertThat(r.json().path("error").path("details").path("field").asText()).isEqualTo("type");
     }
 

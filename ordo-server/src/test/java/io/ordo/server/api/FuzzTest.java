@@ -30,7 +30,8 @@ class FuzzTest {
             " ", "\n", "0", "1.5", "\"unique_key\"", "\"result_ttl\"", "NaN", "Infinity", "/*", "'", "\u00e9"};
     static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
     static final String[] PATHS = {"/api/jobs", "/api/jobs/batch", "/api/jobs/stats", "/health", "/api/jobs/%s", "/api/%s",
-            "/%s", "/api/jobs/%s/%s", "/api/jobs/batch/%s"};
+            "/%s", "/api/jobs/%s/%s", "/api/jobs/batch/%s", "/api/jobs/definitions", "/api/jobs/definitions/%s",
+            "/api/jobs/definitions/%s/%s", "/api/jobs/%s/children"};
 
     static OrdoServer server;
     static Http http;
@@ -79,6 +80,28 @@ class FuzzTest {
             }
             String body = b.append('}').toString();
             check(failures, "POST /api/jobs " + body, http.post("/api/jobs", body));
+        }
+        assertThat(failures).as("seed " + SEED).isEmpty();
+    }
+
+    @Test
+    void mangledDefinitionsNeverGet5xx() {
+        Random rnd = new Random(SEED + 4);
+        String yaml = "id: fz\nschedule: \"0 3 * * *\"\ntimeout: 5m\nconfig: {ms: 5}\nsteps:\n  - {name: a, action: sleep, config: {ms: \"{ms}\"}}\n"
+                + "  - {name: b, action: noop, depends: [a], retry: {max_attempts: 2, backoff: 1s}, cache: {key: k, ttl: 1h}}\n";
+        String toml = "id = \"fz\"\n[[steps]]\nname = \"a\"\naction = \"noop\"\nerror_tolerance = { max_child_failures = 1 }\n";
+        String[] paths = {"/api/jobs/definitions/validate", "/api/jobs/definitions", "/api/jobs/definitions/fz"};
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < CASES / 2; i++) {
+            boolean isYaml = rnd.nextBoolean();
+            String source = mutate(rnd, isYaml ? yaml : toml);
+            com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            body.put("file", isYaml ? "f.yaml" : "f.toml");
+            body.put("source", source);
+            String path = paths[rnd.nextInt(paths.length)];
+            String method = path.endsWith("/fz") ? "PUT" : "POST";
+            check(failures, method + " " + path + " " + body, http.send(method, path, body.toString()));
+            if (rnd.nextInt(4) == 0) check(failures, "POST " + path + " " + body, http.post(path, "{\"definition\": " + randomJson(rnd) + "}"));
         }
         assertThat(failures).as("seed " + SEED).isEmpty();
     }
@@ -169,7 +192,8 @@ class FuzzTest {
 
     private static String segment(Random rnd) {
         String[] parts = {"stats", "batch", "x", "01a2024d-9769-7000-ac2e-d706d36c25d2", "00000000-0000-0000-0000-000000000000",
-                "%20", "%2F", "..", ".", "%25", "%C3%A9", "null", "-1", "%7B%7D", "a%3Bb", "~", "%0A"};
+                "%20", "%2F", "..", ".", "%25", "%C3%A9", "null", "-1", "%7B%7D", "a%3Bb", "~", "%0A", "definitions", "validate",
+                "execute", "children", "demo"};
         return parts[rnd.nextInt(parts.length)];
     }
 }

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // --wait polls until the job ends: never hang the build
 class CliTest {
     static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
-    static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled");
+    static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled", "skipped");
 
     static OrdoServer server;
     static Map<String, String> env;

@@ -73,4 +73,34 @@ class ServerCommandTest {
             assertThat(r.out()).isEmpty();
         }
     }
+
+    @Test
+    void loadsTheDefinitionsDirectorySkippingInvalidFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("good.yaml"), "id: good\nsteps:\n  - {name: a, action: noop}\n");
+        java.nio.file.Files.writeString(dir.resolve("bad.yaml"), "id: bad\nsteps:\n  - {name: a, action: nope}\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread t = new Thread(() -> exit.set(Main.run(
+                new String[]{"server", "--store", "memory:", "--port", "0", "--definitions", dir.toString(), "--shutdown-grace", "200ms"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())));
+        t.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> out.toString(StandardCharsets.UTF_8).contains("Job definitions:"));
+            java.util.List<String> lines = out.toString(StandardCharsets.UTF_8).strip().lines().toList();
+            assertThat(lines).hasSize(2);
+            Matcher m = READY.matcher(lines.get(0));
+            assertThat(m.find()).isTrue();
+            assertThat(lines.get(1)).isEqualTo("Job definitions: 1 job definition from " + dir + " (1 created, 0 updated, 0 unchanged); "
+                    + "1 file skipped as invalid: " + dir.resolve("bad.yaml"));
+            Run list = Cli.run(Map.of("ORDO_SERVER", m.group(1)), "definitions", "list", "--json");
+            assertThat(list.out()).contains("\"good\"").doesNotContain("\"bad\"");
+        } finally {
+            t.interrupt();
+            t.join(20_000);
+        }
+        assertThat(exit.get()).isZero();
+        assertOneLineError(Cli.run(Map.of(), "server", "--store", "memory:", "--definitions", dir.resolve("nope").toString()), Main.USAGE,
+                "does not exist");
+    }
 }
