@@ -34,6 +34,11 @@ public final class MaintenanceAction implements StepAction {
     private final Supplier<JobStore> store;
     private final Clock clock;
 
+    /** Maintains the store of the node that runs the step. */
+    public MaintenanceAction() {
+        this(() -> null, Clock.systemUTC());
+    }
+
     public MaintenanceAction(JobStore store) {
         this(() -> store, Clock.systemUTC());
     }
@@ -72,7 +77,7 @@ public final class MaintenanceAction implements StepAction {
     public Object run(StepContext ctx) {
         Spec s = spec(ctx.config());
         JobStore st = store.get();
-        if (st == null) throw new IllegalStateException("maintenance: no store (the store supplier returned null)");
+        if (st == null) st = ctx.store();
         Instant before = clock.instant().minus(s.olderThan());
         ctx.info("pruning terminal jobs that finished before " + before + " (older than " + Durations.format(s.olderThan())
                 + "), " + s.batch() + " per batch");

@@ -1,5 +1,12 @@
 package io.ordo.server;
 
+import io.ordo.actions.CrawlAction;
+import io.ordo.actions.ExecAction;
+import io.ordo.actions.HttpAction;
+import io.ordo.actions.MaintenanceAction;
+import io.ordo.actions.NetworkPolicy;
+import io.ordo.actions.SafeFetch;
+import io.ordo.actions.TransformAction;
 import io.ordo.core.InvalidRequestException;
 import io.ordo.core.OrdoConfig;
 import io.ordo.core.util.Durations;
@@ -43,6 +50,7 @@ public final class ServerOptions {
     private int maxBodyBytes = DEFAULT_MAX_BODY;
     private Path definitionsDir;
     private boolean definitionsGiven;
+    private final List<String> execAllow = new ArrayList<>();
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -127,7 +135,24 @@ public final class ServerOptions {
     // options. `ordo definitions validate --local` validates against the same set.
     // ===========================================================================================
     private void registerActions(OrdoConfig config) {
-        // (ordo-actions wiring goes here)
+        // http and crawl share one fetcher: link-local and cloud-metadata addresses are refused
+        SafeFetch fetch = new SafeFetch(NetworkPolicy.defaults());
+        config.action(new HttpAction(fetch));
+        config.action(new CrawlAction(fetch));
+        config.action(new TransformAction());
+        config.action(execAllow.isEmpty() ? ExecAction.disabled() : ExecAction.allowing(execAllow));
+        config.action(new MaintenanceAction());
+    }
+
+    /** Executables the {@code exec} action may run (none by default: exec is disabled). */
+    public ServerOptions allowExec(List<String> executables) {
+        this.execAllow.clear();
+        this.execAllow.addAll(executables);
+        return this;
+    }
+
+    public List<String> execAllow() {
+        return List.copyOf(execAllow);
     }
 
     public Path dataDir() { return dataDir; }

@@ -31,4 +31,14 @@ public interface StepContext extends JobContext {
      * @throws io.ordo.core.InvalidRequestException when the run has no finished step of that name
      */
     Page<Job> results(String stepName, String cursor, int limit);
+
+    /** The store of this node, for actions that maintain it (e.g. {@code maintenance}). */
+    io.ordo.core.store.JobStore store();
+
+    /**
+     * The attempt of the step within its run: 1, then 2, 3... for each retry of {@code on_error: retry}
+     * (each retry is a new step job, so {@code job().attempt()} counts crash recoveries only).
+     */
+    @Override
+    int attempt();
 }

@@ -92,6 +92,14 @@ public final class StepHandler implements JobHandler {
         @Override public UUID runId() { return job.job().rootId(); }
         @Override public String definitionId() { return job.job().definitionId(); }
         @Override public String stepName() { return job.job().step(); }
+        @Override public JobStore store() { return store; }
+
+        @Override
+        public int attempt() {
+            String k = job.job().dedupKey();
+            int hash = k == null ? -1 : k.lastIndexOf('#');
+            return hash < 0 ? job.attempt() : Integer.parseInt(k.substring(hash + 1));
+        }
 
         @Override
         public Page<Job> results(String stepName, String cursor, int limit) {

@@ -237,6 +237,8 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
         List<SubmitResult> results = store.insert(steps, insertOptions);
         List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
         onInserted.accept(created);
+        // a step recorded as skipped or answered from the cache ends without any worker: look again
+        if (monitor != null && created.stream().anyMatch(Job::isTerminal)) monitor.check(run.id());
         for (Job j : created) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("job_id", j.id().toString());

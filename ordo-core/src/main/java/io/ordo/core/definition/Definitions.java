@@ -237,8 +237,13 @@ public final class Definitions {
 
     // ---- stored definitions -------------------------------------------------------------------------
 
-    /** Stores a parsed and validated definition (creating or replacing it by id). */
+    /**
+     * Stores a definition built in code (creating or replacing it by id).
+     *
+     * @throws DefinitionException with every problem when it is not valid; nothing is stored
+     */
     public StoredDefinition save(JobDefinition def, String format, String source) {
+        requireValid(def);
         StoredDefinition d = new StoredDefinition(def.id(), def.name(), format, source, Json.MAPPER.valueToTree(def), def.enabled(),
                 def.schedule(), 0, null, null);
         return store.saveDefinition(d, clock.instant());
@@ -266,9 +271,19 @@ public final class Definitions {
         return runner.start(DefinitionRunner.definition(d), d.version(), "manual");
     }
 
-    /** Starts a run of a definition that is not stored (version 0). */
+    /**
+     * Starts a run of a definition that is not stored (version 0).
+     *
+     * @throws DefinitionException with every problem when it is not valid; nothing is started
+     */
     public Job run(JobDefinition def) {
+        requireValid(def);
         return runner.start(def, 0, "manual");
+    }
+
+    private void requireValid(JobDefinition def) {
+        List<Problem> problems = validate(def);
+        if (!problems.isEmpty()) throw new DefinitionException(def.id() == null ? "definition" : def.id(), problems);
     }
 
     /** The step actions this node knows, by name. */

@@ -57,6 +57,8 @@ public final class JobMonitor implements AutoCloseable {
     private final Map<String, ParentEvaluator> evaluators = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<UUID> queue = new LinkedBlockingQueue<>();
     private final Set<UUID> queued = ConcurrentHashMap.newKeySet();
+    /** Parents being checked right now on this node: one check per parent at a time. */
+    private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Instant> lastProgress = new ConcurrentHashMap<>();
     private final Signal sweepSignal = new Signal();
     private volatile boolean stopping;
@@ -115,10 +117,17 @@ public final class JobMonitor implements AutoCloseable {
             }
             if (id == null) continue;
             queued.remove(id);
+            if (!checking.add(id)) { // the other worker has it: check again after it is done
+                check(id);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                continue;
+            }
             try {
                 evaluate(id);
             } catch (RuntimeException e) {
                 log.warn("checking parent {} failed; the sweep will check it again", id, e);
+            } finally {
+                checking.remove(id);
             }
         }
     }
@@ -273,7 +282,7 @@ public final class JobMonitor implements AutoCloseable {
                     cancelChildren(j.id());
                     finish(j, JobStatus.FAILED, "timed out after " + Durations.format(j.timeout()) + " (children still running)", null);
                 } else {
-                    evaluate(j.id());
+                    check(j.id());
                 }
             }
             cursor = page.nextCursor();

@@ -51,6 +51,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Apply the job definitions in DIR (*.yaml, *.yml, *.toml) at start-up; invalid files are logged and skipped (default: ./job-definitions if it exists)")
     Path definitions;
 
+    @Option(names = "--allow-exec", paramLabel = "EXECUTABLE",
+            description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
+    List<String> allowExec = new ArrayList<>();
+
     ServerCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -58,7 +62,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(host).port(port)
-                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions);
+                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions).allowExec(allowExec);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {
