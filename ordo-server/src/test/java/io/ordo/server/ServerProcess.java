@@ -1,0 +1,106 @@
+package io.ordo.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.util.Json;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An {@code ordo server} in a child JVM (for crash tests), and JSON over HTTP to it. */
+final class ServerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final int port = freePort();
+    final String url = "http://127.0.0.1:" + port;
+    private final List<String> args;
+    private Process process;
+
+    ServerProcess(String storeUrl, String... extra) {
+        args = new ArrayList<>(List.of("server", "--store", storeUrl, "--port", String.valueOf(port), "--lease", "2s", "--concurrency", "8"));
+        args.addAll(List.of(extra));
+    }
+
+    ServerProcess start() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.ordo.server.cli.Main"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        process = p;
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.contains("Ordo ready at")) ready.complete(null);
+                }
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+            ready.completeExceptionally(new IllegalStateException("server exited before it was ready"));
+        });
+        ready.get(60, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook runs, running jobs keep their leases until they expire. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    JsonNode get(String path) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + path)).GET().build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.parse(r.body());
+    }
+
+    JsonNode post(String path, String body, int expectedStatus) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(expectedStatus);
+        return Json.parse(r.body());
+    }
+
+    private static HttpResponse<String> send(HttpRequest req) {
+        try {
+            return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean terminal(JsonNode job) {
+        return List.of("completed", "failed", "cancelled", "skipped").contains(job.path("status").asText());
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) process.destroyForcibly();
+    }
+}
