@@ -46,6 +46,19 @@ final class SqliteDialect extends SqlDialect {
         return "?";
     }
 
+    /**
+     * SQLite's json_patch merges recursively and deletes keys patched with null (RFC 7396); Ordo's
+     * merge is shallow and keeps nulls, so the object is rebuilt from both objects' entries. Values
+     * lose their JSON subtype through the UNION, hence json() around objects, arrays and booleans.
+     */
+    @Override
+    String mergeObject(String column) {
+        return "(SELECT json_group_object(key, CASE WHEN type IN ('object', 'array', 'true', 'false') "
+                + "THEN json(CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE value END) ELSE value END) "
+                + "FROM (SELECT key, type, value FROM json_each(" + column + ") WHERE key NOT IN (SELECT key FROM json_each(?1)) "
+                + "UNION ALL SELECT key, type, value FROM json_each(?1)))";
+    }
+
     @Override
     String jsonAppend(String column) {
         return "json_insert(" + column + ", '$[#]', json(?))";
