@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -131,21 +130,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public Map<UUID, JobStatus> complete(List<Completion> completions) {
         if (completions.isEmpty()) return Map.of();
-        if (completions.size() == 1) {
-            Completion only = completions.get(0);
-            return writeStatement(c -> {
-                JobStatus s = leases.complete(c, only);
-                return s == null ? Map.of() : Map.of(only.lease().jobId(), s);
-            });
-        }
-        return write(c -> {
-            Map<UUID, JobStatus> done = new HashMap<>();
-            for (Completion x : completions) {
-                JobStatus s = leases.complete(c, x);
-                if (s != null) done.put(x.lease().jobId(), s);
-            }
-            return done;
-        });
+        SqlWork<Map<UUID, JobStatus>> work = c -> leases.complete(c, completions);
+        return completions.size() == 1 ? writeStatement(work) : write(work);
     }
 
     @Override
