@@ -70,9 +70,9 @@ public final class PostgresJobStore extends JdbcJobStore {
         this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema);
         inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
-        // a job with live children (their counters, read once per completed job through the primary
-        // key: OFFSET 0 keeps the subquery whole, else both CASEs probe) waits for them, unfinished;
-        // the others are completed
+        // a job with live children (their counters, probed through the primary key for each updated
+        // row) waits for them, unfinished; the others are completed. No OFFSET 0 fence around the
+        // subquery: a plan that rescans it per job row would probe the counters jobs x batch times.
         completeSql = d.sql("UPDATE {jobs} j SET status = CASE WHEN c.waits THEN 'waiting' ELSE 'completed' END, "
                 + "result_expires_at = CASE WHEN c.result IS NOT NULL THEN (CASE WHEN j.result_ttl_ms IS NULL THEN NULL ELSE " + ttl + " END) "
                 + "WHEN j.result IS NOT NULL AND j.result_expires_at IS NULL AND j.result_ttl_ms IS NOT NULL THEN " + ttl
@@ -81,7 +81,7 @@ public final class PostgresJobStore extends JdbcJobStore {
                 + "lease_until = NULL, updated_at = c.now "
                 + "FROM (SELECT u.id, u.owner, u.attempt, u.result::jsonb AS result, u.now::timestamptz AS now, "
                 + LeaseWrites.waitsForChildren(d, "u.id") + " AS waits "
-                + "FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, owner, attempt, result, now) OFFSET 0) c "
+                + "FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, owner, attempt, result, now)) c "
                 + "WHERE j.id = c.id AND " + Guards.intoAll("j.status", EnumSet.of(RUNNING), COMPLETED, WAITING)
                 + " AND j.lease_owner = c.owner AND j.attempt = c.attempt RETURNING j.id, j.status");
         heartbeatSql = d.sql("UPDATE {jobs} j SET lease_until = ?, updated_at = ? "
@@ -264,6 +264,11 @@ public final class PostgresJobStore extends JdbcJobStore {
                 + Guards.into("status", RUNNING) + " AND queue = ? AND type = ANY(?) ORDER BY priority, run_at, id LIMIT " + n
                 + " FOR UPDATE SKIP LOCKED) UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, "
                 + "lease_until = ?, started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j")));
+    }
+
+    /** The batch completion statement (for plan tests). */
+    String completeSql() {
+        return completeSql;
     }
 
     @Override
