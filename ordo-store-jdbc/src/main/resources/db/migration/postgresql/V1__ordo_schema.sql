@@ -9,7 +9,7 @@ CREATE TABLE ordo_jobs (
     priority          integer     NOT NULL DEFAULT 0,
     payload           jsonb,
     status            text        NOT NULL
-        CHECK (status IN ('scheduled', 'pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')),
+        CHECK (status IN ('scheduled', 'pending', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped')),
     attempt           integer     NOT NULL DEFAULT 0,
     max_attempts      integer     NOT NULL,
     run_at            timestamptz NOT NULL,
@@ -38,7 +38,15 @@ CREATE TABLE ordo_jobs (
     created_at        timestamptz NOT NULL,
     started_at        timestamptz,
     finished_at       timestamptz,
-    updated_at        timestamptz NOT NULL
+    updated_at        timestamptz NOT NULL,
+    -- trees of jobs (definitions): the scope (a step job's id) a job belongs to, its dedup key
+    -- (unique within its root's tree, in any state), a scope job's ChildPolicy and how many
+    -- descendants it has spawned, and the engine's flags (warning, cached_from, ...)
+    scope_id          uuid,
+    dedup_key         text,
+    child_policy      jsonb,
+    spawned           integer     NOT NULL DEFAULT 0,
+    meta              jsonb       NOT NULL DEFAULT '{}'
 ) WITH (fillfactor = 85);
 
 -- claim: the next pending jobs of a queue in claim order
@@ -56,6 +64,10 @@ CREATE INDEX ordo_jobs_cache_idx ON ordo_jobs (cache_key, finished_at DESC)
 CREATE INDEX ordo_jobs_status_idx ON ordo_jobs (status, id);
 CREATE INDEX ordo_jobs_parent_idx ON ordo_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
 CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id) WHERE parent_id IS NOT NULL;
+-- trees: both partial, so plain jobs (no parent, no scope, no dedup key) never write them. A dedup
+-- key is used once per tree whatever the job's state; inserts use it with ON CONFLICT DO NOTHING.
+CREATE UNIQUE INDEX ordo_jobs_dedup_idx ON ordo_jobs (root_id, dedup_key) WHERE dedup_key IS NOT NULL;
+CREATE INDEX ordo_jobs_scope_idx ON ordo_jobs (scope_id, id) WHERE scope_id IS NOT NULL;
 -- maintenance: promote due jobs, expire results
 CREATE INDEX ordo_jobs_promote_idx ON ordo_jobs (run_at) WHERE status = 'scheduled';
 CREATE INDEX ordo_jobs_result_expiry_idx ON ordo_jobs (result_expires_at)
@@ -82,11 +94,30 @@ CREATE TABLE ordo_job_counts (
     PRIMARY KEY (queue, status, slot)
 );
 
+-- Jobs under a parent, and jobs in a scope other than the scope job itself, by status: what a
+-- waiting parent's monitor and complete() read. Kept by the same triggers; keyed by parent / scope,
+-- whose writers are few, so no slots.
+CREATE TABLE ordo_child_counts (
+    parent_id uuid   NOT NULL,
+    status    text   NOT NULL,
+    n         bigint NOT NULL,
+    PRIMARY KEY (parent_id, status)
+);
+
+CREATE TABLE ordo_scope_counts (
+    scope_id uuid   NOT NULL,
+    status   text   NOT NULL,
+    n        bigint NOT NULL,
+    PRIMARY KEY (scope_id, status)
+);
+
 CREATE FUNCTION ordo_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    my_slot smallint := pg_backend_pid() % 16;
+    my_slot    smallint := pg_backend_pid() % 16;
+    has_parent boolean;
+    has_scope  boolean;
 BEGIN
-    -- one upsert per statement; keys in a fixed order so two writers on one slot cannot deadlock
+    -- one upsert per statement and table; keys in a fixed order (tables too) so two writers cannot deadlock
     IF TG_OP = 'INSERT' THEN
         INSERT INTO "${flyway:defaultSchema}".ordo_job_counts AS c (queue, status, slot, n)
         SELECT queue, status, my_slot, count(*) FROM new_rows GROUP BY queue, status ORDER BY queue, status
@@ -105,6 +136,57 @@ BEGIN
         GROUP BY queue, status HAVING sum(d) <> 0 ORDER BY queue, status
         ON CONFLICT (queue, status, slot) DO UPDATE SET n = c.n + excluded.n;
     END IF;
+
+    -- parents and scopes: one pass over the statement's rows tells whether there is anything to
+    -- count (plain jobs have neither); parent_id and scope_id never change, so the new rows of an
+    -- update say the same as the old ones
+    IF TG_OP = 'DELETE' THEN
+        SELECT bool_or(parent_id IS NOT NULL), bool_or(scope_id <> id) INTO has_parent, has_scope FROM old_rows;
+    ELSE
+        SELECT bool_or(parent_id IS NOT NULL), bool_or(scope_id <> id) INTO has_parent, has_scope FROM new_rows;
+    END IF;
+    IF has_parent THEN
+        IF TG_OP = 'INSERT' THEN
+            INSERT INTO "${flyway:defaultSchema}".ordo_child_counts AS c (parent_id, status, n)
+            SELECT parent_id, status, count(*) FROM new_rows WHERE parent_id IS NOT NULL
+            GROUP BY parent_id, status ORDER BY parent_id, status
+            ON CONFLICT (parent_id, status) DO UPDATE SET n = c.n + excluded.n;
+        ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO "${flyway:defaultSchema}".ordo_child_counts AS c (parent_id, status, n)
+            SELECT parent_id, status, -count(*) FROM old_rows WHERE parent_id IS NOT NULL
+            GROUP BY parent_id, status ORDER BY parent_id, status
+            ON CONFLICT (parent_id, status) DO UPDATE SET n = c.n + excluded.n;
+        ELSE
+            INSERT INTO "${flyway:defaultSchema}".ordo_child_counts AS c (parent_id, status, n)
+            SELECT parent_id, status, sum(d) FROM (
+                SELECT parent_id, status, 1 AS d FROM new_rows WHERE parent_id IS NOT NULL
+                UNION ALL
+                SELECT parent_id, status, -1 AS d FROM old_rows WHERE parent_id IS NOT NULL) AS deltas
+            GROUP BY parent_id, status HAVING sum(d) <> 0 ORDER BY parent_id, status
+            ON CONFLICT (parent_id, status) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
+    END IF;
+    IF has_scope THEN
+        IF TG_OP = 'INSERT' THEN
+            INSERT INTO "${flyway:defaultSchema}".ordo_scope_counts AS c (scope_id, status, n)
+            SELECT scope_id, status, count(*) FROM new_rows WHERE scope_id <> id
+            GROUP BY scope_id, status ORDER BY scope_id, status
+            ON CONFLICT (scope_id, status) DO UPDATE SET n = c.n + excluded.n;
+        ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO "${flyway:defaultSchema}".ordo_scope_counts AS c (scope_id, status, n)
+            SELECT scope_id, status, -count(*) FROM old_rows WHERE scope_id <> id
+            GROUP BY scope_id, status ORDER BY scope_id, status
+            ON CONFLICT (scope_id, status) DO UPDATE SET n = c.n + excluded.n;
+        ELSE
+            INSERT INTO "${flyway:defaultSchema}".ordo_scope_counts AS c (scope_id, status, n)
+            SELECT scope_id, status, sum(d) FROM (
+                SELECT scope_id, status, 1 AS d FROM new_rows WHERE scope_id <> id
+                UNION ALL
+                SELECT scope_id, status, -1 AS d FROM old_rows WHERE scope_id <> id) AS deltas
+            GROUP BY scope_id, status HAVING sum(d) <> 0 ORDER BY scope_id, status
+            ON CONFLICT (scope_id, status) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -116,3 +198,24 @@ CREATE TRIGGER ordo_jobs_count_update AFTER UPDATE ON ordo_jobs
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ordo_count_jobs();
 CREATE TRIGGER ordo_jobs_count_delete AFTER DELETE ON ordo_jobs
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ordo_count_jobs();
+
+-- Job definitions (the source as written, the parsed spec as JSON) and the schedule ticks that
+-- started a run: a tick is recorded in the transaction that inserts its run, so each starts once.
+CREATE TABLE ordo_definitions (
+    id         text        PRIMARY KEY,
+    name       text,
+    format     text,
+    source     text,
+    spec       jsonb,
+    enabled    boolean     NOT NULL,
+    schedule   text,
+    version    integer     NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+);
+
+CREATE TABLE ordo_schedule_ticks (
+    definition_id text        NOT NULL,
+    tick_at       timestamptz NOT NULL,
+    PRIMARY KEY (definition_id, tick_at)
+);

@@ -8,7 +8,7 @@ CREATE TABLE ordo_jobs (
     priority          INTEGER NOT NULL DEFAULT 0,
     payload           TEXT,
     status            TEXT    NOT NULL
-        CHECK (status IN ('scheduled', 'pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')),
+        CHECK (status IN ('scheduled', 'pending', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped')),
     attempt           INTEGER NOT NULL DEFAULT 0,
     max_attempts      INTEGER NOT NULL,
     run_at            INTEGER NOT NULL,
@@ -37,7 +37,14 @@ CREATE TABLE ordo_jobs (
     created_at        INTEGER NOT NULL,
     started_at        INTEGER,
     finished_at       INTEGER,
-    updated_at        INTEGER NOT NULL
+    updated_at        INTEGER NOT NULL,
+    -- trees of jobs: scope (a step job's id), dedup key (unique per root tree, any state), a scope
+    -- job's ChildPolicy (JSON) and spawn count, the engine's flags (JSON object)
+    scope_id          TEXT,
+    dedup_key         TEXT,
+    child_policy      TEXT,
+    spawned           INTEGER NOT NULL DEFAULT 0,
+    meta              TEXT    NOT NULL DEFAULT '{}'
 );
 
 CREATE INDEX ordo_jobs_claim_idx ON ordo_jobs (queue, priority, run_at, id) WHERE status = 'pending';
@@ -48,6 +55,9 @@ CREATE INDEX ordo_jobs_cache_idx ON ordo_jobs (cache_key, finished_at DESC)
 CREATE INDEX ordo_jobs_status_idx ON ordo_jobs (status, id);
 CREATE INDEX ordo_jobs_parent_idx ON ordo_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
 CREATE INDEX ordo_jobs_root_idx ON ordo_jobs (root_id, id) WHERE parent_id IS NOT NULL;
+-- partial, so that plain jobs never write them
+CREATE UNIQUE INDEX ordo_jobs_dedup_idx ON ordo_jobs (root_id, dedup_key) WHERE dedup_key IS NOT NULL;
+CREATE INDEX ordo_jobs_scope_idx ON ordo_jobs (scope_id, id) WHERE scope_id IS NOT NULL;
 CREATE INDEX ordo_jobs_promote_idx ON ordo_jobs (run_at) WHERE status = 'scheduled';
 CREATE INDEX ordo_jobs_result_expiry_idx ON ordo_jobs (result_expires_at)
     WHERE result IS NOT NULL AND result_expires_at IS NOT NULL;
@@ -92,3 +102,85 @@ BEGIN
     INSERT INTO ordo_job_counts (queue, status, slot, n) VALUES (OLD.queue, OLD.status, 0, -1)
     ON CONFLICT (queue, status, slot) DO UPDATE SET n = n - 1;
 END;
+
+-- Jobs under a parent, and jobs in a scope other than the scope job itself, by status. Their
+-- triggers only fire (WHEN) for rows that have a parent / a scope.
+CREATE TABLE ordo_child_counts (
+    parent_id TEXT    NOT NULL,
+    status    TEXT    NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (parent_id, status)
+);
+
+CREATE TABLE ordo_scope_counts (
+    scope_id TEXT    NOT NULL,
+    status   TEXT    NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (scope_id, status)
+);
+
+CREATE TRIGGER ordo_jobs_child_count_insert AFTER INSERT ON ordo_jobs
+WHEN NEW.parent_id IS NOT NULL
+BEGIN
+    INSERT INTO ordo_child_counts (parent_id, status, n) VALUES (NEW.parent_id, NEW.status, 1)
+    ON CONFLICT (parent_id, status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER ordo_jobs_child_count_update AFTER UPDATE OF status ON ordo_jobs
+WHEN NEW.parent_id IS NOT NULL AND OLD.status IS NOT NEW.status
+BEGIN
+    INSERT INTO ordo_child_counts (parent_id, status, n) VALUES (OLD.parent_id, OLD.status, -1)
+    ON CONFLICT (parent_id, status) DO UPDATE SET n = n - 1;
+    INSERT INTO ordo_child_counts (parent_id, status, n) VALUES (NEW.parent_id, NEW.status, 1)
+    ON CONFLICT (parent_id, status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER ordo_jobs_child_count_delete AFTER DELETE ON ordo_jobs
+WHEN OLD.parent_id IS NOT NULL
+BEGIN
+    INSERT INTO ordo_child_counts (parent_id, status, n) VALUES (OLD.parent_id, OLD.status, -1)
+    ON CONFLICT (parent_id, status) DO UPDATE SET n = n - 1;
+END;
+
+CREATE TRIGGER ordo_jobs_scope_count_insert AFTER INSERT ON ordo_jobs
+WHEN NEW.scope_id IS NOT NULL AND NEW.scope_id <> NEW.id
+BEGIN
+    INSERT INTO ordo_scope_counts (scope_id, status, n) VALUES (NEW.scope_id, NEW.status, 1)
+    ON CONFLICT (scope_id, status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER ordo_jobs_scope_count_update AFTER UPDATE OF status ON ordo_jobs
+WHEN NEW.scope_id IS NOT NULL AND NEW.scope_id <> NEW.id AND OLD.status IS NOT NEW.status
+BEGIN
+    INSERT INTO ordo_scope_counts (scope_id, status, n) VALUES (OLD.scope_id, OLD.status, -1)
+    ON CONFLICT (scope_id, status) DO UPDATE SET n = n - 1;
+    INSERT INTO ordo_scope_counts (scope_id, status, n) VALUES (NEW.scope_id, NEW.status, 1)
+    ON CONFLICT (scope_id, status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER ordo_jobs_scope_count_delete AFTER DELETE ON ordo_jobs
+WHEN OLD.scope_id IS NOT NULL AND OLD.scope_id <> OLD.id
+BEGIN
+    INSERT INTO ordo_scope_counts (scope_id, status, n) VALUES (OLD.scope_id, OLD.status, -1)
+    ON CONFLICT (scope_id, status) DO UPDATE SET n = n - 1;
+END;
+
+-- Job definitions and the schedule ticks that started a run (recorded with the run's insert).
+CREATE TABLE ordo_definitions (
+    id         TEXT    PRIMARY KEY NOT NULL,
+    name       TEXT,
+    format     TEXT,
+    source     TEXT,
+    spec       TEXT,
+    enabled    INTEGER NOT NULL,
+    schedule   TEXT,
+    version    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE ordo_schedule_ticks (
+    definition_id TEXT    NOT NULL,
+    tick_at       INTEGER NOT NULL,
+    PRIMARY KEY (definition_id, tick_at)
+) WITHOUT ROWID;

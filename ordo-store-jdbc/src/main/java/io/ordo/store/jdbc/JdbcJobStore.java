@@ -1,7 +1,7 @@
 package io.ordo.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ordo.core.LeaseLostException;
+import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -50,6 +50,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final LeaseWrites leases;
     final JobAdmin admin;
     final Submitter submitter;
+    final TreeWrites trees;
+    final Definitions definitions;
 
     JdbcJobStore(SqlDialect d) {
         this.d = d;
@@ -57,6 +59,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.leases = new LeaseWrites(d);
         this.admin = new JobAdmin(d, queries);
         this.submitter = new Submitter(d, queries, this);
+        this.trees = new TreeWrites(d, leases, submitter);
+        this.definitions = new Definitions(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -110,11 +114,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     }
 
     @Override
-    public List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options) {
-        return write(c -> {
-            if (!leases.lockHeld(c, parent)) throw new LeaseLostException("job " + parent.jobId() + ": lease lost, cannot spawn");
-            return submitter.insert(c, children, options);
-        });
+    public List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options, boolean truncate) {
+        return write(c -> trees.spawn(c, parent, children, options, truncate));
     }
 
     // ---- worker hot path -----------------------------------------------------------------------
@@ -127,17 +128,10 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     }
 
     @Override
-    public Set<UUID> complete(List<Completion> completions) {
-        if (completions.isEmpty()) return Set.of();
-        if (completions.size() == 1) {
-            Completion only = completions.get(0);
-            return writeStatement(c -> leases.complete(c, only) ? Set.of(only.lease().jobId()) : Set.of());
-        }
-        return write(c -> {
-            Set<UUID> done = new HashSet<>();
-            for (Completion x : completions) if (leases.complete(c, x)) done.add(x.lease().jobId());
-            return done;
-        });
+    public Map<UUID, JobStatus> complete(List<Completion> completions) {
+        if (completions.isEmpty()) return Map.of();
+        SqlWork<Map<UUID, JobStatus>> work = c -> leases.complete(c, completions);
+        return completions.size() == 1 ? writeStatement(work) : write(work);
     }
 
     @Override
@@ -196,6 +190,76 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public boolean appendLog(Lease lease, LogLevel level, String message, Instant now) {
         return writeStatement(c -> leases.appendLog(c, lease, level, message, now));
+    }
+
+    @Override
+    public boolean mergeMeta(Lease lease, JsonNode patch, Instant now) {
+        return writeStatement(c -> leases.mergeMeta(c, lease, patch, now));
+    }
+
+    // ---- parents and children ------------------------------------------------------------------
+
+    @Override
+    public Map<JobStatus, Long> childCounts(UUID parentId) {
+        return read(c -> queries.childCounts(c, parentId));
+    }
+
+    @Override
+    public Map<JobStatus, Long> scopeCounts(UUID scopeId) {
+        return read(c -> queries.scopeCounts(c, scopeId));
+    }
+
+    @Override
+    public Map<JobStatus, Long> treeCounts(UUID rootId) {
+        return read(c -> queries.treeCounts(c, rootId));
+    }
+
+    @Override
+    public boolean finishWaiting(UUID id, JobStatus to, String error, JsonNode metaPatch, Instant now) {
+        return writeStatement(c -> trees.finishWaiting(c, id, to, error, metaPatch, now));
+    }
+
+    @Override
+    public boolean setProgress(UUID id, long current, long total, String text, Instant now) {
+        return writeStatement(c -> trees.setProgress(c, id, current, total, text, now));
+    }
+
+    @Override
+    public Optional<Job> findCached(String cacheKey, Instant now) {
+        return read(c -> queries.cached(c, cacheKey, now));
+    }
+
+    // ---- job definitions -------------------------------------------------------------------------
+
+    @Override
+    public StoredDefinition saveDefinition(StoredDefinition definition, Instant now) {
+        return writeStatement(c -> definitions.save(c, definition, now));
+    }
+
+    @Override
+    public Optional<StoredDefinition> getDefinition(String id) {
+        return read(c -> definitions.get(c, id));
+    }
+
+    @Override
+    public List<StoredDefinition> listDefinitions() {
+        return read(definitions::list);
+    }
+
+    @Override
+    public boolean deleteDefinition(String id) {
+        return writeStatement(c -> definitions.delete(c, id));
+    }
+
+    /** The tick and the run's jobs in one transaction: a refused insert (queue full) gives the tick back. */
+    @Override
+    public List<SubmitResult> insertForTick(String definitionId, Instant tickAt, List<NewJob> jobs, InsertOptions options) {
+        return write(c -> definitions.recordTick(c, definitionId, tickAt) ? submitter.insert(c, jobs, options) : List.of());
+    }
+
+    @Override
+    public Optional<Instant> lastTick(String definitionId) {
+        return read(c -> definitions.lastTick(c, definitionId));
     }
 
     // ---- maintenance ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static io.ordo.core.model.JobStatus.COMPLETED;
 import static io.ordo.core.model.JobStatus.PENDING;
 import static io.ordo.core.model.JobStatus.RUNNING;
 import static io.ordo.core.model.JobStatus.SCHEDULED;
@@ -34,6 +35,10 @@ final class JobQueries {
     private final String counts;
     private final String nextScheduled;
     private final String backlog;
+    private final String cacheHit;
+    private final String childCounts;
+    private final String scopeCounts;
+    private final String treeCounts;
 
     JobQueries(SqlDialect d) {
         this.d = d;
@@ -41,6 +46,12 @@ final class JobQueries {
         logs = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
         counts = d.sql("SELECT queue, status, SUM(n) FROM {counts} GROUP BY queue, status HAVING SUM(n) <> 0");
         backlog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
+        cacheHit = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE cache_key = ? AND " + Guards.in("status", Set.of(COMPLETED))
+                + " AND (result_expires_at IS NULL OR result_expires_at > ?) ORDER BY finished_at DESC LIMIT 1");
+        childCounts = d.sql("SELECT status, n FROM {children} WHERE parent_id = ? AND n <> 0");
+        scopeCounts = d.sql("SELECT status, n FROM {scopes} WHERE scope_id = ? AND n <> 0");
+        // every descendant of a root has a parent: the partial root index holds exactly them
+        treeCounts = d.sql("SELECT status, count(*) AS n FROM {jobs} WHERE root_id = ? AND parent_id IS NOT NULL GROUP BY status");
         nextScheduled = d.sql("SELECT MIN(run_at) AS t FROM {jobs} WHERE " + Guards.in("status", Set.of(SCHEDULED)));
     }
 
@@ -63,6 +74,7 @@ final class JobQueries {
         if (f.type() != null) sql.append(" AND type = ?");
         if (f.parentId() != null) sql.append(" AND parent_id = ?");
         if (f.rootId() != null) sql.append(" AND root_id = ?");
+        if (f.scopeId() != null) sql.append(" AND scope_id = ?");
         if (after != null) sql.append(" AND id < ?");
         sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
         try (PreparedStatement ps = c.prepareStatement(d.sql(sql.toString()))) {
@@ -71,6 +83,7 @@ final class JobQueries {
             if (f.type() != null) ps.setString(i++, f.type());
             if (f.parentId() != null) d.setId(ps, i++, f.parentId());
             if (f.rootId() != null) d.setId(ps, i++, f.rootId());
+            if (f.scopeId() != null) d.setId(ps, i++, f.scopeId());
             if (after != null) d.setId(ps, i, after);
             List<Job> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -101,6 +114,43 @@ final class JobQueries {
             while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), q -> new EnumMap<>(JobStatus.class))
                         .put(JobStatus.fromWire(rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    /** The newest completed job with this cache key whose result still lives at {@code now}. */
+    Optional<Job> cached(Connection c, String cacheKey, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(cacheHit)) {
+            ps.setString(1, cacheKey);
+            d.setTime(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(JobRows.job(rs, d)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Direct children of a job by status, from their counters (non-zero only). */
+    Map<JobStatus, Long> childCounts(Connection c, UUID parentId) throws SQLException {
+        return byStatus(c, childCounts, parentId);
+    }
+
+    /** Jobs of a scope (the scope job excluded) by status, from their counters (non-zero only). */
+    Map<JobStatus, Long> scopeCounts(Connection c, UUID scopeId) throws SQLException {
+        return byStatus(c, scopeCounts, scopeId);
+    }
+
+    /** Every descendant of a root by status: one query over the root index. */
+    Map<JobStatus, Long> treeCounts(Connection c, UUID rootId) throws SQLException {
+        return byStatus(c, treeCounts, rootId);
+    }
+
+    private Map<JobStatus, Long> byStatus(Connection c, String sql, UUID key) throws SQLException {
+        Map<JobStatus, Long> out = new EnumMap<>(JobStatus.class);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            d.setId(ps, 1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(JobStatus.fromWire(rs.getString("status")), rs.getLong("n"));
             }
         }
         return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.ChildPolicy;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStatus;
@@ -23,7 +24,8 @@ final class JobRows {
             "attempt", "max_attempts", "run_at", "lease_owner", "lease_until", "timeout_ms", "parent_id", "root_id",
             "definition_id", "step", "depth", "progress_current", "progress_total", "progress_text", "result",
             "result_expires_at", "result_ttl_ms", "error", "errors", "unique_key", "cache_key", "tags",
-            "backoff_base_ms", "backoff_cap_ms", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at");
+            "backoff_base_ms", "backoff_cap_ms", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at",
+            "scope_id", "dedup_key", "child_policy", "spawned", "meta");
     /** Every column of a job, for SELECT and RETURNING. */
     static final String COLUMNS = String.join(", ", COLUMN_NAMES);
     static final String LOG_COLUMNS = "seq, job_id, attempt, at, level, message";
@@ -52,7 +54,43 @@ final class JobRows {
                 read(rs.getString("errors"), ERRORS), rs.getString("unique_key"), rs.getString("cache_key"),
                 read(rs.getString("tags"), STRINGS), millis(rs, "backoff_base_ms"), millis(rs, "backoff_cap_ms"),
                 rs.getBoolean("cancel_requested"), d.getTime(rs, "created_at"), d.getTime(rs, "started_at"),
-                d.getTime(rs, "finished_at"), d.getTime(rs, "updated_at"));
+                d.getTime(rs, "finished_at"), d.getTime(rs, "updated_at"), d.getId(rs, "scope_id"), rs.getString("dedup_key"),
+                policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")));
+    }
+
+    /**
+     * True when an insert of {@code n} needs none of the tree columns (scope, dedup key, child policy,
+     * meta, and the result, error and times of a job recorded in a final state): a plain job, whose
+     * insert statement stays as narrow as it was before trees.
+     */
+    static boolean plain(NewJob n) {
+        return (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) && n.scopeId() == null
+                && n.dedupKey() == null && n.childPolicy() == null && n.result() == null && n.error() == null
+                && n.meta().isEmpty();
+    }
+
+    static String policyText(ChildPolicy p) {
+        return p == null ? null : Json.write(p);
+    }
+
+    private static ChildPolicy policy(String text) throws SQLException {
+        if (text == null) return null;
+        try {
+            return Json.MAPPER.readValue(text, ChildPolicy.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored child policy is not readable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The meta column as text to bind: null for an empty object (the column's default). */
+    static String metaText(JsonNode meta) {
+        return meta == null || !meta.isObject() || meta.isEmpty() ? null : Json.write(meta);
+    }
+
+    private static JsonNode meta(String text) throws SQLException {
+        // nearly every job's meta is empty: no parse on the claim path
+        if (text == null || text.equals("{}")) return Json.MAPPER.createObjectNode();
+        return json(text);
     }
 
     static JobLog log(ResultSet rs, SqlDialect d) throws SQLException {
@@ -62,11 +100,16 @@ final class JobRows {
 
     /** The row an insert of {@code n} creates, as SQLite stores it (times in milliseconds). */
     static Job inserted(NewJob n) {
-        NewJob m = new NewJob(n.id(), n.type(), n.queue(), n.priority(), n.payload(), n.status(), n.maxAttempts(),
+        return stored(n).toJob();
+    }
+
+    /** {@code n} with its times and durations at the stored (millisecond) precision. */
+    static NewJob stored(NewJob n) {
+        return new NewJob(n.id(), n.type(), n.queue(), n.priority(), n.payload(), n.status(), n.maxAttempts(),
                 SqlDialect.ms(n.runAt()), millisOnly(n.timeout()), n.parentId(), n.rootId(), n.definitionId(), n.step(),
                 n.depth(), millisOnly(n.resultTtl()), n.uniqueKey(), n.cacheKey(), n.tags(), millisOnly(n.backoffBase()),
-                millisOnly(n.backoffCap()), SqlDialect.ms(n.createdAt()));
-        return m.toJob();
+                millisOnly(n.backoffCap()), SqlDialect.ms(n.createdAt()), n.scopeId(), n.dedupKey(), n.childPolicy(),
+                n.result(), n.error(), n.meta().isObject() ? n.meta() : null);
     }
 
     static Long toMillis(Duration d) {

@@ -15,8 +15,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -26,6 +28,7 @@ import static io.ordo.core.model.JobStatus.FAILED;
 import static io.ordo.core.model.JobStatus.PENDING;
 import static io.ordo.core.model.JobStatus.RUNNING;
 import static io.ordo.core.model.JobStatus.SCHEDULED;
+import static io.ordo.core.model.JobStatus.WAITING;
 
 /**
  * The writes a worker makes for a job it runs, each fenced by its lease: they change nothing unless
@@ -48,6 +51,7 @@ final class LeaseWrites {
     private final String appendLog;
     private final String heartbeat;
     private final String complete;
+    private final String mergeMeta;
     private final String lockHeld;
 
     LeaseWrites(SqlDialect d) {
@@ -57,14 +61,19 @@ final class LeaseWrites {
         appendLog = d.sql("INSERT INTO {logs} (job_id, attempt, at, level, message) SELECT id, attempt, ?, ?, ? FROM {jobs} WHERE " + FENCE);
         heartbeat = d.sql("UPDATE {jobs} SET lease_until = ?, updated_at = ? WHERE " + FENCE + " RETURNING cancel_requested");
         // result given: it replaces the saved one and expires ttl after now; none given: a saved
-        // result stays and, if it has no expiry yet, gets one from the job's ttl
-        complete = d.sql("UPDATE {jobs} SET status = 'completed', "
+        // result stays and, if it has no expiry yet, gets one from the job's ttl. A job with live
+        // children waits for them (not finished yet); the others are completed.
+        String waits = waitsForChildren(d, d.sql("{jobs}.id"));
+        complete = d.sql("UPDATE {jobs} SET status = CASE WHEN " + waits + " THEN 'waiting' ELSE 'completed' END, "
                 + "result_expires_at = CASE WHEN " + d.json() + " IS NOT NULL THEN "
                 + "(CASE WHEN result_ttl_ms IS NULL THEN NULL ELSE " + d.plusMillis("?", "result_ttl_ms") + " END) "
                 + "WHEN result IS NOT NULL AND result_expires_at IS NULL AND result_ttl_ms IS NOT NULL THEN "
                 + d.plusMillis("?", "result_ttl_ms") + " ELSE result_expires_at END, "
-                + "result = COALESCE(" + d.json() + ", result), finished_at = ?, lease_until = NULL, updated_at = ? "
-                + "WHERE id = ? AND " + Guards.into("status", COMPLETED, RUNNING) + " AND lease_owner = ? AND attempt = ?");
+                + "result = COALESCE(" + d.json() + ", result), finished_at = CASE WHEN " + waits + " THEN NULL ELSE ? END, "
+                + "lease_until = NULL, updated_at = ? "
+                + "WHERE id = ? AND " + Guards.intoAll("status", EnumSet.of(RUNNING), COMPLETED, WAITING)
+                + " AND lease_owner = ? AND attempt = ? RETURNING status");
+        mergeMeta = d.sql("UPDATE {jobs} SET meta = " + d.mergeObject("meta") + ", updated_at = ? WHERE " + FENCE);
         lockHeld = d.sql("SELECT 1 FROM {jobs} WHERE " + FENCE + d.forShare());
         for (JobStatus next : ENDS) {
             for (int flags = 0; flags < 8; flags++) {
@@ -140,16 +149,43 @@ final class LeaseWrites {
         return lost;
     }
 
-    boolean complete(Connection c, Completion done) throws SQLException {
+    /** The job (its id given as an SQL expression) has children that are not terminal yet, per their counters. */
+    static String waitsForChildren(SqlDialect d, String jobId) {
+        return d.sql("EXISTS (SELECT 1 FROM {children} k WHERE k.parent_id = " + jobId + " AND "
+                + Guards.in("k.status", JobStatus.live()) + " AND k.n > 0)");
+    }
+
+    /**
+     * Each job's new status (completed, or waiting for its children), for the jobs whose lease was
+     * held. One statement prepared for the whole batch: on SQLite preparing it (with the counter
+     * triggers it fires) costs several times more than running it.
+     */
+    Map<UUID, JobStatus> complete(Connection c, List<Completion> batch) throws SQLException {
+        Map<UUID, JobStatus> done = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(complete)) {
-            String result = JobRows.text(done.result());
-            ps.setString(1, result);
-            d.setTime(ps, 2, done.now());
-            d.setTime(ps, 3, done.now());
-            ps.setString(4, result);
-            d.setTime(ps, 5, done.now());
-            d.setTime(ps, 6, done.now());
-            fence(ps, 7, done.lease());
+            for (Completion x : batch) {
+                String result = JobRows.text(x.result());
+                ps.setString(1, result);
+                d.setTime(ps, 2, x.now());
+                d.setTime(ps, 3, x.now());
+                ps.setString(4, result);
+                d.setTime(ps, 5, x.now());
+                d.setTime(ps, 6, x.now());
+                fence(ps, 7, x.lease());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) done.put(x.lease().jobId(), JobStatus.fromWire(rs.getString(1)));
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Shallow-merges {@code patch} (a JSON object; anything else changes nothing) into the job's meta. */
+    boolean mergeMeta(Connection c, Lease lease, JsonNode patch, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(mergeMeta)) {
+            ps.setString(1, patch != null && patch.isObject() ? Json.write(patch) : null);
+            d.setTime(ps, 2, now);
+            fence(ps, 3, lease);
             return ps.executeUpdate() == 1;
         }
     }

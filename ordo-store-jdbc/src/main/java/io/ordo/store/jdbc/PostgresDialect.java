@@ -46,6 +46,12 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String mergeObject(String column) {
+        // jsonb || jsonb on two objects: the right one's keys replace the left one's, one level deep
+        return column + " || COALESCE(?::jsonb, '{}'::jsonb)";
+    }
+
+    @Override
     String jsonAppend(String column) {
         return column + " || jsonb_build_array(?::jsonb)";
     }

@@ -3,12 +3,13 @@ package io.ordo.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ordo.core.model.Job;
+import io.ordo.core.model.JobStatus;
 import io.ordo.core.model.Lease;
 import io.ordo.core.model.NewJob;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.Completion;
 import io.ordo.core.store.HeartbeatResult;
-import io.ordo.core.util.Json;
+import io.ordo.core.util.Uuids;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
@@ -20,6 +21,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +39,7 @@ import java.util.function.Consumer;
 
 import static io.ordo.core.model.JobStatus.COMPLETED;
 import static io.ordo.core.model.JobStatus.RUNNING;
+import static io.ordo.core.model.JobStatus.WAITING;
 
 /**
  * The distributed store: every node points at one PostgreSQL. Claims are one statement with
@@ -53,7 +58,7 @@ public final class PostgresJobStore extends JdbcJobStore {
     private final PgListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
-    private final String insertSql;
+    private final PgInserts inserts;
     private final String completeSql;
     private final String heartbeatSql;
 
@@ -63,29 +68,22 @@ public final class PostgresJobStore extends JdbcJobStore {
         this.schema = schema;
         this.pool = pool;
         this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema);
-        insertSql = d.sql("INSERT INTO {jobs} (id, type, queue, priority, payload, status, max_attempts, run_at, timeout_ms, "
-                + "parent_id, root_id, definition_id, step, depth, result_ttl_ms, unique_key, cache_key, tags, backoff_base_ms, "
-                + "backoff_cap_ms, created_at, updated_at) "
-                + "SELECT u.id, u.type, u.queue, u.priority, u.payload::jsonb, u.status, u.max_attempts, u.run_at::timestamptz, "
-                + "u.timeout_ms, u.parent_id, u.root_id, u.definition_id, u.step, u.depth, u.result_ttl_ms, u.unique_key, "
-                + "u.cache_key, u.tags::jsonb, u.backoff_base_ms, u.backoff_cap_ms, u.created_at::timestamptz, u.created_at::timestamptz "
-                + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::int8[], "
-                + "?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int4[], ?::int8[], ?::text[], ?::text[], ?::text[], ?::int8[], "
-                + "?::int8[], ?::text[]) AS u(id, type, queue, priority, payload, status, max_attempts, run_at, timeout_ms, "
-                + "parent_id, root_id, definition_id, step, depth, result_ttl_ms, unique_key, cache_key, tags, backoff_base_ms, "
-                + "backoff_cap_ms, created_at) "
-                // a live duplicate of a unique key (or an id inserted before) is skipped and resolved by the caller
-                + "ON CONFLICT DO NOTHING RETURNING " + JobRows.COLUMNS);
+        inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
-        completeSql = d.sql("UPDATE {jobs} j SET status = 'completed', "
+        // a job with live children (their counters, probed through the primary key for each updated
+        // row) waits for them, unfinished; the others are completed. No OFFSET 0 fence around the
+        // subquery: a plan that rescans it per job row would probe the counters jobs x batch times.
+        completeSql = d.sql("UPDATE {jobs} j SET status = CASE WHEN c.waits THEN 'waiting' ELSE 'completed' END, "
                 + "result_expires_at = CASE WHEN c.result IS NOT NULL THEN (CASE WHEN j.result_ttl_ms IS NULL THEN NULL ELSE " + ttl + " END) "
                 + "WHEN j.result IS NOT NULL AND j.result_expires_at IS NULL AND j.result_ttl_ms IS NOT NULL THEN " + ttl
                 + " ELSE j.result_expires_at END, "
-                + "result = COALESCE(c.result, j.result), finished_at = c.now, lease_until = NULL, updated_at = c.now "
-                + "FROM (SELECT u.id, u.owner, u.attempt, u.result::jsonb AS result, u.now::timestamptz AS now "
+                + "result = COALESCE(c.result, j.result), finished_at = CASE WHEN c.waits THEN NULL ELSE c.now END, "
+                + "lease_until = NULL, updated_at = c.now "
+                + "FROM (SELECT u.id, u.owner, u.attempt, u.result::jsonb AS result, u.now::timestamptz AS now, "
+                + LeaseWrites.waitsForChildren(d, "u.id") + " AS waits "
                 + "FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[]) AS u(id, owner, attempt, result, now)) c "
-                + "WHERE j.id = c.id AND " + Guards.into("j.status", COMPLETED, RUNNING)
-                + " AND j.lease_owner = c.owner AND j.attempt = c.attempt RETURNING j.id");
+                + "WHERE j.id = c.id AND " + Guards.intoAll("j.status", EnumSet.of(RUNNING), COMPLETED, WAITING)
+                + " AND j.lease_owner = c.owner AND j.attempt = c.attempt RETURNING j.id, j.status");
         heartbeatSql = d.sql("UPDATE {jobs} j SET lease_until = ?, updated_at = ? "
                 + "FROM unnest(?::uuid[], ?::text[], ?::int4[]) AS l(id, owner, attempt) "
                 + "WHERE j.id = l.id AND j.status = 'running' AND j.lease_owner = l.owner AND j.attempt = l.attempt "
@@ -268,52 +266,19 @@ public final class PostgresJobStore extends JdbcJobStore {
                 + "lease_until = ?, started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j")));
     }
 
+    /** The batch completion statement (for plan tests). */
+    String completeSql() {
+        return completeSql;
+    }
+
     @Override
     List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException {
-        int n = rows.size();
-        UUID[] id = new UUID[n], parent = new UUID[n], root = new UUID[n];
-        String[] type = new String[n], queue = new String[n], payload = new String[n], status = new String[n],
-                runAt = new String[n], definition = new String[n], step = new String[n], unique = new String[n],
-                cache = new String[n], tags = new String[n], created = new String[n];
-        Integer[] priority = new Integer[n], maxAttempts = new Integer[n], depth = new Integer[n];
-        Long[] timeout = new Long[n], ttl = new Long[n], backoffBase = new Long[n], backoffCap = new Long[n];
-        for (int i = 0; i < n; i++) {
-            NewJob j = rows.get(i);
-            id[i] = j.id();
-            type[i] = j.type();
-            queue[i] = j.queue();
-            priority[i] = j.priority();
-            payload[i] = JobRows.text(j.payload());
-            status[i] = j.status().wireName();
-            maxAttempts[i] = j.maxAttempts();
-            runAt[i] = text(j.runAt());
-            timeout[i] = JobRows.toMillis(j.timeout());
-            parent[i] = j.parentId();
-            root[i] = j.rootId() == null ? j.id() : j.rootId();
-            definition[i] = j.definitionId();
-            step[i] = j.step();
-            depth[i] = j.depth();
-            ttl[i] = JobRows.toMillis(j.resultTtl());
-            unique[i] = j.uniqueKey();
-            cache[i] = j.cacheKey();
-            tags[i] = Json.write(j.tags());
-            backoffBase[i] = JobRows.toMillis(j.backoffBase());
-            backoffCap[i] = JobRows.toMillis(j.backoffCap());
-            created[i] = text(j.createdAt());
-        }
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            Object[][] columns = {id, type, queue, priority, payload, status, maxAttempts, runAt, timeout, parent, root,
-                    definition, step, depth, ttl, unique, cache, tags, backoffBase, backoffCap, created};
-            String[] types = {"uuid", "text", "text", "int4", "text", "text", "int4", "text", "int8", "uuid", "uuid",
-                    "text", "text", "int4", "int8", "text", "text", "text", "int8", "int8", "text"};
-            for (int i = 0; i < columns.length; i++) ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
-            return queries.jobs(ps);
-        }
+        return inserts.insert(c, rows);
     }
 
     /** An instant as ISO-8601 text with an explicit Z, which PostgreSQL reads the same in any time zone. */
     private static String text(Instant t) {
-        return t == null ? null : SqlDialect.ms(t).toString();
+        return PgInserts.text(t);
     }
 
     @Override
@@ -339,8 +304,8 @@ public final class PostgresJobStore extends JdbcJobStore {
     }
 
     @Override
-    public Set<UUID> complete(List<Completion> completions) {
-        if (completions.isEmpty()) return Set.of();
+    public Map<UUID, JobStatus> complete(List<Completion> completions) {
+        if (completions.isEmpty()) return Map.of();
         int n = completions.size();
         UUID[] id = new UUID[n];
         String[] owner = new String[n], result = new String[n], now = new String[n];
@@ -360,9 +325,9 @@ public final class PostgresJobStore extends JdbcJobStore {
                 ps.setArray(3, c.createArrayOf("int4", attempt));
                 ps.setArray(4, c.createArrayOf("text", result));
                 ps.setArray(5, c.createArrayOf("text", now));
-                Set<UUID> done = new HashSet<>();
+                Map<UUID, JobStatus> done = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) done.add(rs.getObject(1, UUID.class));
+                    while (rs.next()) done.put(rs.getObject(1, UUID.class), JobStatus.fromWire(rs.getString(2)));
                 }
                 return done;
             }
@@ -372,7 +337,8 @@ public final class PostgresJobStore extends JdbcJobStore {
     @Override
     public HeartbeatResult heartbeat(Collection<Lease> leases, Instant leaseUntil, Instant now) {
         if (leases.isEmpty()) return new HeartbeatResult(Set.of(), Set.of());
-        List<Lease> all = List.copyOf(leases);
+        // in id order, the order in which a spawn locks a scope job and the spawning job
+        List<Lease> all = leases.stream().sorted(Comparator.comparing(Lease::jobId, Uuids.ORDER)).toList();
         return writeStatement(c -> {
             try (PreparedStatement ps = c.prepareStatement(heartbeatSql)) {
                 d.setTime(ps, 1, leaseUntil);
@@ -408,7 +374,9 @@ public final class PostgresJobStore extends JdbcJobStore {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute(d.sql("DELETE FROM {counts} WHERE n = 0"));
-            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}"));
+            st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
+            st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
+            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {children}, {scopes}"));
         } catch (SQLException e) {
             throw failure("optimize", e);
         }

@@ -12,22 +12,22 @@ import java.util.UUID;
 /**
  * What differs between the SQL of the two stores: how ids, times, JSON and lists are bound and read,
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
- * {@code {jobs}}, {@code {logs}} and {@code {counts}} in place of the table names.
+ * {@code {jobs}}, {@code {logs}}, {@code {counts}}, {@code {children}}, {@code {scopes}},
+ * {@code {definitions}} and {@code {ticks}} in place of the table names.
  */
 abstract class SqlDialect {
-    private final String jobs;
-    private final String logs;
-    private final String counts;
+    private final String prefix;
 
     SqlDialect(String tablePrefix) {
-        this.jobs = tablePrefix + "ordo_jobs";
-        this.logs = tablePrefix + "ordo_job_logs";
-        this.counts = tablePrefix + "ordo_job_counts";
+        this.prefix = tablePrefix;
     }
 
     /** The statement with its table placeholders replaced. */
     final String sql(String template) {
-        return template.replace("{jobs}", jobs).replace("{logs}", logs).replace("{counts}", counts);
+        return template.replace("{jobs}", prefix + "ordo_jobs").replace("{logs}", prefix + "ordo_job_logs")
+                .replace("{counts}", prefix + "ordo_job_counts").replace("{children}", prefix + "ordo_child_counts")
+                .replace("{scopes}", prefix + "ordo_scope_counts").replace("{definitions}", prefix + "ordo_definitions")
+                .replace("{ticks}", prefix + "ordo_schedule_ticks");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */
@@ -45,6 +45,13 @@ abstract class SqlDialect {
 
     /** The placeholder of a JSON parameter bound as text. */
     abstract String json();
+
+    /**
+     * {@code column} (a JSON object) with the keys of a JSON object bound as text shallow-merged into
+     * it, the bound object's values winning; a null parameter leaves it as it is. The parameter must
+     * be the statement's first (SQLite refers to it twice, as {@code ?1}).
+     */
+    abstract String mergeObject(String column);
 
     /** {@code column} with one JSON value (bound as text) appended to its JSON array. */
     abstract String jsonAppend(String column);

@@ -46,6 +46,23 @@ final class SqliteDialect extends SqlDialect {
         return "?";
     }
 
+    /**
+     * SQLite's json_patch merges recursively and deletes keys patched with null (RFC 7396); Ordo's
+     * merge is shallow and keeps nulls, so the object is rebuilt from both objects' entries. Each
+     * value is taken as JSON text through its path ({@code ->} keeps numbers as written); a key the
+     * path syntax cannot name (one with a double quote) falls back to json_each's SQL value.
+     */
+    @Override
+    String mergeObject(String column) {
+        return "(SELECT json_group_object(key, json(j)) FROM (SELECT key, " + entry(column) + " AS j FROM json_each(" + column
+                + ") WHERE key NOT IN (SELECT key FROM json_each(?1)) UNION ALL SELECT key, " + entry("?1") + " FROM json_each(?1)))";
+    }
+
+    private static String entry(String source) {
+        return "COALESCE(" + source + " -> fullkey, CASE type WHEN 'null' THEN 'null' WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+                + "WHEN 'text' THEN json_quote(value) ELSE value END)";
+    }
+
     @Override
     String jsonAppend(String column) {
         return "json_insert(" + column + ", '$[#]', json(?))";

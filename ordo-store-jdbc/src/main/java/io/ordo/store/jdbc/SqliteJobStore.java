@@ -49,15 +49,21 @@ public final class SqliteJobStore extends JdbcJobStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
     private final String insertSql;
+    private final String treeInsertSql;
 
     private SqliteJobStore(String path, HikariDataSource writer, HikariDataSource readers) {
         super(new SqliteDialect());
         this.path = path;
         this.writer = writer;
         this.readers = readers;
-        insertSql = d.sql("INSERT INTO {jobs} (id, type, queue, priority, payload, status, max_attempts, run_at, timeout_ms, "
-                + "parent_id, root_id, definition_id, step, depth, result_ttl_ms, unique_key, cache_key, tags, backoff_base_ms, "
-                + "backoff_cap_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        String plain = "id, type, queue, priority, payload, status, max_attempts, run_at, timeout_ms, parent_id, root_id, "
+                + "definition_id, step, depth, result_ttl_ms, unique_key, cache_key, tags, backoff_base_ms, backoff_cap_ms, created_at, "
+                + "updated_at";
+        String params = "?, ".repeat(21) + "?";
+        // a duplicate (an id inserted before) is skipped and resolved by the caller; keys were resolved under this writer's lock
+        insertSql = d.sql("INSERT INTO {jobs} (" + plain + ") VALUES (" + params + ") ON CONFLICT DO NOTHING");
+        treeInsertSql = d.sql("INSERT INTO {jobs} (" + plain + ", scope_id, dedup_key, child_policy, meta, result, error, started_at, "
+                + "finished_at, result_expires_at) VALUES (" + params + ", ?, ?, ?, COALESCE(?, '{}'), ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     }
 
     /** A PRAGMA's current value on the writer connection, e.g. {@code synchronous} (for diagnostics and tests). */
@@ -237,10 +243,12 @@ public final class SqliteJobStore extends JdbcJobStore {
                 + " RETURNING " + JobRows.COLUMNS));
     }
 
+    /** Plain jobs bind the columns they use; tree jobs and jobs recorded in a final state the rest too. */
     @Override
     List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException {
+        boolean plain = rows.stream().allMatch(JobRows::plain);
         List<Job> out = new ArrayList<>(rows.size());
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+        try (PreparedStatement ps = c.prepareStatement(plain ? insertSql : treeInsertSql)) {
             for (NewJob n : rows) {
                 int i = 1;
                 d.setId(ps, i++, n.id());
@@ -264,11 +272,23 @@ public final class SqliteJobStore extends JdbcJobStore {
                 setLong(ps, i++, JobRows.toMillis(n.backoffBase()));
                 setLong(ps, i++, JobRows.toMillis(n.backoffCap()));
                 d.setTime(ps, i++, n.createdAt());
-                d.setTime(ps, i, n.createdAt());
+                d.setTime(ps, i++, n.createdAt());
+                if (!plain) {
+                    Job j = n.toJob();
+                    d.setId(ps, i++, n.scopeId());
+                    ps.setString(i++, n.dedupKey());
+                    ps.setString(i++, JobRows.policyText(n.childPolicy()));
+                    ps.setString(i++, JobRows.metaText(n.meta()));
+                    ps.setString(i++, JobRows.text(n.result()));
+                    ps.setString(i++, n.error());
+                    d.setTime(ps, i++, j.startedAt());
+                    d.setTime(ps, i++, j.finishedAt());
+                    d.setTime(ps, i, j.resultExpiresAt());
+                }
                 ps.addBatch();
-                out.add(JobRows.inserted(n));
             }
-            ps.executeBatch();
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < rows.size(); k++) if (counts[k] != 0) out.add(JobRows.inserted(rows.get(k)));
         }
         return out;
     }
@@ -289,6 +309,8 @@ public final class SqliteJobStore extends JdbcJobStore {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA optimize");
                 st.execute(d.sql("DELETE FROM {counts} WHERE n = 0"));
+                st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
+                st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
                 st.execute("PRAGMA incremental_vacuum");
                 st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }

@@ -151,7 +151,7 @@ abstract class JdbcStoreFeaturesTest {
         }
         List<Job> pendingOnes = store.claim(new ClaimRequest("q0", TYPES, 3, "x", Duration.ofSeconds(30), T0));
         Job parent = pendingOnes.get(0);
-        store.spawn(parent.lease(), List.of(TestJobs.at(T0).parent(parent).build(), TestJobs.at(T0).parent(parent).build()), InsertOptions.NONE);
+        store.spawn(parent.lease(), List.of(TestJobs.at(T0).parent(parent).build(), TestJobs.at(T0).parent(parent).build()), InsertOptions.NONE, false);
         store.cancel(parent.id(), T0.plusSeconds(2));
         store.finishCancelled(parent.lease(), T0.plusSeconds(3));
         store.delete(parent.id());
