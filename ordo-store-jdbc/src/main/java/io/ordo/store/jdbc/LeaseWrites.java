@@ -61,8 +61,8 @@ final class LeaseWrites {
         appendLog = d.sql("INSERT INTO {logs} (job_id, attempt, at, level, message) SELECT id, attempt, ?, ?, ? FROM {jobs} WHERE " + FENCE);
         heartbeat = d.sql("UPDATE {jobs} SET lease_until = ?, updated_at = ? WHERE " + FENCE + " RETURNING cancel_requested");
         // result given: it replaces the saved one and expires ttl after now; none given: a saved
-        // result stays and, if it has no expiry yet, gets one from the job's ttl. A job with live
-        // children waits for them (not finished yet); the others are completed.
+        // result stays and, if it has no expiry yet, gets one from the job's ttl. A job with children
+        // waits (not finished yet) for the monitor to apply its child policy; the others are completed.
         String waits = waitsForChildren(d, d.sql("{jobs}.id"));
         complete = d.sql("UPDATE {jobs} SET status = CASE WHEN " + waits + " THEN 'waiting' ELSE 'completed' END, "
                 + "result_expires_at = CASE WHEN " + d.json() + " IS NOT NULL THEN "
@@ -149,10 +149,12 @@ final class LeaseWrites {
         return lost;
     }
 
-    /** The job (its id given as an SQL expression) has children that are not terminal yet, per their counters. */
+    /**
+     * The job (its id given as an SQL expression) has children, per their counters: it waits, and
+     * the monitor finishes it by its child policy once they are all done (which may be at once).
+     */
     static String waitsForChildren(SqlDialect d, String jobId) {
-        return d.sql("EXISTS (SELECT 1 FROM {children} k WHERE k.parent_id = " + jobId + " AND "
-                + Guards.in("k.status", JobStatus.live()) + " AND k.n > 0)");
+        return d.sql("EXISTS (SELECT 1 FROM {children} k WHERE k.parent_id = " + jobId + " AND k.n > 0)");
     }
 
     /**

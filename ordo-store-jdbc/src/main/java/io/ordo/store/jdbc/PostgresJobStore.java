@@ -70,8 +70,8 @@ public final class PostgresJobStore extends JdbcJobStore {
         this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema);
         inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
-        // a job with live children (their counters, probed through the primary key for each updated
-        // row) waits for them, unfinished; the others are completed. No OFFSET 0 fence around the
+        // a job with children (their counters, probed through the primary key for each updated row)
+        // waits, unfinished, for the monitor to apply its child policy; the others are completed. No OFFSET 0 fence around the
         // subquery: a plan that rescans it per job row would probe the counters jobs x batch times.
         completeSql = d.sql("UPDATE {jobs} j SET status = CASE WHEN c.waits THEN 'waiting' ELSE 'completed' END, "
                 + "result_expires_at = CASE WHEN c.result IS NOT NULL THEN (CASE WHEN j.result_ttl_ms IS NULL THEN NULL ELSE " + ttl + " END) "

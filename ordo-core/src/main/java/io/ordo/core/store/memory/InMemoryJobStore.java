@@ -87,6 +87,7 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
         if (leased(parent) == null) throw new LeaseLostException("job " + parent.jobId() + ": lease lost, cannot spawn");
         Object[] resolved = new Object[children.size()];
         Map<UUID, Integer> creatingInScope = new HashMap<>();
+        java.util.Set<String> batchKeys = new java.util.HashSet<>();
         for (int i = 0; i < children.size(); i++) {
             NewJob n = children.get(i);
             MemoryRow existing = existingFor(n);
@@ -94,6 +95,10 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
                 resolved[i] = existing;
                 continue;
             }
+            // a later duplicate in this batch resolves to the first: it costs no room
+            boolean dup = (n.dedupKey() != null && !batchKeys.add("d|" + dedupOf(n)))
+                    | (n.uniqueKey() != null && !batchKeys.add("u|" + n.uniqueKey()));
+            if (dup) continue;
             MemoryRow scope = n.scopeId() == null ? null : rows.get(n.scopeId());
             if (scope == null || scope.childPolicy == null) continue;
             String over = io.ordo.core.store.ScopeLimits.violation(scope.toJob(), n, scope.spawned + creatingInScope.getOrDefault(scope.id, 0));
