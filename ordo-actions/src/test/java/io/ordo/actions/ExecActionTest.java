@@ -57,9 +57,11 @@ class ExecActionTest extends ActionTestSupport {
     @Test
     void anExecutableNotAllowedIsRefused() {
         node(ExecAction.allowing(List.of("sh")));
-        Job run = run(step("cmd", "exec", cfg(Map.of("command", List.of("rm", "-rf", tmp.resolve("x").toString())))));
-        assertThat(run.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(exec(run).error()).contains("config.command[0]: executable 'rm' is not allowed").contains("ExecAction.allowing");
+        // refused before the run starts: the definition is validated with the node's actions
+        assertThatThrownBy(() -> run(step("cmd", "exec", cfg(Map.of("command", List.of("rm", "-rf", tmp.resolve("x").toString()))))))
+                .isInstanceOf(io.ordo.core.definition.DefinitionException.class)
+                .hasMessageContaining("steps.cmd.config.command[0]: executable 'rm' is not allowed").hasMessageContaining("ExecAction.allowing");
+        assertThat(tmp.resolve("x")).doesNotExist();
 
         assertThatThrownBy(() -> ExecAction.allowing(List.of("sh")).validate(cfg(Map.of("command", List.of("/bin/sh", "-c", "true")))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'/bin/sh' is not allowed");

@@ -62,7 +62,11 @@ public abstract class DefinitionContract {
     }
 
     protected Ordo node(int concurrency) {
-        OrdoConfig c = OrdoConfig.defaults().store(store).queue("default", concurrency).poll(Duration.ofMillis(100))
+        return node(concurrency, true);
+    }
+
+    protected Ordo node(int concurrency, boolean scheduler) {
+        OrdoConfig c = OrdoConfig.defaults().store(store).queue("default", concurrency).poll(Duration.ofMillis(100)).scheduler(scheduler)
                 .maintenanceInterval(Duration.ofMillis(100)).monitorSweep(Duration.ofMillis(300))
                 .cancelGrace(Duration.ofMillis(200)).shutdownGrace(Duration.ofSeconds(2));
         actions.actions().forEach(c::action);
@@ -353,5 +357,56 @@ public abstract class DefinitionContract {
         assertThat(done.definitionId()).isEqualTo("stored");
         UUID id = done.id();
         assertThat(o.jobs().list(JobFilter.ALL.withRoot(id), null, 10).items()).hasSize(2);
+    }
+
+    // ---- schedules -----------------------------------------------------------------------------------
+
+    private List<Job> runsOf(Ordo o, String definitionId) {
+        return o.jobs().list(JobFilter.ALL.withType("ordo.run"), null, 100).items().stream()
+                .filter(j -> definitionId.equals(j.definitionId())).toList();
+    }
+
+    private static JobDefinition scheduled(String id, boolean enabled, StepDefinition... steps) {
+        return new JobDefinition(id, id, null, "* * * * *", null, enabled, List.of(), Map.of(), List.of(steps), false);
+    }
+
+    @Test
+    void aTickStartsOneRunHoweverManyNodesSeeIt() {
+        Ordo a = node(4, false);
+        Ordo b = node(4, false);
+        var onA = new io.ordo.core.definition.DefinitionScheduler(store, a.definitions().runner(), java.time.Clock.systemUTC(), true);
+        var onB = new io.ordo.core.definition.DefinitionScheduler(store, b.definitions().runner(), java.time.Clock.systemUTC(), true);
+        var saved = a.definitions().save(scheduled("minutely", true, rec("a", 0)), "yaml", "");
+        java.time.Instant next = saved.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+        assertThat(io.ordo.core.definition.DefinitionScheduler.lastTick("* * * * *", next.plusSeconds(5))).contains(next);
+        onA.tick(next.minusSeconds(61)); // before the definition was saved: never fires
+        assertThat(runsOf(a, "minutely")).isEmpty();
+        onA.tick(next.plusSeconds(1));
+        onB.tick(next.plusSeconds(2));
+        onA.tick(next.plusSeconds(30));
+        assertThat(runsOf(a, "minutely")).hasSize(1);
+        Job first = runsOf(a, "minutely").get(0);
+        assertThat(first.payload().get("trigger").asText()).isEqualTo("schedule");
+        assertThat(first.payload().get("tick").asText()).isEqualTo(next.toString());
+        awaitEnd(a, first);
+        onB.tick(next.plusSeconds(61));
+        assertThat(runsOf(a, "minutely")).hasSize(2);
+        assertThat(store.lastTick("minutely")).contains(next.plusSeconds(60));
+    }
+
+    @Test
+    void aRunStillGoingAtTheNextTickIsNotStartedTwiceAndDisabledDefinitionsDoNotFire() {
+        Ordo o = node(4, false);
+        var scheduler = new io.ordo.core.definition.DefinitionScheduler(store, o.definitions().runner(), java.time.Clock.systemUTC(), true);
+        var saved = o.definitions().save(scheduled("long-one", true, rec("slow", 30_000)), "yaml", "");
+        o.definitions().save(scheduled("switched-off", false, rec("a", 0)), "yaml", "");
+        java.time.Instant next = saved.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+        scheduler.tick(next.plusSeconds(1));
+        scheduler.tick(next.plusSeconds(61));
+        scheduler.tick(next.plusSeconds(121));
+        assertThat(runsOf(o, "long-one")).hasSize(1);
+        assertThat(store.lastTick("long-one")).as("the skipped ticks are used up").contains(next.plusSeconds(120));
+        assertThat(runsOf(o, "switched-off")).isEmpty();
+        o.jobs().cancel(runsOf(o, "long-one").get(0).id());
     }
 }
