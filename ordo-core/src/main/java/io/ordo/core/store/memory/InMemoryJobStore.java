@@ -52,8 +52,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing survives the JVM. One lock serializes every operation.
  */
 public final class InMemoryJobStore extends MemoryTable implements JobStore {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final MemoryDefinitions definitions = new MemoryDefinitions();
 
     @Override
     public String kind() {
@@ -62,61 +60,52 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
 
     // ---- status changes: every one goes through here ----------------------------------------
 
-    /** Runs {@code work} under the store's one lock. */
-    private <T> T locked(java.util.function.Supplier<T> work) {
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
-    }
 
     // ---- submit -------------------------------------------------------------------------------
 
     @Override
     public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options) {
         return locked(() -> {
-        return insertLocked(jobs, options);
+            return insertLocked(jobs, options);
         });
     }
 
     @Override
     public List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options, boolean truncate) {
         return locked(() -> {
-        if (leased(parent) == null) throw new LeaseLostException("job " + parent.jobId() + ": lease lost, cannot spawn");
-        Object[] resolved = new Object[children.size()];
-        Map<UUID, Integer> creatingInScope = new HashMap<>();
-        java.util.Set<String> batchKeys = new java.util.HashSet<>();
-        for (int i = 0; i < children.size(); i++) {
-            NewJob n = children.get(i);
-            MemoryRow existing = existingFor(n);
-            if (existing != null) {
-                resolved[i] = existing;
-                continue;
+            if (leased(parent) == null) throw new LeaseLostException("job " + parent.jobId() + ": lease lost, cannot spawn");
+            Object[] resolved = new Object[children.size()];
+            Map<UUID, Integer> creatingInScope = new HashMap<>();
+            java.util.Set<String> batchKeys = new java.util.HashSet<>();
+            for (int i = 0; i < children.size(); i++) {
+                NewJob n = children.get(i);
+                MemoryRow existing = existingFor(n);
+                if (existing != null) {
+                    resolved[i] = existing;
+                    continue;
+                }
+                // a later duplicate in this batch resolves to the first: it costs no room
+                boolean dup = (n.dedupKey() != null && !batchKeys.add("d|" + dedupOf(n)))
+                        | (n.uniqueKey() != null && !batchKeys.add("u|" + n.uniqueKey()));
+                if (dup) continue;
+                MemoryRow scope = n.scopeId() == null ? null : rows.get(n.scopeId());
+                if (scope == null || scope.childPolicy == null) continue;
+                String over = io.ordo.core.store.ScopeLimits.violation(scope.toJob(), n, scope.spawned + creatingInScope.getOrDefault(scope.id, 0));
+                if (over != null) {
+                    if (!truncate) throw new io.ordo.core.SpawnLimitException(over);
+                    resolved[i] = Boolean.FALSE;
+                } else {
+                    creatingInScope.merge(scope.id, 1, Integer::sum);
+                }
             }
-            // a later duplicate in this batch resolves to the first: it costs no room
-            boolean dup = (n.dedupKey() != null && !batchKeys.add("d|" + dedupOf(n)))
-                    | (n.uniqueKey() != null && !batchKeys.add("u|" + n.uniqueKey()));
-            if (dup) continue;
-            MemoryRow scope = n.scopeId() == null ? null : rows.get(n.scopeId());
-            if (scope == null || scope.childPolicy == null) continue;
-            String over = io.ordo.core.store.ScopeLimits.violation(scope.toJob(), n, scope.spawned + creatingInScope.getOrDefault(scope.id, 0));
-            if (over != null) {
-                if (!truncate) throw new io.ordo.core.SpawnLimitException(over);
-                resolved[i] = Boolean.FALSE;
-            } else {
-                creatingInScope.merge(scope.id, 1, Integer::sum);
+            List<SubmitResult> out = insertLocked(children, options, resolved);
+            for (SubmitResult r : out) {
+                if (r.created() && r.job().scopeId() != null && !r.job().scopeId().equals(r.job().id())) {
+                    MemoryRow scope = rows.get(r.job().scopeId());
+                    if (scope != null) scope.spawned++;
+                }
             }
-        }
-        List<SubmitResult> out = insertLocked(children, options, resolved);
-        for (SubmitResult r : out) {
-            if (r.created() && r.job().scopeId() != null && !r.job().scopeId().equals(r.job().id())) {
-                MemoryRow scope = rows.get(r.job().scopeId());
-                if (scope != null) scope.spawned++;
-            }
-        }
-        return out;
+            return out;
         });
     }
 
@@ -125,132 +114,132 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public List<Job> claim(ClaimRequest req) {
         return locked(() -> {
-        TreeSet<MemoryRow> pending = pendingByQueue.get(req.queue());
-        if (pending == null || pending.isEmpty()) return List.of();
-        List<MemoryRow> picked = new ArrayList<>();
-        for (MemoryRow r : pending) {
-            if (req.types().contains(r.type)) picked.add(r);
-            if (picked.size() == req.limit()) break;
-        }
-        List<Job> out = new ArrayList<>(picked.size());
-        for (MemoryRow r : picked) {
-            move(r, JobStatus.RUNNING, req.now());
-            r.attempt++;
-            r.leaseOwner = req.owner();
-            r.leaseUntil = req.now().plus(req.lease());
-            r.startedAt = req.now();
-            out.add(r.toJob());
-        }
-        return out;
+            TreeSet<MemoryRow> pending = pendingByQueue.get(req.queue());
+            if (pending == null || pending.isEmpty()) return List.of();
+            List<MemoryRow> picked = new ArrayList<>();
+            for (MemoryRow r : pending) {
+                if (req.types().contains(r.type)) picked.add(r);
+                if (picked.size() == req.limit()) break;
+            }
+            List<Job> out = new ArrayList<>(picked.size());
+            for (MemoryRow r : picked) {
+                move(r, JobStatus.RUNNING, req.now());
+                r.attempt++;
+                r.leaseOwner = req.owner();
+                r.leaseUntil = req.now().plus(req.lease());
+                r.startedAt = req.now();
+                out.add(r.toJob());
+            }
+            return out;
         });
     }
 
     @Override
     public Map<UUID, JobStatus> complete(List<Completion> completions) {
         return locked(() -> {
-        Map<UUID, JobStatus> done = new HashMap<>();
-        for (Completion c : completions) {
-            MemoryRow r = leased(c.lease());
-            if (r == null) continue;
-            boolean waits = !counts.children(r.id).isEmpty();
-            move(r, waits ? JobStatus.WAITING : JobStatus.COMPLETED, c.now());
-            if (c.result() != null) {
-                r.result = c.result();
-                r.resultExpiresAt = r.resultTtl == null ? null : c.now().plus(r.resultTtl);
-            } else if (r.result != null && r.resultExpiresAt == null && r.resultTtl != null) {
-                r.resultExpiresAt = c.now().plus(r.resultTtl);
+            Map<UUID, JobStatus> done = new HashMap<>();
+            for (Completion c : completions) {
+                MemoryRow r = leased(c.lease());
+                if (r == null) continue;
+                boolean waits = !counts.children(r.id).isEmpty();
+                move(r, waits ? JobStatus.WAITING : JobStatus.COMPLETED, c.now());
+                if (c.result() != null) {
+                    r.result = c.result();
+                    r.resultExpiresAt = r.resultTtl == null ? null : c.now().plus(r.resultTtl);
+                } else if (r.result != null && r.resultExpiresAt == null && r.resultTtl != null) {
+                    r.resultExpiresAt = c.now().plus(r.resultTtl);
+                }
+                if (!waits) r.finishedAt = c.now();
+                r.leaseUntil = null;
+                done.put(r.id, r.status);
             }
-            if (!waits) r.finishedAt = c.now();
-            r.leaseUntil = null;
-            done.put(r.id, r.status);
-        }
-        return done;
+            return done;
         });
     }
 
     @Override
     public boolean fail(Failure f) {
         return locked(() -> {
-        MemoryRow r = leased(f.lease());
-        if (r == null) return false;
-        endAttempt(r, f.next(), f.runAt(), f.error(), f.now());
-        return true;
+            MemoryRow r = leased(f.lease());
+            if (r == null) return false;
+            endAttempt(r, f.next(), f.runAt(), f.error(), f.now());
+            return true;
         });
     }
 
     @Override
     public boolean finishCancelled(Lease lease, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        endAttempt(r, JobStatus.CANCELLED, null,
-                new AttemptError(r.attempt, r.leaseOwner, now, AttemptError.CANCELLED, "cancelled while running"), now);
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            endAttempt(r, JobStatus.CANCELLED, null,
+                    new AttemptError(r.attempt, r.leaseOwner, now, AttemptError.CANCELLED, "cancelled while running"), now);
+            return true;
         });
     }
 
     @Override
     public boolean handBack(Lease lease, String reason, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        r.maxAttempts++;
-        endAttempt(r, JobStatus.PENDING, now, new AttemptError(r.attempt, r.leaseOwner, now, AttemptError.SHUTDOWN, reason), now);
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            r.maxAttempts++;
+            endAttempt(r, JobStatus.PENDING, now, new AttemptError(r.attempt, r.leaseOwner, now, AttemptError.SHUTDOWN, reason), now);
+            return true;
         });
     }
 
     @Override
     public HeartbeatResult heartbeat(Collection<Lease> leases, Instant leaseUntil, Instant now) {
         return locked(() -> {
-        Set<UUID> lost = new HashSet<>();
-        Set<UUID> cancel = new HashSet<>();
-        for (Lease l : leases) {
-            MemoryRow r = leased(l);
-            if (r == null) {
-                lost.add(l.jobId());
-                continue;
+            Set<UUID> lost = new HashSet<>();
+            Set<UUID> cancel = new HashSet<>();
+            for (Lease l : leases) {
+                MemoryRow r = leased(l);
+                if (r == null) {
+                    lost.add(l.jobId());
+                    continue;
+                }
+                r.leaseUntil = leaseUntil;
+                r.updatedAt = now;
+                if (r.cancelRequested) cancel.add(r.id);
             }
-            r.leaseUntil = leaseUntil;
-            r.updatedAt = now;
-            if (r.cancelRequested) cancel.add(r.id);
-        }
-        return new HeartbeatResult(lost, cancel);
+            return new HeartbeatResult(lost, cancel);
         });
     }
 
     @Override
     public boolean progress(Lease lease, long current, long total, String text, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        r.progressCurrent = current;
-        r.progressTotal = total;
-        r.progressText = text;
-        r.updatedAt = now;
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            r.progressCurrent = current;
+            r.progressTotal = total;
+            r.progressText = text;
+            r.updatedAt = now;
+            return true;
         });
     }
 
     @Override
     public boolean saveResult(Lease lease, JsonNode result, Instant expiresAt, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        r.result = result;
-        r.resultExpiresAt = expiresAt;
-        r.updatedAt = now;
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            r.result = result;
+            r.resultExpiresAt = expiresAt;
+            r.updatedAt = now;
+            return true;
         });
     }
 
     @Override
     public boolean appendLog(Lease lease, LogLevel level, String message, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        logs.computeIfAbsent(r.id, k -> new ArrayList<>()).add(new JobLog(++logSeq, r.id, r.attempt, now, level, message));
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            logs.computeIfAbsent(r.id, k -> new ArrayList<>()).add(new JobLog(++logSeq, r.id, r.attempt, now, level, message));
+            return true;
         });
     }
 
@@ -259,62 +248,62 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public int promoteDue(Instant now, int limit) {
         return locked(() -> {
-        List<MemoryRow> due = rows.values().stream()
-                .filter(r -> r.status == JobStatus.SCHEDULED && !r.runAt.isAfter(now))
-                .sorted(Comparator.comparing(r -> r.runAt)).limit(limit).toList();
-        for (MemoryRow r : due) move(r, JobStatus.PENDING, now);
-        return due.size();
+            List<MemoryRow> due = rows.values().stream()
+                    .filter(r -> r.status == JobStatus.SCHEDULED && !r.runAt.isAfter(now))
+                    .sorted(Comparator.comparing(r -> r.runAt)).limit(limit).toList();
+            for (MemoryRow r : due) move(r, JobStatus.PENDING, now);
+            return due.size();
         });
     }
 
     @Override
     public Optional<Instant> nextScheduledAt() {
         return locked(() -> {
-        return rows.values().stream().filter(r -> r.status == JobStatus.SCHEDULED).map(r -> r.runAt).min(Comparator.naturalOrder());
+            return rows.values().stream().filter(r -> r.status == JobStatus.SCHEDULED).map(r -> r.runAt).min(Comparator.naturalOrder());
         });
     }
 
     @Override
     public List<Job> expiredLeases(Instant now, int limit) {
         return locked(() -> {
-        return rows.values().stream().filter(r -> r.status == JobStatus.RUNNING && r.leaseUntil.isBefore(now))
-                .limit(limit).map(MemoryRow::toJob).toList();
+            return rows.values().stream().filter(r -> r.status == JobStatus.RUNNING && r.leaseUntil.isBefore(now))
+                    .limit(limit).map(MemoryRow::toJob).toList();
         });
     }
 
     @Override
     public boolean rescue(Lease lease, JobStatus next, Instant runAt, AttemptError error, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null || !r.leaseUntil.isBefore(now)) return false;
-        endAttempt(r, r.cancelRequested ? JobStatus.CANCELLED : next, runAt, error, now);
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null || !r.leaseUntil.isBefore(now)) return false;
+            endAttempt(r, r.cancelRequested ? JobStatus.CANCELLED : next, runAt, error, now);
+            return true;
         });
     }
 
     @Override
     public int prune(Instant before, int limit) {
         return locked(() -> {
-        List<MemoryRow> old = rows.values().stream()
-                .filter(r -> r.status.isTerminal() && r.finishedAt != null && r.finishedAt.isBefore(before))
-                .limit(limit).toList();
-        for (MemoryRow r : old) remove(r);
-        return old.size();
+            List<MemoryRow> old = rows.values().stream()
+                    .filter(r -> r.status.isTerminal() && r.finishedAt != null && r.finishedAt.isBefore(before))
+                    .limit(limit).toList();
+            for (MemoryRow r : old) remove(r);
+            return old.size();
         });
     }
 
     @Override
     public int expireResults(Instant now, int limit) {
         return locked(() -> {
-        int n = 0;
-        for (MemoryRow r : rows.values()) {
-            if (n == limit) break;
-            if (r.result != null && r.resultExpiresAt != null && !r.resultExpiresAt.isAfter(now)) {
-                r.result = null;
-                n++;
+            int n = 0;
+            for (MemoryRow r : rows.values()) {
+                if (n == limit) break;
+                if (r.result != null && r.resultExpiresAt != null && !r.resultExpiresAt.isAfter(now)) {
+                    r.result = null;
+                    n++;
+                }
             }
-        }
-        return n;
+            return n;
         });
     }
 
@@ -323,8 +312,8 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public Optional<Job> get(UUID id) {
         return locked(() -> {
-        MemoryRow r = rows.get(id);
-        return Optional.ofNullable(r == null ? null : r.toJob());
+            MemoryRow r = rows.get(id);
+            return Optional.ofNullable(r == null ? null : r.toJob());
         });
     }
 
@@ -332,29 +321,29 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     public Page<Job> list(JobFilter f, String cursor, int limit) {
         UUID after = Cursors.decode(cursor);
         return locked(() -> {
-        NavigableMap<UUID, MemoryRow> newestFirst = rows.descendingMap();
-        if (after != null) newestFirst = newestFirst.tailMap(after, false);
-        List<Job> items = new ArrayList<>();
-        for (MemoryRow r : newestFirst.values()) {
-            if (!matches(f, r)) continue;
-            if (items.size() == limit) return new Page<>(items, Cursors.encode(items.get(limit - 1).id()));
-            items.add(r.toJob());
-        }
-        return new Page<>(items, null);
+            NavigableMap<UUID, MemoryRow> newestFirst = rows.descendingMap();
+            if (after != null) newestFirst = newestFirst.tailMap(after, false);
+            List<Job> items = new ArrayList<>();
+            for (MemoryRow r : newestFirst.values()) {
+                if (!matches(f, r)) continue;
+                if (items.size() == limit) return new Page<>(items, Cursors.encode(items.get(limit - 1).id()));
+                items.add(r.toJob());
+            }
+            return new Page<>(items, null);
         });
     }
 
     @Override
     public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
         return locked(() -> {
-        return logs.getOrDefault(jobId, List.of()).stream().filter(l -> l.seq() > afterSeq).limit(limit).toList();
+            return logs.getOrDefault(jobId, List.of()).stream().filter(l -> l.seq() > afterSeq).limit(limit).toList();
         });
     }
 
     @Override
     public Map<String, Map<JobStatus, Long>> counts() {
         return locked(() -> {
-        return counts.queues();
+            return counts.queues();
         });
     }
 
@@ -363,149 +352,96 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public Map<JobStatus, Long> childCounts(UUID parentId) {
         return locked(() -> {
-        return counts.children(parentId);
+            return counts.children(parentId);
         });
     }
 
     @Override
     public Map<JobStatus, Long> scopeCounts(UUID scopeId) {
         return locked(() -> {
-        return counts.scope(scopeId);
+            return counts.scope(scopeId);
         });
     }
 
     @Override
     public Map<JobStatus, Long> treeCounts(UUID rootId) {
         return locked(() -> {
-        Map<JobStatus, Long> out = new EnumMap<>(JobStatus.class);
-        for (MemoryRow r : rows.values()) {
-            if (rootId.equals(r.rootId) && !r.id.equals(rootId)) out.merge(r.status, 1L, Long::sum);
-        }
-        return out;
+            Map<JobStatus, Long> out = new EnumMap<>(JobStatus.class);
+            for (MemoryRow r : rows.values()) {
+                if (rootId.equals(r.rootId) && !r.id.equals(rootId)) out.merge(r.status, 1L, Long::sum);
+            }
+            return out;
         });
     }
 
     @Override
     public boolean finishWaiting(UUID id, JobStatus to, String error, JsonNode metaPatch, Instant now) {
         return locked(() -> {
-        MemoryRow r = rows.get(id);
-        if (r == null || r.status != JobStatus.WAITING) return false;
-        move(r, to, now);
-        r.finishedAt = now;
-        if (error != null) r.error = error;
-        merge(r, metaPatch);
-        return true;
+            MemoryRow r = rows.get(id);
+            if (r == null || r.status != JobStatus.WAITING) return false;
+            move(r, to, now);
+            r.finishedAt = now;
+            if (error != null) r.error = error;
+            merge(r, metaPatch);
+            return true;
         });
     }
 
     @Override
     public boolean mergeMeta(Lease lease, JsonNode patch, Instant now) {
         return locked(() -> {
-        MemoryRow r = leased(lease);
-        if (r == null) return false;
-        merge(r, patch);
-        r.updatedAt = now;
-        return true;
+            MemoryRow r = leased(lease);
+            if (r == null) return false;
+            merge(r, patch);
+            r.updatedAt = now;
+            return true;
         });
     }
 
     @Override
     public boolean setProgress(UUID id, long current, long total, String text, Instant now) {
         return locked(() -> {
-        MemoryRow r = rows.get(id);
-        if (r == null || r.status.isTerminal()) return false;
-        r.progressCurrent = current;
-        r.progressTotal = total;
-        r.progressText = text;
-        r.updatedAt = now;
-        return true;
+            MemoryRow r = rows.get(id);
+            if (r == null || r.status.isTerminal()) return false;
+            r.progressCurrent = current;
+            r.progressTotal = total;
+            r.progressText = text;
+            r.updatedAt = now;
+            return true;
         });
     }
 
     @Override
     public Optional<Job> findCached(String cacheKey, Instant now) {
         return locked(() -> {
-        MemoryRow r = cached(cacheKey, now);
-        return Optional.ofNullable(r == null ? null : r.toJob());
-        });
-    }
-
-    // ---- definitions -------------------------------------------------------------------------------
-
-    @Override
-    public StoredDefinition saveDefinition(StoredDefinition d, Instant now) {
-        return locked(() -> {
-        return definitions.save(d, now);
-        });
-    }
-
-    @Override
-    public Optional<StoredDefinition> getDefinition(String id) {
-        return locked(() -> {
-        return definitions.get(id);
-        });
-    }
-
-    @Override
-    public List<StoredDefinition> listDefinitions() {
-        return locked(() -> {
-        return definitions.list();
-        });
-    }
-
-    @Override
-    public boolean deleteDefinition(String id) {
-        return locked(() -> {
-        return definitions.delete(id);
-        });
-    }
-
-    @Override
-    public List<SubmitResult> insertForTick(String definitionId, Instant tickAt, List<NewJob> jobs, InsertOptions options) {
-        lock.lock();
-        try {
-            if (!definitions.recordTick(definitionId, tickAt)) return List.of();
-            try {
-                return insertLocked(jobs, options);
-            } catch (RuntimeException e) {
-                definitions.forgetTick(definitionId, tickAt); // all or nothing, as in a transaction
-                throw e;
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public Optional<Instant> lastTick(String definitionId) {
-        return locked(() -> {
-        return definitions.lastTick(definitionId);
+            MemoryRow r = cached(cacheKey, now);
+            return Optional.ofNullable(r == null ? null : r.toJob());
         });
     }
 
     @Override
     public CancelResult cancel(UUID id, Instant now) {
         return locked(() -> {
-        MemoryRow root = row(id);
-        if (root.status == JobStatus.COMPLETED || root.status == JobStatus.FAILED) {
-            throw new ConflictException("job " + id + " is already " + root.status.wireName() + "; nothing to cancel");
-        }
-        List<UUID> cancelled = new ArrayList<>();
-        List<UUID> requested = new ArrayList<>();
-        for (MemoryRow r : subtree(root)) {
-            if (r.status == JobStatus.RUNNING) {
-                if (!r.cancelRequested) {
-                    r.cancelRequested = true;
-                    r.updatedAt = now;
-                    requested.add(r.id);
-                }
-            } else if (!r.status.isTerminal()) {
-                move(r, JobStatus.CANCELLED, now);
-                r.finishedAt = now;
-                cancelled.add(r.id);
+            MemoryRow root = row(id);
+            if (root.status == JobStatus.COMPLETED || root.status == JobStatus.FAILED) {
+                throw new ConflictException("job " + id + " is already " + root.status.wireName() + "; nothing to cancel");
             }
-        }
-        return new CancelResult(root.toJob(), cancelled, requested);
+            List<UUID> cancelled = new ArrayList<>();
+            List<UUID> requested = new ArrayList<>();
+            for (MemoryRow r : subtree(root)) {
+                if (r.status == JobStatus.RUNNING) {
+                    if (!r.cancelRequested) {
+                        r.cancelRequested = true;
+                        r.updatedAt = now;
+                        requested.add(r.id);
+                    }
+                } else if (!r.status.isTerminal()) {
+                    move(r, JobStatus.CANCELLED, now);
+                    r.finishedAt = now;
+                    cancelled.add(r.id);
+                }
+            }
+            return new CancelResult(root.toJob(), cancelled, requested);
         });
     }
 
@@ -537,15 +473,15 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public void delete(UUID id) {
         locked(() -> {
-        List<MemoryRow> tree = subtree(row(id));
-        for (MemoryRow r : tree) {
-            if (!r.status.isTerminal()) {
-                throw new ConflictException("job " + r.id + " is " + r.status.wireName()
-                        + (r.id.equals(id) ? "" : " (a descendant of " + id + ")") + "; cancel it before deleting");
+            List<MemoryRow> tree = subtree(row(id));
+            for (MemoryRow r : tree) {
+                if (!r.status.isTerminal()) {
+                    throw new ConflictException("job " + r.id + " is " + r.status.wireName()
+                            + (r.id.equals(id) ? "" : " (a descendant of " + id + ")") + "; cancel it before deleting");
+                }
             }
-        }
-        for (MemoryRow r : tree) remove(r);
-            return null;
+            for (MemoryRow r : tree) remove(r);
+                return null;
         });
     }
 

@@ -48,7 +48,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The in-memory store's rows and indexes, and the moves every operation is built from; used under the store's lock. */
-abstract class MemoryTable {
+abstract class MemoryTable implements io.ordo.core.store.JobStore {
     static final Comparator<MemoryRow> CLAIM_ORDER = Comparator.<MemoryRow>comparingInt(r -> r.priority)
             .thenComparing(r -> r.runAt).thenComparing((MemoryRow r) -> r.id, Uuids.ORDER);
 
@@ -60,6 +60,72 @@ abstract class MemoryTable {
     final Map<UUID, List<JobLog>> logs = new HashMap<>();
     final MemoryCounters counts = new MemoryCounters();
     long logSeq;
+    final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    final MemoryDefinitions definitions = new MemoryDefinitions();
+
+    /** Runs {@code work} under the store's one lock. */
+    <T> T locked(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- definitions and schedule ticks (the JobStore methods, shared with InMemoryJobStore) -------------------------------------------------------------------------------
+
+    @Override
+    public StoredDefinition saveDefinition(StoredDefinition d, Instant now) {
+        return locked(() -> {
+            return definitions.save(d, now);
+        });
+    }
+
+    @Override
+    public Optional<StoredDefinition> getDefinition(String id) {
+        return locked(() -> {
+            return definitions.get(id);
+        });
+    }
+
+    @Override
+    public List<StoredDefinition> listDefinitions() {
+        return locked(() -> {
+            return definitions.list();
+        });
+    }
+
+    @Override
+    public boolean deleteDefinition(String id) {
+        return locked(() -> {
+            return definitions.delete(id);
+        });
+    }
+
+    @Override
+    public List<SubmitResult> insertForTick(String definitionId, Instant tickAt, List<NewJob> jobs, InsertOptions options) {
+        lock.lock();
+        try {
+            if (!definitions.recordTick(definitionId, tickAt)) return List.of();
+            try {
+                return insertLocked(jobs, options);
+            } catch (RuntimeException e) {
+                definitions.forgetTick(definitionId, tickAt); // all or nothing, as in a transaction
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastTick(String definitionId) {
+        return locked(() -> {
+            return definitions.lastTick(definitionId);
+        });
+    }
+
 
     void move(MemoryRow r, JobStatus to, Instant now) {
         Transitions.check(r.id.toString(), r.status, to);
