@@ -86,7 +86,7 @@ abstract class ActionTestSupport {
 
     protected Job start(StepDefinition... steps) {
         JobDefinition def = new JobDefinition("test-" + UUID.randomUUID(), "test", null, null, Duration.ofMinutes(2), true, List.of(),
-                Map.of(), List.of(steps), false);
+                Map.of(), List.of(steps), false, null);
         return ordo.definitions().run(def);
     }
 

@@ -326,7 +326,7 @@ public abstract class DefinitionContract {
         JobDefinition def = definition("single", List.of(rec("slow", 1_000)));
         Job first = o.definitions().run(def);
         assertThatThrownBy(() -> o.definitions().run(def)).isInstanceOf(ConflictException.class).hasMessageContaining(first.id().toString());
-        JobDefinition overlapping = new JobDefinition("multi", "multi", null, null, null, true, List.of(), Map.of(), def.steps(), true);
+        JobDefinition overlapping = new JobDefinition("multi", "multi", null, null, null, true, List.of(), Map.of(), def.steps(), true, null);
         Job a = o.definitions().run(overlapping);
         Job b = o.definitions().run(overlapping);
         assertThat(a.id()).isNotEqualTo(b.id());
@@ -367,7 +367,7 @@ public abstract class DefinitionContract {
     }
 
     private static JobDefinition scheduled(String id, boolean enabled, StepDefinition... steps) {
-        return new JobDefinition(id, id, null, "* * * * *", null, enabled, List.of(), Map.of(), List.of(steps), false);
+        return new JobDefinition(id, id, null, "* * * * *", null, enabled, List.of(), Map.of(), List.of(steps), false, null);
     }
 
     @Test

@@ -79,6 +79,24 @@ public class ForwardingJobStore implements JobStore {
     @Override public boolean deleteDefinition(String id) { return delegate.deleteDefinition(id); }
     @Override public List<SubmitResult> insertForTick(String d, Instant t, List<NewJob> j, InsertOptions o) { return delegate.insertForTick(d, t, j, o); }
     @Override public Optional<Instant> lastTick(String d) { return delegate.lastTick(d); }
+    @Override public void appendEvents(List<io.ordo.core.event.OrdoEvent> e) { delegate.appendEvents(e); }
+    @Override public List<io.ordo.core.event.StoredEvent> eventsAfter(long after, int limit) { return delegate.eventsAfter(after, limit); }
+    @Override public long lastEventId() { return delegate.lastEventId(); }
+    @Override public long firstEventId() { return delegate.firstEventId(); }
+    @Override public int pruneEvents(Instant before, int limit) { return delegate.pruneEvents(before, limit); }
+    @Override public void onEventsAppended(Runnable l) { delegate.onEventsAppended(l); }
+    @Override public void setQueuePaused(String q, boolean p, Instant now) { delegate.setQueuePaused(q, p, now); }
+    @Override public Map<String, Boolean> queueFlags() { return delegate.queueFlags(); }
+    @Override public void saveQueueMinutes(List<io.ordo.core.ops.QueueMinute> m) { delegate.saveQueueMinutes(m); }
+    @Override public List<io.ordo.core.ops.QueueMinute> queueMinutes(Instant since) { return delegate.queueMinutes(since); }
+    @Override public int pruneQueueMinutes(Instant before) { return delegate.pruneQueueMinutes(before); }
+    @Override public void saveNode(io.ordo.core.ops.NodeInfo n) { delegate.saveNode(n); }
+    @Override public List<io.ordo.core.ops.NodeInfo> nodes() { return delegate.nodes(); }
+    @Override public int pruneNodes(Instant before) { return delegate.pruneNodes(before); }
+    @Override public List<Job> webhooksDue(int limit) { return delegate.webhooksDue(limit); }
+    @Override public boolean queueWebhook(UUID id, NewJob d) { return delegate.queueWebhook(id, d); }
+    @Override public String setting(String key, java.util.function.Supplier<String> initial) { return delegate.setting(key, initial); }
+    @Override public void ping() { delegate.ping(); }
     @Override public void onJobsAvailable(Consumer<String> l) { delegate.onJobsAvailable(l); }
     @Override public void optimize() { delegate.optimize(); }
     @Override public void close() { }

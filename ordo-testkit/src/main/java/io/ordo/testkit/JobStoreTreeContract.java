@@ -42,7 +42,7 @@ public abstract class JobStoreTreeContract extends JobStoreContractBase {
     private static NewJob scope(NewJob n, ChildPolicy policy) {
         return new NewJob(n.id(), n.type(), n.queue(), n.priority(), n.payload(), n.status(), n.maxAttempts(), n.runAt(), n.timeout(),
                 n.parentId(), n.rootId(), n.definitionId(), n.step(), n.depth(), n.resultTtl(), n.uniqueKey(), n.cacheKey(), n.tags(),
-                n.backoffBase(), n.backoffCap(), n.createdAt(), n.id(), null, policy, null, null, null);
+                n.backoffBase(), n.backoffCap(), n.createdAt(), n.id(), null, policy, null, null, null, null);
     }
 
     /** A child of {@code parent} in the parent's scope, with an optional dedup key. */
@@ -50,7 +50,7 @@ public abstract class JobStoreTreeContract extends JobStoreContractBase {
         NewJob n = TestJobs.at(T0).type("child").parent(parent).build();
         return new NewJob(n.id(), n.type(), n.queue(), n.priority(), n.payload(), n.status(), n.maxAttempts(), n.runAt(), n.timeout(),
                 n.parentId(), n.rootId(), n.definitionId(), n.step(), n.depth(), n.resultTtl(), n.uniqueKey(), n.cacheKey(), n.tags(),
-                n.backoffBase(), n.backoffCap(), n.createdAt(), parent.scopeId(), dedupKey, null, null, null, null);
+                n.backoffBase(), n.backoffCap(), n.createdAt(), parent.scopeId(), dedupKey, null, null, null, null, null);
     }
 
     private List<SubmitResult> spawn(Job parent, List<NewJob> kids, boolean truncate) {

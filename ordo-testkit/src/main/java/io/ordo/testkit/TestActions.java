@@ -118,11 +118,11 @@ public final class TestActions {
     // ---- building definitions in tests ----------------------------------------------------------
 
     public static JobDefinition definition(String id, List<StepDefinition> steps) {
-        return new JobDefinition(id, id, null, null, null, true, List.of(), Map.of(), steps, false);
+        return new JobDefinition(id, id, null, null, null, true, List.of(), Map.of(), steps, false, null);
     }
 
     public static JobDefinition definition(String id, Duration timeout, Map<String, JsonNode> vars, List<StepDefinition> steps) {
-        return new JobDefinition(id, id, null, null, timeout, true, List.of(), vars, steps, false);
+        return new JobDefinition(id, id, null, null, timeout, true, List.of(), vars, steps, false, null);
     }
 
     public static StepBuilder step(String name, String action) {

@@ -71,7 +71,7 @@ public final class DefinitionParser {
     static final String NAME_RULE = "use 1-128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit";
 
     static final Set<String> TOP_FIELDS = ordered("id", "name", "description", "schedule", "timeout", "enabled", "tags", "config",
-            "allow_overlap", "steps");
+            "allow_overlap", "webhook_url", "steps");
     static final Set<String> STEP_FIELDS = ordered("name", "action", "config", "depends", "always_run", "on_error", "retry", "timeout",
             "error_tolerance", "cache", "max_children", "max_depth");
     static final Set<String> RETRY_FIELDS = ordered("max_attempts", "backoff");
@@ -229,6 +229,7 @@ public final class DefinitionParser {
             new TreeSet<>(d.config().keySet()).forEach(k -> c.set(k, d.config().get(k)));
         }
         if (d.allowOverlap()) o.put("allow_overlap", true);
+        if (d.webhookUrl() != null) o.put("webhook_url", d.webhookUrl());
         ArrayNode steps = o.putArray("steps");
         for (StepDefinition s : d.steps()) {
             ObjectNode so = steps.addObject();

@@ -75,9 +75,13 @@ final class DefinitionReader {
         List<String> tags = strings(root, "", "tags", false);
         Map<String, JsonNode> config = variables(root);
         Boolean overlap = bool(root, "", "allow_overlap");
+        String webhook = string(root, "", "webhook_url");
+        if (webhook != null && !webhook.matches("(?i)https?://[^\\s/?#]+[^\\s]*")) {
+            problem("webhook_url", "'" + webhook + "' is not an absolute http(s) URL");
+        }
         List<StepDefinition> steps = steps(root);
         return new JobDefinition(id, name, description, schedule, timeout, enabled == null || enabled, tags, config, steps,
-                overlap != null && overlap);
+                overlap != null && overlap, webhook);
     }
 
     Map<String, JsonNode> variables(JsonNode root) {

@@ -121,7 +121,8 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
         payload.put("trigger", trigger);
         if (tick != null) payload.put("tick", tick.toString());
         return new NewJob(Uuids.v7(), RUN_TYPE, "default", 0, payload, JobStatus.WAITING, 1, now, def.timeout(), null, null,
-                def.id(), null, 0, null, def.allowOverlap() ? null : RUN_TYPE + ":" + def.id(), null, def.tags(), null, null, now);
+                def.id(), null, 0, null, def.allowOverlap() ? null : RUN_TYPE + ":" + def.id(), null, def.tags(), null, null, now,
+                null, null, null, null, null, null, def.webhookUrl());
     }
 
     private void begun(Job run) {
@@ -290,7 +291,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
                 runAt.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.PENDING, StepHandler.CRASH_ATTEMPTS, runAt, s.timeout(),
                 run.id(), run.id(), def.id(), s.name(), 1, s.cache() == null ? null : s.cache().ttl(), null,
                 s.cache() == null ? null : cacheKey(def, s), List.of(), null, null, now,
-                id, "step:" + s.name() + "#" + attempt, policy, null, null, null);
+                id, "step:" + s.name() + "#" + attempt, policy, null, null, null, null);
     }
 
     /** The step's failure tolerance plus the tighter of its own and its action's scope limits. */

@@ -15,6 +15,7 @@ import java.util.Map;
  *
  * @param schedule     a 5-field cron expression (minute hour day month weekday), or null
  * @param allowOverlap whether a scheduled or manual run may start while another run is live
+ * @param webhookUrl   where each run's summary is POSTed when the run ends (or null)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDefinition(
@@ -27,7 +28,8 @@ public record JobDefinition(
         List<String> tags,
         Map<String, JsonNode> config,
         List<StepDefinition> steps,
-        @JsonProperty("allow_overlap") boolean allowOverlap) {
+        @JsonProperty("allow_overlap") boolean allowOverlap,
+        @JsonProperty("webhook_url") String webhookUrl) {
 
     public JobDefinition {
         tags = tags == null ? List.of() : List.copyOf(tags);

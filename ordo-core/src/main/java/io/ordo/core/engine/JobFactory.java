@@ -92,7 +92,19 @@ public final class JobFactory {
                 depth, r.resultTtl(), r.uniqueKey(), r.cacheKey(), r.tags(),
                 r.backoffBase() != null ? r.backoffBase() : opts.backoffBase(),
                 r.backoffCap() != null ? r.backoffCap() : opts.backoffCap(), now,
-                scopeId, r.dedupKey(), r.childPolicy(), null, null, null);
+                scopeId, r.dedupKey(), r.childPolicy(), null, null, null, webhook(r.webhookUrl()));
+    }
+
+    private static String webhook(String url) {
+        if (url == null) return null;
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) throw new java.net.URISyntaxException(url, "not http(s)");
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidRequestException("webhook_url: '" + url + "' is not an absolute http(s) URL");
+        }
+        if (url.length() > 2048) throw new InvalidRequestException("webhook_url: at most 2048 characters");
+        return url;
     }
 
     private static void positive(String field, Duration d) {

@@ -21,6 +21,7 @@ import java.util.UUID;
  * @param childPolicy how this job ends once its children are done, and its scope limits
  * @param spawned     descendants created so far in this job's scope (scope jobs only)
  * @param meta        flags set by the engine: {@code warning}, {@code cached_from}, ...
+ * @param webhookUrl  where the job's summary is POSTed (signed) once it is terminal, or null
  */
 public record Job(
         UUID id,
@@ -62,7 +63,8 @@ public record Job(
         String dedupKey,
         ChildPolicy childPolicy,
         int spawned,
-        JsonNode meta) {
+        JsonNode meta,
+        String webhookUrl) {
 
     public Job {
         errors = errors == null ? List.of() : List.copyOf(errors);

@@ -35,6 +35,7 @@ public final class JobRequest {
     private String dedupKey;
     private ChildPolicy childPolicy;
     private boolean scope;
+    private String webhookUrl;
 
     private JobRequest(String type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -141,6 +142,12 @@ public final class JobRequest {
         return this;
     }
 
+    /** Once the job is terminal, POST its summary here (signed with HMAC-SHA256; retried as a job of its own). */
+    public JobRequest webhookUrl(String url) {
+        this.webhookUrl = url;
+        return this;
+    }
+
     public String type() { return type; }
     public Object payload() { return payload; }
     public String queue() { return queue; }
@@ -160,4 +167,5 @@ public final class JobRequest {
     public String dedupKey() { return dedupKey; }
     public ChildPolicy childPolicy() { return childPolicy; }
     public boolean scope() { return scope; }
+    public String webhookUrl() { return webhookUrl; }
 }

@@ -44,7 +44,8 @@ public record NewJob(
         ChildPolicy childPolicy,
         JsonNode result,
         String error,
-        JsonNode meta) {
+        JsonNode meta,
+        String webhookUrl) {
 
     private static final java.util.Set<JobStatus> INITIAL = java.util.EnumSet.of(
             JobStatus.PENDING, JobStatus.SCHEDULED, JobStatus.WAITING, JobStatus.SKIPPED, JobStatus.COMPLETED);
@@ -63,13 +64,13 @@ public record NewJob(
                   Duration resultTtl, String uniqueKey, String cacheKey, List<String> tags, Duration backoffBase,
                   Duration backoffCap, Instant createdAt) {
         this(id, type, queue, priority, payload, status, maxAttempts, runAt, timeout, parentId, rootId, definitionId, step,
-                depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, null, null, null, null, null, null);
+                depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, null, null, null, null, null, null, null);
     }
 
     public NewJob withStatus(JobStatus s, JsonNode result, String error, JsonNode meta) {
         return new NewJob(id, type, queue, priority, payload, s, maxAttempts, runAt, timeout, parentId, rootId, definitionId,
                 step, depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, scopeId, dedupKey,
-                childPolicy, result, error, meta);
+                childPolicy, result, error, meta, webhookUrl);
     }
 
     /** The job row this insert creates. Started at creation when waiting; finished at creation when terminal. */
@@ -80,6 +81,6 @@ public record NewJob(
         return new Job(id, type, queue, priority, payload, status, 0, maxAttempts, runAt, null, null, timeout,
                 parentId, rootId == null ? id : rootId, definitionId, step, depth, 0, 0, null, result, expires,
                 resultTtl, error, List.of(), uniqueKey, cacheKey, tags, backoffBase, backoffCap, false,
-                createdAt, started, terminal ? createdAt : null, createdAt, scopeId, dedupKey, childPolicy, 0, meta);
+                createdAt, started, terminal ? createdAt : null, createdAt, scopeId, dedupKey, childPolicy, 0, meta, webhookUrl);
     }
 }

@@ -147,6 +147,69 @@ public interface JobStore extends AutoCloseable {
     /** The newest tick recorded for a definition, if any. */
     Optional<Instant> lastTick(String definitionId);
 
+    // ---- event log -----------------------------------------------------------------------------
+
+    /** Appends events to the log (ids assigned by the store, increasing). */
+    void appendEvents(List<io.ordo.core.event.OrdoEvent> events);
+
+    /** Events with id greater than {@code afterId}, oldest first. */
+    List<io.ordo.core.event.StoredEvent> eventsAfter(long afterId, int limit);
+
+    /** The id of the newest event in the log (0 when empty). */
+    long lastEventId();
+
+    /** The id of the oldest event still kept (0 when empty); older ones were pruned. */
+    long firstEventId();
+
+    /** Deletes up to {@code limit} events older than {@code before}. */
+    int pruneEvents(Instant before, int limit);
+
+    /** Calls {@code listener} when events may have been appended by another process (PostgreSQL NOTIFY). */
+    default void onEventsAppended(Runnable listener) {
+    }
+
+    // ---- queues, nodes, webhooks, settings ------------------------------------------------------------
+
+    /** Pauses (workers stop claiming from it; submits still go in) or resumes a queue. */
+    void setQueuePaused(String queue, boolean paused, Instant now);
+
+    /** The queues that have a flag, and whether each is paused. */
+    Map<String, Boolean> queueFlags();
+
+    /** Replaces these nodes' rows for their minutes (each node writes its own running totals). */
+    void saveQueueMinutes(List<io.ordo.core.ops.QueueMinute> minutes);
+
+    /** Every node's rows for minutes at or after {@code since}. */
+    List<io.ordo.core.ops.QueueMinute> queueMinutes(Instant since);
+
+    int pruneQueueMinutes(Instant before);
+
+    /** Creates or replaces a node's row. */
+    void saveNode(io.ordo.core.ops.NodeInfo node);
+
+    /** Every node known, by id. */
+    List<io.ordo.core.ops.NodeInfo> nodes();
+
+    /** Forgets nodes last seen before {@code before}. */
+    int pruneNodes(Instant before);
+
+    /** Terminal jobs with a webhook URL whose delivery was not queued yet, oldest finished first. */
+    List<Job> webhooksDue(int limit);
+
+    /**
+     * Queues the webhook delivery of a terminal job: in one transaction, marks the job's webhook as
+     * queued and inserts {@code delivery}. False (nothing written) when it was queued already.
+     */
+    boolean queueWebhook(UUID jobId, NewJob delivery);
+
+    /** A store-wide setting; the first call for a key stores {@code initial.get()} (atomically across nodes). */
+    String setting(String key, java.util.function.Supplier<String> initial);
+
+    /** Throws if the store cannot be reached. */
+    default void ping() {
+        counts();
+    }
+
     // ---- maintenance ---------------------------------------------------------------------------
 
     /** Moves scheduled jobs whose run_at has come to pending; returns how many. */

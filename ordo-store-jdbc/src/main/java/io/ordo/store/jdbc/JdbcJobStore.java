@@ -338,4 +338,23 @@ abstract class JdbcJobStore implements TransactionalJobStore {
             return null;
         });
     }
+
+    // TODO-ISSUE4: placeholders until the SQL side of the operational tables lands (must not ship)
+    private static UnsupportedOperationException todo() { return new UnsupportedOperationException("TODO-ISSUE4"); }
+    @Override public void appendEvents(java.util.List<io.ordo.core.event.OrdoEvent> e) { throw todo(); }
+    @Override public java.util.List<io.ordo.core.event.StoredEvent> eventsAfter(long a, int l) { throw todo(); }
+    @Override public long lastEventId() { throw todo(); }
+    @Override public long firstEventId() { throw todo(); }
+    @Override public int pruneEvents(java.time.Instant b, int l) { throw todo(); }
+    @Override public void setQueuePaused(String q, boolean p, java.time.Instant n) { throw todo(); }
+    @Override public java.util.Map<String, Boolean> queueFlags() { throw todo(); }
+    @Override public void saveQueueMinutes(java.util.List<io.ordo.core.ops.QueueMinute> m) { throw todo(); }
+    @Override public java.util.List<io.ordo.core.ops.QueueMinute> queueMinutes(java.time.Instant s) { throw todo(); }
+    @Override public int pruneQueueMinutes(java.time.Instant b) { throw todo(); }
+    @Override public void saveNode(io.ordo.core.ops.NodeInfo n) { throw todo(); }
+    @Override public java.util.List<io.ordo.core.ops.NodeInfo> nodes() { throw todo(); }
+    @Override public int pruneNodes(java.time.Instant b) { throw todo(); }
+    @Override public java.util.List<io.ordo.core.model.Job> webhooksDue(int l) { throw todo(); }
+    @Override public boolean queueWebhook(java.util.UUID id, io.ordo.core.model.NewJob d) { throw todo(); }
+    @Override public String setting(String k, java.util.function.Supplier<String> i) { throw todo(); }
 }

@@ -55,7 +55,7 @@ final class JobRows {
                 read(rs.getString("tags"), STRINGS), millis(rs, "backoff_base_ms"), millis(rs, "backoff_cap_ms"),
                 rs.getBoolean("cancel_requested"), d.getTime(rs, "created_at"), d.getTime(rs, "started_at"),
                 d.getTime(rs, "finished_at"), d.getTime(rs, "updated_at"), d.getId(rs, "scope_id"), rs.getString("dedup_key"),
-                policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")));
+                policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")), null /* TODO-ISSUE4 webhook_url */);
     }
 
     /**

@@ -74,7 +74,7 @@ abstract class JdbcTreeFeaturesTest {
     private static NewJob with(NewJob n, UUID scope, String dedup, ChildPolicy policy) {
         return new NewJob(n.id(), n.type(), n.queue(), n.priority(), n.payload(), n.status(), n.maxAttempts(), n.runAt(), n.timeout(),
                 n.parentId(), n.rootId(), n.definitionId(), n.step(), n.depth(), n.resultTtl(), n.uniqueKey(), n.cacheKey(), n.tags(),
-                n.backoffBase(), n.backoffCap(), n.createdAt(), scope, dedup, policy, n.result(), n.error(), n.meta());
+                n.backoffBase(), n.backoffCap(), n.createdAt(), scope, dedup, policy, n.result(), n.error(), n.meta(), null);
     }
 
     /** A running scope job (its own scope) with {@code policy}. */

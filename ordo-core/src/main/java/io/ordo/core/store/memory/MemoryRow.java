@@ -55,6 +55,8 @@ final class MemoryRow {
     final io.ordo.core.model.ChildPolicy childPolicy;
     int spawned;
     com.fasterxml.jackson.databind.node.ObjectNode meta;
+    final String webhookUrl;
+    boolean webhookQueued;
 
     MemoryRow(NewJob n) {
         id = n.id();
@@ -80,6 +82,7 @@ final class MemoryRow {
         createdAt = n.createdAt();
         updatedAt = n.createdAt();
         scopeId = n.scopeId();
+        webhookUrl = n.webhookUrl();
         dedupKey = n.dedupKey();
         childPolicy = n.childPolicy();
         meta = n.meta().isObject() ? (com.fasterxml.jackson.databind.node.ObjectNode) n.meta().deepCopy()
@@ -102,6 +105,6 @@ final class MemoryRow {
                 progressCurrent, progressTotal, progressText, result == null ? null : result.deepCopy(),
                 resultExpiresAt, resultTtl, error, errors, uniqueKey, cacheKey, tags, backoffBase, backoffCap,
                 cancelRequested, createdAt, startedAt, finishedAt, updatedAt, scopeId, dedupKey, childPolicy, spawned,
-                meta.deepCopy());
+                meta.deepCopy(), webhookUrl);
     }
 }

@@ -62,6 +62,7 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
     long logSeq;
     final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     final MemoryDefinitions definitions = new MemoryDefinitions();
+    final MemoryOps ops = new MemoryOps();
 
     /** Runs {@code work} under the store's one lock. */
     <T> T locked(java.util.function.Supplier<T> work) {
@@ -293,5 +294,107 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
             for (UUID c : childrenOf.getOrDefault(r.id, Set.of())) todo.add(rows.get(c));
         }
         return out;
+    }
+
+    // ---- event log, queues, nodes, webhooks, settings (JobStore methods) ----------------------------
+
+    @Override
+    public void appendEvents(List<io.ordo.core.event.OrdoEvent> events) {
+        locked(() -> {
+            ops.append(events);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.ordo.core.event.StoredEvent> eventsAfter(long afterId, int limit) {
+        return locked(() -> ops.after(afterId, limit));
+    }
+
+    @Override
+    public long lastEventId() {
+        return locked(ops::last);
+    }
+
+    @Override
+    public long firstEventId() {
+        return locked(ops::first);
+    }
+
+    @Override
+    public int pruneEvents(Instant before, int limit) {
+        return locked(() -> ops.prune(before, limit));
+    }
+
+    @Override
+    public void setQueuePaused(String queue, boolean paused, Instant now) {
+        locked(() -> {
+            ops.flag(queue, paused);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Boolean> queueFlags() {
+        return locked(ops::flags);
+    }
+
+    @Override
+    public void saveQueueMinutes(List<io.ordo.core.ops.QueueMinute> minutes) {
+        locked(() -> {
+            ops.saveMinutes(minutes);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.ordo.core.ops.QueueMinute> queueMinutes(Instant since) {
+        return locked(() -> ops.minutesSince(since));
+    }
+
+    @Override
+    public int pruneQueueMinutes(Instant before) {
+        return locked(() -> ops.pruneMinutes(before));
+    }
+
+    @Override
+    public void saveNode(io.ordo.core.ops.NodeInfo node) {
+        locked(() -> {
+            ops.saveNode(node);
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.ordo.core.ops.NodeInfo> nodes() {
+        return locked(ops::nodes);
+    }
+
+    @Override
+    public int pruneNodes(Instant before) {
+        return locked(() -> ops.pruneNodes(before));
+    }
+
+    @Override
+    public List<Job> webhooksDue(int limit) {
+        return locked(() -> rows.values().stream()
+                .filter(r -> r.webhookUrl != null && !r.webhookQueued && r.status.isTerminal())
+                .sorted(Comparator.comparing((MemoryRow r) -> r.finishedAt)).limit(limit).map(MemoryRow::toJob).toList());
+    }
+
+    @Override
+    public boolean queueWebhook(UUID jobId, NewJob delivery) {
+        return locked(() -> {
+            MemoryRow r = rows.get(jobId);
+            if (r == null || r.webhookUrl == null || r.webhookQueued || !r.status.isTerminal()) return false;
+            insertLocked(List.of(delivery), InsertOptions.NONE);
+            r.webhookQueued = true;
+            return true;
+        });
+    }
+
+    @Override
+    public String setting(String key, java.util.function.Supplier<String> initial) {
+        return locked(() -> ops.setting(key, initial));
     }
 }
