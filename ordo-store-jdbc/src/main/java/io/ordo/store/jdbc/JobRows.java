@@ -109,7 +109,7 @@ final class JobRows {
                 SqlDialect.ms(n.runAt()), millisOnly(n.timeout()), n.parentId(), n.rootId(), n.definitionId(), n.step(),
                 n.depth(), millisOnly(n.resultTtl()), n.uniqueKey(), n.cacheKey(), n.tags(), millisOnly(n.backoffBase()),
                 millisOnly(n.backoffCap()), SqlDialect.ms(n.createdAt()), n.scopeId(), n.dedupKey(), n.childPolicy(),
-                n.result(), n.error(), n.meta().isObject() ? n.meta() : null);
+                n.result(), n.error(), n.meta().isObject() ? n.meta() : null, n.webhookUrl());
     }
 
     static Long toMillis(Duration d) {
