@@ -48,6 +48,7 @@ public final class Ordo implements AutoCloseable {
     private final WorkerPool pool;
     private final Maintenance maintenance;
     private final EventBus events = new EventBus();
+    private final io.ordo.core.event.EventLog eventLog;
     private final JobMonitor monitor;
     private final io.ordo.core.definition.Definitions definitions;
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
@@ -67,6 +68,8 @@ public final class Ordo implements AutoCloseable {
             if (q.capacity() != null) caps.put(q.name(), q.capacity());
         });
         InsertOptions insertOptions = new InsertOptions(caps);
+        this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), () -> { });
+        events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
         this.maintenance = new Maintenance(config, store, retry, this::wakeAll, monitor::ended);
         this.pool = config.workers()
@@ -91,6 +94,7 @@ public final class Ordo implements AutoCloseable {
     public synchronized Ordo start() {
         if (started) return this;
         started = true;
+        eventLog.start();
         maintenance.start();
         monitor.start();
         scheduler.start();
@@ -178,6 +182,7 @@ public final class Ordo implements AutoCloseable {
         scheduler.close();
         monitor.close();
         maintenance.close();
+        eventLog.close();
         queue.close();
         if (ownsStore) store.close();
         log.info("ordo node {} stopped", config.nodeId());

@@ -51,6 +51,8 @@ public final class OrdoConfig {
     private int maxDepth = 32;
     private Duration monitorSweep = Duration.ofSeconds(5);
     private boolean scheduler = true;
+    private int eventBuffer = 50_000;
+    private Duration eventRetention = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
 
     public static OrdoConfig defaults() {
@@ -223,6 +225,17 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * Live events: how many may wait to be written to the event log (older ones are dropped when the
+     * store falls behind) and how long the log keeps them for clients that reconnect.
+     */
+    public OrdoConfig events(int buffer, Duration retention) {
+        if (buffer < 1) throw new InvalidRequestException("event buffer must be >= 1");
+        this.eventBuffer = buffer;
+        this.eventRetention = retention;
+        return this;
+    }
+
     public OrdoConfig clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -263,4 +276,6 @@ public final class OrdoConfig {
     public int maxDepth() { return maxDepth; }
     public Duration monitorSweep() { return monitorSweep; }
     public boolean scheduler() { return scheduler; }
+    public int eventBuffer() { return eventBuffer; }
+    public Duration eventRetention() { return eventRetention; }
 }
