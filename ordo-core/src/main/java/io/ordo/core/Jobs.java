@@ -147,4 +147,99 @@ public final class Jobs {
     public JobStats stats() {
         return JobStats.of(store.counts());
     }
+
+    // ---- trees and results ----------------------------------------------------------------------
+
+    /**
+     * The jobs under {@code id}, newest first: for a root every job of its tree, for a scope (a
+     * definition step) every job of the scope, else its direct children. The job itself is included.
+     */
+    public Page<Job> tree(UUID id, String cursor, int limit) {
+        checkLimit(limit);
+        return store.list(treeFilter(require(id)), cursor, limit);
+    }
+
+    private static JobFilter treeFilter(Job j) {
+        if (j.id().equals(j.rootId()) && j.parentId() == null) return JobFilter.ALL.withRoot(j.id());
+        if (j.id().equals(j.scopeId())) return JobFilter.ALL.withScope(j.id());
+        return JobFilter.ALL.withParent(j.id());
+    }
+
+    /**
+     * The results of a job and of the jobs under it (see {@link #tree}), newest first: jobs without a
+     * result are skipped, so a page may hold fewer than {@code limit}; follow {@code nextCursor}.
+     */
+    public Page<Job> results(UUID id, String cursor, int limit) {
+        checkLimit(limit);
+        Job j = require(id);
+        JobFilter f = treeFilter(j);
+        Page<Job> page = store.list(f, cursor, limit);
+        List<Job> withResults = new java.util.ArrayList<>();
+        if (cursor == null && f.parentId() != null && j.result() != null) withResults.add(j); // children filter leaves the job out
+        page.items().stream().filter(x -> x.result() != null).forEach(withResults::add);
+        return new Page<>(withResults, page.nextCursor());
+    }
+
+    /** Counts of the jobs under a job by status: its direct children, and (for a root) its whole tree. */
+    public io.ordo.core.model.ChildCounts childCounts(UUID id) {
+        return new io.ordo.core.model.ChildCounts(store.childCounts(id));
+    }
+
+    public io.ordo.core.model.ChildCounts treeCounts(UUID rootId) {
+        return new io.ordo.core.model.ChildCounts(store.treeCounts(rootId));
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new InvalidRequestException("limit must be 1-" + MAX_PAGE + " (got " + limit + ")");
+    }
+
+    // ---- bulk -------------------------------------------------------------------------------------------
+
+    /** What a bulk request does to each job. */
+    public enum BulkAction {
+        CANCEL, RESTART, DELETE;
+
+        public static BulkAction fromWire(String s) {
+            for (BulkAction a : values()) if (a.name().equalsIgnoreCase(s == null ? "" : s.trim())) return a;
+            throw new InvalidRequestException("action '" + s + "' is not one of cancel, restart, delete");
+        }
+    }
+
+    /** Applies {@code action} to each of {@code ids}; jobs it cannot act on are reported, not fatal. */
+    public io.ordo.core.ops.BulkResult bulk(BulkAction action, List<UUID> ids) {
+        if (ids.isEmpty()) throw new InvalidRequestException("ids: give at least one job id");
+        if (ids.size() > MAX_BATCH) throw new InvalidRequestException("ids: at most " + MAX_BATCH + " per request (got " + ids.size() + ")");
+        int ok = 0;
+        List<io.ordo.core.ops.BulkResult.Failure> failed = new java.util.ArrayList<>();
+        for (UUID id : new java.util.LinkedHashSet<>(ids)) {
+            try {
+                switch (action) {
+                    case CANCEL -> cancel(id);
+                    case RESTART -> restart(id);
+                    case DELETE -> delete(id);
+                }
+                ok++;
+            } catch (OrdoException e) {
+                failed.add(new io.ordo.core.ops.BulkResult.Failure(id, e.code(), e.getMessage()));
+            }
+        }
+        return new io.ordo.core.ops.BulkResult(action.name().toLowerCase(java.util.Locale.ROOT), ok + failed.size(), ok, failed);
+    }
+
+    /**
+     * Applies {@code action} to the jobs matching {@code filter}, at most {@code max} of them (the
+     * newest first). The matches are collected before acting, so the action cannot chase its own changes.
+     */
+    public io.ordo.core.ops.BulkResult bulk(BulkAction action, JobFilter filter, int max) {
+        if (max < 1 || max > MAX_BATCH) throw new InvalidRequestException("max must be 1-" + MAX_BATCH + " (got " + max + ")");
+        List<UUID> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Job> page = store.list(filter, cursor, Math.min(MAX_PAGE, max - ids.size()));
+            page.items().forEach(j -> ids.add(j.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null && ids.size() < max);
+        if (ids.isEmpty()) return new io.ordo.core.ops.BulkResult(action.name().toLowerCase(java.util.Locale.ROOT), 0, 0, List.of());
+        return bulk(action, ids);
+    }
 }

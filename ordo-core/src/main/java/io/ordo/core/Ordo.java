@@ -52,6 +52,9 @@ public final class Ordo implements AutoCloseable {
     private final JobMonitor monitor;
     private final io.ordo.core.definition.Definitions definitions;
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
+    private final io.ordo.core.ops.Queues queues;
+    private final io.ordo.core.ops.Cluster cluster;
+    private final io.ordo.core.engine.EngineMetrics metrics;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -71,11 +74,24 @@ public final class Ordo implements AutoCloseable {
         this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), () -> { });
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
-        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, monitor::ended);
+        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
+        var queueMetrics = new io.ordo.core.engine.QueueMetrics(store, config.nodeId());
+        Map<String, Integer> slots = new HashMap<>();
+        config.queues().values().forEach(q -> slots.put(q.name(), config.workers() ? q.concurrency() : 0));
+        this.metrics = config.meterRegistry() == null ? null
+                : new io.ordo.core.engine.EngineMetrics(config.meterRegistry(), store, slots, this::runningIn);
+        var observer = metrics == null
+                ? io.ordo.core.engine.JobObserver.all(queueMetrics, new io.ordo.core.engine.StatusEvents(events, config.startEvents()))
+                : io.ordo.core.engine.JobObserver.all(queueMetrics, new io.ordo.core.engine.StatusEvents(events, config.startEvents()), metrics);
         this.pool = config.workers()
                 ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
-                monitor, events)
+                monitor, events, observer)
                 : null;
+        this.queues = new io.ordo.core.ops.Queues(config, store, this::queueFlagsChanged);
+        this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, handlers.types(),
+                this::runningHere, paused -> {
+                    if (pool != null) pool.paused(paused);
+                });
         monitor.onCancel(this::cancelled);
         var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(), events,
                 this::inserted);
@@ -98,6 +114,7 @@ public final class Ordo implements AutoCloseable {
         maintenance.start();
         monitor.start();
         scheduler.start();
+        cluster.start();
         if (pool != null) pool.start();
         log.info("ordo node {} started on {} store", config.nodeId(), store.kind());
         return this;
@@ -122,10 +139,6 @@ public final class Ordo implements AutoCloseable {
     /** The step actions this node runs, by name. */
     public Map<String, io.ordo.core.action.StepAction> actions() {
         return handlers.actions();
-    }
-
-    public Map<String, QueueConfig> queues() {
-        return config.queues();
     }
 
     /** Jobs running on this node now. */
@@ -153,6 +166,39 @@ public final class Ordo implements AutoCloseable {
     private void cancelledByUser(CancelResult r) {
         cancelled(r);
         if (r.job().isTerminal()) monitor.check(r.job().parentId());
+        java.time.Instant now = config.clock().instant();
+        for (java.util.UUID id : r.cancelled()) {
+            store.get(id).ifPresent(j -> io.ordo.core.engine.StatusEvents.publish(events, j, JobStatus.CANCELLED, "cancelled", now));
+        }
+    }
+
+    private void rescued(Job job) {
+        monitor.ended(job);
+        store.get(job.id()).ifPresent(j -> io.ordo.core.engine.StatusEvents.publish(events, j, j.status(), j.error(), config.clock().instant()));
+    }
+
+    private void queueFlagsChanged() {
+        cluster.flagsChanged();
+    }
+
+    private int runningIn(String queue) {
+        return pool == null ? 0 : pool.runningIn(queue);
+    }
+
+    /** Queues: stats, pause and resume. */
+    public io.ordo.core.ops.Queues queues() {
+        return queues;
+    }
+
+    /** The cluster: the nodes on this store and their state. */
+    public io.ordo.core.ops.Cluster cluster() {
+        return cluster;
+    }
+
+    /** The webhook signing secret: the configured one, else the one generated once and kept in the store. */
+    public String webhookSecret() {
+        return config.webhookSecret() != null ? config.webhookSecret()
+                : store.setting(io.ordo.core.ops.Webhooks.SECRET_SETTING, io.ordo.core.ops.Webhooks::newSecret);
     }
 
     /** Live events of this node (spawns, progress, status changes). */
@@ -180,6 +226,7 @@ public final class Ordo implements AutoCloseable {
         closed = true;
         if (pool != null && started) pool.close();
         scheduler.close();
+        cluster.close();
         monitor.close();
         maintenance.close();
         eventLog.close();

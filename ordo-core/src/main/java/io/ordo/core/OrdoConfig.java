@@ -53,6 +53,9 @@ public final class OrdoConfig {
     private boolean scheduler = true;
     private int eventBuffer = 50_000;
     private Duration eventRetention = Duration.ofHours(1);
+    private boolean startEvents = false;
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+    private String webhookSecret;
     private Clock clock = Clock.systemUTC();
 
     public static OrdoConfig defaults() {
@@ -236,6 +239,28 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * Whether a {@code job_status_change} event is also published when a job starts (default false:
+     * every end of an attempt is published; starts would double the event log's writes).
+     */
+    public OrdoConfig startEvents(boolean on) {
+        this.startEvents = on;
+        return this;
+    }
+
+    /** Where Ordo records its meters (jobs by state, counters, histograms); none by default. */
+    public OrdoConfig meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meterRegistry = registry;
+        return this;
+    }
+
+    /** The secret webhooks are signed with; by default one is generated once and kept in the store. */
+    public OrdoConfig webhookSecret(String secret) {
+        if (secret != null && secret.length() < 16) throw new InvalidRequestException("webhook secret: at least 16 characters");
+        this.webhookSecret = secret;
+        return this;
+    }
+
     public OrdoConfig clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -278,4 +303,7 @@ public final class OrdoConfig {
     public boolean scheduler() { return scheduler; }
     public int eventBuffer() { return eventBuffer; }
     public Duration eventRetention() { return eventRetention; }
+    public boolean startEvents() { return startEvents; }
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() { return meterRegistry; }
+    public String webhookSecret() { return webhookSecret; }
 }

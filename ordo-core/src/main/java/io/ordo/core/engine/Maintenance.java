@@ -84,6 +84,7 @@ public final class Maintenance implements AutoCloseable {
         } while (n == BATCH && !stopping);
         if (promoted > 0) onPromoted.run();
         rescueExpired(now);
+        queueWebhooks(now);
         if (!now.isBefore(nextPrune)) {
             nextPrune = now.plus(config.pruneInterval());
             prune(now);
@@ -111,6 +112,16 @@ public final class Maintenance implements AutoCloseable {
         } while (expired.size() == BATCH && !stopping);
         if (rescued > 0) onPromoted.run();
         return rescued;
+    }
+
+    /** Terminal jobs that name a webhook get their delivery job (once: the store guards it). */
+    public int queueWebhooks(Instant now) {
+        int queued = 0;
+        for (Job j : store.webhooksDue(100)) {
+            if (store.queueWebhook(j.id(), io.ordo.core.ops.Webhooks.delivery(j, now))) queued++;
+        }
+        if (queued > 0) onPromoted.run();
+        return queued;
     }
 
     public int prune(Instant now) {

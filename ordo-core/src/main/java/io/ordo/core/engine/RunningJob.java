@@ -34,6 +34,7 @@ final class RunningJob implements JobContext {
     volatile boolean handedBack;
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
+    private volatile long lastProgressEvent;
 
     RunningJob(WorkerPool pool, Job job, JobHandler handler, String queue) {
         this.pool = pool;
@@ -77,12 +78,52 @@ final class RunningJob implements JobContext {
 
     @Override
     public void log(LogLevel level, String message) {
-        fenced(pool.store().appendLog(job.lease(), level, message == null ? "" : message, now()), "log");
+        Instant now = now();
+        fenced(pool.store().appendLog(job.lease(), level, message == null ? "" : message, now), "log");
+        java.util.Map<String, Object> p = base(now);
+        p.put("level", level.wireName());
+        p.put("message", message == null ? "" : message);
+        publish(io.ordo.core.event.EventTypes.JOB_LOG, p, now);
     }
 
     @Override
     public void progress(long current, long total, String text) {
-        fenced(pool.store().progress(job.lease(), current, total, text, now()), "report progress");
+        Instant now = now();
+        fenced(pool.store().progress(job.lease(), current, total, text, now), "report progress");
+        // at most four progress events a second per job; the last step of a task always goes out
+        long t = System.nanoTime();
+        if (t - lastProgressEvent < 250_000_000L && current < total) return;
+        lastProgressEvent = t;
+        java.util.Map<String, Object> p = base(now);
+        p.put("status", "running");
+        p.put("job_type", job.type());
+        p.put("current", current);
+        p.put("total", total);
+        if (text != null) p.put("current_activity", text);
+        p.put("depth", job.depth());
+        publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
+    }
+
+    /** A result was stored for this job (saved during the run, or returned): publish result_saved. */
+    void resultSaved(com.fasterxml.jackson.databind.JsonNode result) {
+        Instant now = now();
+        java.util.Map<String, Object> p = base(now);
+        p.put("job_type", job.type());
+        p.put("result_size", result.toString().length());
+        publish(io.ordo.core.event.EventTypes.RESULT_SAVED, p, now);
+    }
+
+    private java.util.Map<String, Object> base(Instant now) {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("job_id", job.id().toString());
+        if (job.parentId() != null) p.put("parent_id", job.parentId().toString());
+        p.put("root_id", job.rootId().toString());
+        p.put("timestamp", now.toString());
+        return p;
+    }
+
+    private void publish(String type, java.util.Map<String, Object> payload, Instant now) {
+        pool.events().publish(new io.ordo.core.event.OrdoEvent(type, job.id(), job.rootId(), payload, now));
     }
 
     @Override
@@ -99,13 +140,17 @@ final class RunningJob implements JobContext {
 
     @Override
     public void saveResult(Object result) {
-        fenced(pool.store().saveResult(job.lease(), Json.resultTree(result), null, now()), "save a result");
+        com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
+        fenced(pool.store().saveResult(job.lease(), tree, null, now()), "save a result");
+        if (tree != null) resultSaved(tree);
     }
 
     @Override
     public void saveResult(Object result, Duration ttl) {
         Instant now = now();
-        fenced(pool.store().saveResult(job.lease(), Json.resultTree(result), now.plus(ttl), now), "save a result");
+        com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
+        fenced(pool.store().saveResult(job.lease(), tree, now.plus(ttl), now), "save a result");
+        if (tree != null) resultSaved(tree);
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class WorkerPool implements AutoCloseable {
     private final Consumer<Instant> onRetryScheduled;
     private final JobMonitor monitor;
     private final io.ordo.core.event.EventBus events;
+    private final JobObserver observer;
+    private volatile Set<String> paused = Set.of();
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final CompletionBatcher completer;
@@ -80,9 +82,10 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(OrdoConfig config, JobStore store, QueueBackend queueBackend, HandlerRegistry handlers,
                       JobFactory factory, RetryPolicy retry, InsertOptions insertOptions,
                       Consumer<List<Job>> onInserted, Consumer<Instant> onRetryScheduled, JobMonitor monitor,
-                      io.ordo.core.event.EventBus events) {
+                      io.ordo.core.event.EventBus events, JobObserver observer) {
         this.monitor = monitor;
         this.events = events;
+        this.observer = observer;
         this.config = config;
         this.store = store;
         this.queueBackend = queueBackend;
@@ -119,6 +122,10 @@ public final class WorkerPool implements AutoCloseable {
 
     JobStore store() {
         return store;
+    }
+
+    io.ordo.core.event.EventBus events() {
+        return events;
     }
 
     Instant now() {
@@ -166,6 +173,11 @@ public final class WorkerPool implements AutoCloseable {
                 q.slots.release();
                 return;
             }
+            if (paused.contains(q.name)) { // paused: claim nothing, look again after a poll interval
+                q.slots.release();
+                q.signal.await(config.poll());
+                continue;
+            }
             int want = 1 + q.slots.drainPermits();
             if (want > config.claimBatch()) {
                 q.slots.release(want - config.claimBatch());
@@ -188,8 +200,23 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** The queues paused now (read from the store by the node's operations loop). */
+    public void paused(Set<String> queues) {
+        Set<String> was = paused;
+        paused = Set.copyOf(queues);
+        for (String q : was) if (!paused.contains(q)) wake(q);
+    }
+
+    /** Jobs running on this node in {@code queue}. */
+    public int runningIn(String queue) {
+        int n = 0;
+        for (RunningJob rj : running.values()) if (rj.queue.equals(queue)) n++;
+        return n;
+    }
+
     private void launch(QueueState q, Job job) {
         JobHandler handler = handlers.get(job.type()).orElseThrow(); // only registered types are claimed
+        observer.claimed(job, now());
         RunningJob rj = new RunningJob(this, job, handler, q.name);
         running.put(job.id(), rj);
         if (job.timeout() != null) {
@@ -234,12 +261,17 @@ public final class WorkerPool implements AutoCloseable {
         }
         if (rj.cancelRequested) {
             if (!store.finishCancelled(job.lease(), now)) log.warn("job {}: lease lost before cancel was stored", job.id());
-            else monitor.ended(job);
+            else {
+                monitor.ended(job);
+                observer.ended(job, JobStatus.CANCELLED, "cancelled", now);
+            }
             return;
         }
         if (error == null) {
             try {
-                completer.add(new Completion(job.lease(), Json.resultTree(result), now, job.parentId(), job.scopeId()));
+                com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
+                completer.add(new Completion(job.lease(), tree, now, job));
+                if (tree != null) rj.resultSaved(tree);
                 return;
             } catch (IllegalArgumentException e) {
                 error = new IllegalStateException("result is not serializable to JSON: " + e.getMessage(), e);
@@ -257,6 +289,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (f.next() == JobStatus.FAILED) monitor.ended(job);
+        observer.ended(job, f.next(), attemptError.message(), now);
         if (f.next() == JobStatus.PENDING) wake(q.name);
         if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
     }
@@ -294,13 +327,16 @@ public final class WorkerPool implements AutoCloseable {
     private void completed(List<Completion> batch, java.util.Map<UUID, JobStatus> done) {
         for (Completion c : batch) {
             JobStatus s = done.get(c.lease().jobId());
-            if (s == JobStatus.COMPLETED && c.parentId() != null) {
-                monitor.check(c.parentId());
+            if (s == null || c.job() == null) continue;
+            Job job = c.job();
+            if (s == JobStatus.COMPLETED && job.parentId() != null) {
+                monitor.check(job.parentId());
                 // the scope job's progress counts its whole scope
-                if (c.scopeId() != null && !c.scopeId().equals(c.parentId()) && !c.scopeId().equals(c.lease().jobId())) monitor.check(c.scopeId());
+                if (job.scopeId() != null && !job.scopeId().equals(job.parentId()) && !job.scopeId().equals(job.id())) monitor.check(job.scopeId());
             }
             // a child may have ended between our check for live children and our commit: look again
-            if (s == JobStatus.WAITING) monitor.check(c.lease().jobId());
+            if (s == JobStatus.WAITING) monitor.check(job.id());
+            observer.ended(job, s, null, c.now());
         }
     }
 

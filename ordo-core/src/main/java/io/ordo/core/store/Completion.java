@@ -7,10 +7,10 @@ import java.time.Instant;
 
 /**
  * A successful attempt. {@code result} null keeps whatever the job saved with saveResult.
- * {@code parentId} and {@code scopeId} are for the engine (to re-check parent and scope); stores ignore them.
+ * {@code job} is the job as claimed, for the engine (parent checks, metrics, events); stores ignore it.
  */
-public record Completion(Lease lease, JsonNode result, Instant now, java.util.UUID parentId, java.util.UUID scopeId) {
+public record Completion(Lease lease, JsonNode result, Instant now, io.ordo.core.model.Job job) {
     public Completion(Lease lease, JsonNode result, Instant now) {
-        this(lease, result, now, null, null);
+        this(lease, result, now, null);
     }
 }

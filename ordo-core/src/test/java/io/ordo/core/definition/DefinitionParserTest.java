@@ -393,7 +393,7 @@ class DefinitionParserTest {
     void unknownFieldsAreNamedWithASuggestion() {
         String text = "id: x\nschedul: \"* * * * *\"\nsteps:\n  - {name: a, action: noop, dependz: [b], colour: red}\n";
         assertThat(problems("x.yaml", text)).containsExactly(
-                "x.yaml: schedul: unknown field 'schedul' (did you mean 'schedule'?); allowed: id, name, description, schedule, timeout, enabled, tags, config, allow_overlap, steps",
+                "x.yaml: schedul: unknown field 'schedul' (did you mean 'schedule'?); allowed: id, name, description, schedule, timeout, enabled, tags, config, allow_overlap, webhook_url, steps",
                 "x.yaml: steps[0].dependz: unknown field 'dependz' (did you mean 'depends'?); allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth",
                 "x.yaml: steps[0].colour: unknown field 'colour'; allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth");
     }

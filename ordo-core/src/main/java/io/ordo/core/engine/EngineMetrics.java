@@ -1,0 +1,89 @@
+package io.ordo.core.engine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.store.JobStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
+
+/**
+ * Ordo's meters in a Micrometer registry (Prometheus via the server): jobs by state and queue,
+ * submitted/completed/failed counters, run-time and start-latency histograms, worker utilization.
+ * Tags are the queue (and the state): job types are not tags, their number is unbounded.
+ */
+public final class EngineMetrics implements JobObserver {
+    private static final Duration COUNTS_TTL = Duration.ofSeconds(5);
+
+    private final MeterRegistry registry;
+    private final JobStore store;
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, Map<JobStatus, Long>> counts = Map.of();
+    private volatile long countsAt;
+
+    public EngineMetrics(MeterRegistry registry, JobStore store, Map<String, Integer> slots, ToIntFunction<String> runningIn) {
+        this.registry = registry;
+        this.store = store;
+        slots.forEach((queue, n) -> Gauge.builder("ordo.worker.utilization", () -> n == 0 ? 0.0 : runningIn.applyAsInt(queue) / (double) n)
+                .tag("queue", queue).description("share of this node's slots for the queue that run a job").register(registry));
+        refreshGauges();
+    }
+
+    /** Jobs by queue and state, from the store's counters, read at most every few seconds. */
+    private long jobs(String queue, JobStatus s) {
+        refresh();
+        return counts.getOrDefault(queue, Map.of()).getOrDefault(s, 0L);
+    }
+
+    private synchronized void refresh() {
+        if (System.nanoTime() - countsAt < COUNTS_TTL.toNanos()) return;
+        try {
+            counts = store.counts();
+        } catch (RuntimeException e) {
+            return; // keep the last values; the store being down shows in /ready
+        }
+        countsAt = System.nanoTime();
+        refreshGauges();
+    }
+
+    private void refreshGauges() {
+        for (String queue : counts.keySet()) {
+            if (!gauged.add(queue)) continue;
+            for (JobStatus s : JobStatus.values()) {
+                Gauge.builder("ordo.jobs", () -> jobs(queue, s)).tag("queue", queue).tag("state", s.wireName())
+                        .description("jobs by queue and state").register(registry);
+            }
+        }
+    }
+
+    public void submitted(Job job) {
+        Counter.builder("ordo.jobs.submitted").tag("queue", job.queue()).description("jobs submitted on this node").register(registry).increment();
+    }
+
+    @Override
+    public void claimed(Job job, Instant now) {
+        Timer.builder("ordo.job.start.latency").tag("queue", job.queue()).publishPercentileHistogram()
+                .description("from ready (run_at) to started").register(registry)
+                .record(Duration.between(job.runAt(), now).isNegative() ? Duration.ZERO : Duration.between(job.runAt(), now));
+    }
+
+    @Override
+    public void ended(Job job, JobStatus status, String error, Instant now) {
+        if (job.startedAt() != null) {
+            Timer.builder("ordo.job.run").tag("queue", job.queue()).publishPercentileHistogram().description("run time of an attempt")
+                    .register(registry).record(Duration.between(job.startedAt(), now));
+        }
+        String name = status == JobStatus.COMPLETED || status == JobStatus.WAITING ? "ordo.jobs.completed"
+                : status == JobStatus.FAILED ? "ordo.jobs.failed" : "ordo.jobs.retried";
+        if (status == JobStatus.CANCELLED) name = "ordo.jobs.cancelled";
+        Counter.builder(name).tag("queue", job.queue()).register(registry).increment();
+    }
+}

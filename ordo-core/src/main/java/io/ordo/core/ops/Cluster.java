@@ -1,0 +1,181 @@
+package io.ordo.core.ops;
+
+import io.ordo.core.OrdoConfig;
+import io.ordo.core.engine.QueueMetrics;
+import io.ordo.core.event.EventBus;
+import io.ordo.core.event.EventTypes;
+import io.ordo.core.event.OrdoEvent;
+import io.ordo.core.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * This node in the cluster: it reports itself every few seconds (id, host, queues, job types,
+ * running jobs), follows queue pause flags, writes its queue stats and publishes {@code queue_stats},
+ * and keeps the operational tables trimmed. {@link #nodes()} is the cluster as the store knows it.
+ */
+public final class Cluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+    private static final Duration FLAGS_EVERY = Duration.ofSeconds(1);
+    private static final Duration TRIM_EVERY = Duration.ofMinutes(1);
+
+    private final OrdoConfig config;
+    private final JobStore store;
+    private final EventBus events;
+    private final QueueMetrics metrics;
+    private final Queues queues;
+    private final Set<String> types;
+    private final IntSupplier running;
+    private final Consumer<Set<String>> onPaused;
+    private final Instant startedAt;
+    private volatile boolean stopping;
+    private Thread thread;
+    private final Object wake = new Object();
+
+    public Cluster(OrdoConfig config, JobStore store, EventBus events, QueueMetrics metrics, Queues queues, Set<String> types,
+                   IntSupplier running, Consumer<Set<String>> onPaused) {
+        this.config = config;
+        this.store = store;
+        this.events = events;
+        this.metrics = metrics;
+        this.queues = queues;
+        this.types = types;
+        this.running = running;
+        this.onPaused = onPaused;
+        this.startedAt = config.clock().instant();
+    }
+
+    public void start() {
+        thread = Thread.ofVirtual().name("ordo-cluster").start(this::loop);
+    }
+
+    /** Reads the pause flags again now (after this node paused or resumed a queue). */
+    public void flagsChanged() {
+        refreshFlags();
+    }
+
+    private void loop() {
+        Instant nextReport = Instant.MIN;
+        Instant nextTrim = Instant.MIN;
+        while (!stopping) {
+            Instant now = config.clock().instant();
+            refreshFlags();
+            if (!now.isBefore(nextReport)) {
+                nextReport = now.plus(REPORT_EVERY);
+                safely("report this node", () -> store.saveNode(info(now, null)));
+                safely("write queue stats", () -> metrics.flush(now));
+                safely("publish queue stats", this::publishQueueStats);
+            }
+            if (!now.isBefore(nextTrim)) {
+                nextTrim = now.plus(TRIM_EVERY);
+                safely("trim operational tables", () -> trim(now));
+            }
+            synchronized (wake) {
+                try {
+                    wake.wait(FLAGS_EVERY.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void refreshFlags() {
+        safely("read queue flags", () -> onPaused.accept(store.queueFlags().entrySet().stream()
+                .filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet())));
+    }
+
+    private void trim(Instant now) {
+        int e = 0, n;
+        do {
+            n = store.pruneEvents(now.minus(config.eventRetention()), 5000);
+            e += n;
+        } while (n == 5000 && !stopping);
+        store.pruneQueueMinutes(now.minus(Duration.ofHours(2)));
+        store.pruneNodes(now.minus(Duration.ofDays(1)));
+        if (e > 0) log.debug("pruned {} events older than {}", e, config.eventRetention());
+    }
+
+    private void publishQueueStats() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (QueueStats q : queues.stats()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("queue", q.queue());
+            m.put("pending", q.pending());
+            m.put("scheduled", q.scheduled());
+            m.put("running", q.running());
+            m.put("completed_last_minute", q.completedLastMinute());
+            m.put("failed_last_minute", q.failedLastMinute());
+            m.put("throughput_per_second", q.throughputPerSecond());
+            m.put("paused", q.paused());
+            list.add(m);
+        }
+        Instant now = config.clock().instant();
+        events.publish(new OrdoEvent(EventTypes.QUEUE_STATS, null, null, Map.of("node", config.nodeId(), "queues", list,
+                "timestamp", now.toString()), now));
+    }
+
+    private NodeInfo info(Instant now, Instant stopped) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown";
+        }
+        int slots = config.workers() ? config.queues().values().stream().mapToInt(q -> q.concurrency()).sum() : 0;
+        List<String> qs = config.workers() ? config.queues().values().stream().filter(q -> q.concurrency() > 0).map(q -> q.name()).sorted().toList() : List.of();
+        return new NodeInfo(config.nodeId(), host, ManagementFactory.getRuntimeMXBean().getPid(), version(), startedAt, now, stopped,
+                qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots);
+    }
+
+    private static String version() {
+        String v = Cluster.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The nodes the store knows, with their state: alive, stopped (shut down cleanly) or lost (silent). */
+    public List<NodeView> nodes() {
+        Instant lostBefore = config.clock().instant().minus(REPORT_EVERY.multipliedBy(3));
+        return store.nodes().stream().map(n -> new NodeView(n, n.stoppedAt() != null ? NodeView.STOPPED
+                : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : NodeView.ALIVE)).toList();
+    }
+
+    private void safely(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("cluster: could not {}", what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Instant now = config.clock().instant();
+        safely("write queue stats", () -> metrics.flush(now));
+        safely("report this node stopped", () -> store.saveNode(info(now, now)));
+    }
+}

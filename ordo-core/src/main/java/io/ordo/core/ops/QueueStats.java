@@ -1,0 +1,13 @@
+package io.ordo.core.ops;
+
+/**
+ * One queue at a glance. Counts are exact (store counters); the rates come from the minutes the
+ * nodes report ({@link QueueMinute}), so they lag by up to a few seconds.
+ *
+ * @param throughputPerSecond completions per second over the last minute
+ * @param startLatencyP50Ms   ready-to-started latency over the last five minutes (bucket upper bound), null without data
+ */
+public record QueueStats(String queue, long pending, long scheduled, long running, long waiting,
+                         long completedLastMinute, long failedLastMinute, long completedLastHour, long failedLastHour,
+                         double throughputPerSecond, Long startLatencyP50Ms, Long startLatencyP95Ms, boolean paused) {
+}

@@ -1,0 +1,93 @@
+package io.ordo.core.ops;
+
+import io.ordo.core.OrdoConfig;
+import io.ordo.core.engine.Names;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.store.JobStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Queues: their stats, and pausing or resuming them (workers on every node stop claiming from a paused queue). */
+public final class Queues {
+    private static final Duration LATENCY_WINDOW = Duration.ofMinutes(5);
+
+    private final OrdoConfig config;
+    private final JobStore store;
+    private final Clock clock;
+    private final Runnable onChange;
+
+    /** @param onChange told when this node paused or resumed a queue (so its workers see it at once) */
+    public Queues(OrdoConfig config, JobStore store, Runnable onChange) {
+        this.config = config;
+        this.store = store;
+        this.clock = config.clock();
+        this.onChange = onChange;
+    }
+
+    public void pause(String queue) {
+        store.setQueuePaused(Names.checkQueue(queue), true, clock.instant());
+        onChange.run();
+    }
+
+    public void resume(String queue) {
+        store.setQueuePaused(Names.checkQueue(queue), false, clock.instant());
+        onChange.run();
+    }
+
+    /** Every queue that has jobs, is configured on this node, or has a flag. */
+    public List<QueueStats> stats() {
+        Map<String, Map<JobStatus, Long>> counts = store.counts();
+        Map<String, Boolean> flags = store.queueFlags();
+        Instant now = clock.instant();
+        List<QueueMinute> minutes = store.queueMinutes(now.minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
+        TreeSet<String> names = new TreeSet<>(counts.keySet());
+        names.addAll(config.queues().keySet());
+        names.addAll(flags.keySet());
+        List<QueueStats> out = new ArrayList<>();
+        for (String q : names) out.add(stats(q, counts.getOrDefault(q, Map.of()), flags.getOrDefault(q, false), minutes, now));
+        return out;
+    }
+
+    private static QueueStats stats(String q, Map<JobStatus, Long> c, boolean paused, List<QueueMinute> minutes, Instant now) {
+        Instant lastMinute = now.minus(Duration.ofMinutes(1));
+        Instant latencySince = now.minus(LATENCY_WINDOW);
+        long doneMin = 0, failMin = 0, doneHour = 0, failHour = 0;
+        long[] hist = new long[QueueMinute.LATENCY_BOUNDS_MS.length + 1];
+        for (QueueMinute m : minutes) {
+            if (!m.queue().equals(q)) continue;
+            doneHour += m.completed();
+            failHour += m.failed();
+            // a minute row counts as "last minute" when it ends after now - 1 min
+            if (m.minute().plusSeconds(60).isAfter(lastMinute)) {
+                doneMin += m.completed();
+                failMin += m.failed();
+            }
+            if (m.minute().plusSeconds(60).isAfter(latencySince)) {
+                for (int i = 0; i < hist.length; i++) hist[i] += m.latencyBuckets().get(i);
+            }
+        }
+        return new QueueStats(q, c.getOrDefault(JobStatus.PENDING, 0L), c.getOrDefault(JobStatus.SCHEDULED, 0L),
+                c.getOrDefault(JobStatus.RUNNING, 0L), c.getOrDefault(JobStatus.WAITING, 0L), doneMin, failMin, doneHour, failHour,
+                doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused);
+    }
+
+    /** The upper bound of the bucket holding the {@code p} quantile (the last, open bucket reports its lower bound). */
+    static Long percentile(long[] hist, double p) {
+        long total = 0;
+        for (long n : hist) total += n;
+        if (total == 0) return null;
+        long seen = 0;
+        long[] bounds = QueueMinute.LATENCY_BOUNDS_MS;
+        for (int i = 0; i < hist.length; i++) {
+            seen += hist[i];
+            if (seen >= Math.ceil(p * total)) return i < bounds.length ? bounds[i] : bounds[bounds.length - 1];
+        }
+        return bounds[bounds.length - 1];
+    }
+}
