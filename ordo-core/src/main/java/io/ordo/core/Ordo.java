@@ -92,6 +92,7 @@ public final class Ordo implements AutoCloseable {
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
                 });
+        if (metrics != null) cluster.onReport(metrics::poll);
         monitor.onCancel(this::cancelled);
         var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(), events,
                 this::inserted);

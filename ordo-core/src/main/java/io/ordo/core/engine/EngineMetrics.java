@@ -43,6 +43,12 @@ public final class EngineMetrics implements JobObserver {
         return counts.getOrDefault(queue, Map.of()).getOrDefault(s, 0L);
     }
 
+    /** Reads the job counts again (called every few seconds by the node), registering gauges for new queues. */
+    public void poll() {
+        countsAt = 0;
+        refresh();
+    }
+
     private synchronized void refresh() {
         if (System.nanoTime() - countsAt < COUNTS_TTL.toNanos()) return;
         try {

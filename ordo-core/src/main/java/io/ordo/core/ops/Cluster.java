@@ -44,6 +44,12 @@ public final class Cluster implements AutoCloseable {
     private volatile boolean stopping;
     private Thread thread;
     private final Object wake = new Object();
+    private volatile Runnable onReport = () -> { };
+
+    /** Also run {@code r} at each report (every few seconds), e.g. to refresh meters. */
+    public void onReport(Runnable r) {
+        this.onReport = r;
+    }
 
     public Cluster(OrdoConfig config, JobStore store, EventBus events, QueueMetrics metrics, Queues queues, Set<String> types,
                    IntSupplier running, Consumer<Set<String>> onPaused) {
@@ -78,6 +84,7 @@ public final class Cluster implements AutoCloseable {
                 safely("report this node", () -> store.saveNode(info(now, null)));
                 safely("write queue stats", () -> metrics.flush(now));
                 safely("publish queue stats", this::publishQueueStats);
+                safely("refresh meters", onReport);
             }
             if (!now.isBefore(nextTrim)) {
                 nextTrim = now.plus(TRIM_EVERY);
