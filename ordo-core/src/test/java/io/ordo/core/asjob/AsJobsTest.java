@@ -85,6 +85,12 @@ public class AsJobsTest {
         @AsJob
         JobHandle<String> describe(Object anything);
 
+        @AsJob(maxAttempts = 3)
+        JobHandle<Integer> flaky(String key, int failures) throws java.io.IOException;
+
+        @AsJob(maxAttempts = 3)
+        JobHandle<String> refuse(String why);
+
         String notAJob(String s);
 
         default String greet(String who) {
@@ -219,6 +225,20 @@ public class AsJobsTest {
             return JobHandle.completed(String.valueOf(anything));
         }
 
+        final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+
+        @Override
+        public JobHandle<Integer> flaky(String key, int failures) throws java.io.IOException {
+            int n = attempts.merge(key, 1, Integer::sum);
+            if (n <= failures) throw new java.io.IOException("attempt " + n + " failed");
+            return JobHandle.completed(n);
+        }
+
+        @Override
+        public JobHandle<String> refuse(String why) {
+            throw new io.ordo.core.handler.PermanentFailure("refused: " + why);
+        }
+
         @Override
         public String notAJob(String s) {
             return "local " + s;
@@ -303,6 +323,48 @@ public class AsJobsTest {
                     assertThat(e.code()).isEqualTo("job_failed");
                 })
                 .hasMessage("job " + h.id() + " (AsJobsTest.Docs.explode) failed after 1 attempt (error): IllegalStateException: boom: no disk");
+    }
+
+    @Test
+    void retriesAreWaitedThroughAndPermanentFailuresAreNotRetried() throws Exception {
+        JobHandle<Integer> flaky = docs.flaky("k", 2);
+        assertThat(flaky.await(Duration.ofSeconds(10))).isEqualTo(3);
+        assertThat(flaky.job().errors()).extracting(AttemptError::message).containsExactly("IOException: attempt 1 failed", "IOException: attempt 2 failed");
+
+        JobHandle<String> refused = docs.refuse("no");
+        assertThatThrownBy(() -> refused.await(Duration.ofSeconds(10)))
+                .isInstanceOfSatisfying(JobFailedException.class, e -> {
+                    assertThat(e.error()).isEqualTo("refused: no");
+                    assertThat(e.attempts()).hasSize(1);
+                });
+    }
+
+    @Test
+    void aResultOfAnotherShapeAndAnInterruptedWaitAreReported() {
+        JobHandle<Long> sum = docs.add(1, 2);
+        assertThat(sum.await(Duration.ofSeconds(10))).isEqualTo(3L);
+        assertThatThrownBy(() -> AsJobs.handle(ordo, sum.id(), Summary.class).await())
+                .isInstanceOfSatisfying(AsJobException.class, e -> assertThat(e.code()).isEqualTo("result_mismatch"))
+                .hasMessageStartingWith("the result of job " + sum.id() + " (AsJobsTest.Docs.add) does not fit " + Summary.class.getName());
+
+        JobHandle<String> gated = docs.gated("interrupt");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(gated::await)
+                    .isInstanceOfSatisfying(AsJobException.class, e -> assertThat(e.code()).isEqualTo("interrupted"));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        gated.cancel();
+    }
+
+    @Test
+    void aCompletedValueHasNoJob() {
+        JobHandle<String> v = JobHandle.completed("v");
+        assertThat(v.await()).isEqualTo("v");
+        assertThat(v.isDone()).isTrue();
+        assertThatThrownBy(v::id).isInstanceOf(IllegalStateException.class).hasMessageContaining("has no job");
     }
 
     @Test
