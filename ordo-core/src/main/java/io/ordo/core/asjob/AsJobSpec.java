@@ -159,7 +159,7 @@ public final class AsJobSpec {
         }
         List<Method> annotated = new ArrayList<>();
         for (Method m : iface.getMethods()) {
-            if (m.isAnnotationPresent(AsJob.class)) annotated.add(m);
+            if (m.isAnnotationPresent(AsJob.class) && !Modifier.isStatic(m.getModifiers())) annotated.add(m);
         }
         for (Method m : iface.getDeclaredMethods()) {
             if (Modifier.isStatic(m.getModifiers()) && m.isAnnotationPresent(AsJob.class)) {

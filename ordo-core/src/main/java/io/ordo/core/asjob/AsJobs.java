@@ -55,7 +55,8 @@ public final class AsJobs {
         List<String> problems = new ArrayList<>();
         for (JobHandler h : handlers) {
             config.handlers().stream().filter(existing -> existing.type().equals(h.type())).findFirst().ifPresent(existing ->
-                    problems.add("job type '" + h.type() + "' is already registered (by " + existing + "); set @AsJob(type = \"...\")"));
+                    problems.add("job type '" + h.type() + "' is already registered (by "
+                            + (existing instanceof AsJobHandler ? existing : existing.getClass().getName()) + "); set @AsJob(type = \"...\")"));
         }
         if (!problems.isEmpty()) throw new InvalidAsJobException(iface, problems);
         handlers.forEach(config::handler);

@@ -255,6 +255,23 @@ public class AsJobSpecTest {
         }
     }
 
+    public interface StaticJob {
+        @AsJob
+        static JobHandle<String> helper(String s) {
+            return JobHandle.completed(s);
+        }
+
+        @AsJob
+        JobHandle<String> fine(String s);
+    }
+
+    @Test
+    void staticMethodsCannotBeJobs() {
+        assertThatThrownBy(() -> AsJobs.specs(StaticJob.class))
+                .isInstanceOf(InvalidAsJobException.class)
+                .hasMessage("@AsJob on " + StaticJob.class.getName() + ": helper(String): @AsJob on a static method; only instance methods of the interface can be jobs");
+    }
+
     @Test
     void interfacesWithoutJobsAndClassesAreRefused() {
         assertThatThrownBy(() -> AsJobs.specs(NoJobs.class))
