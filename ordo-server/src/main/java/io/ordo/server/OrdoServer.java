@@ -38,6 +38,7 @@ public final class OrdoServer implements AutoCloseable {
     private Thread shutdownHook;
     private boolean closing;
     private LoadReport definitionsLoaded;
+    private final List<RouteGroup> extraRoutes = new java.util.ArrayList<>();
 
     private OrdoServer(ServerOptions options, Ordo ordo) {
         this.options = options;
@@ -46,8 +47,25 @@ public final class OrdoServer implements AutoCloseable {
 
     /** Opens the store the (resolved) options name; nothing runs and no port is bound yet. */
     public static OrdoServer create(ServerOptions options) {
+        return create(options, config -> { });
+    }
+
+    /**
+     * Like {@link #create(ServerOptions)}, letting {@code customize} add to the node's configuration
+     * first, e.g. {@code config -> AsJobs.register(config, DocumentService.class, impl)}.
+     */
+    public static OrdoServer create(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
         StoreUrls.prepare(options.storeUrl());
-        return new OrdoServer(options, Ordo.create(options.toOrdoConfig()));
+        io.ordo.core.OrdoConfig config = options.toOrdoConfig();
+        customize.accept(config);
+        return new OrdoServer(options, Ordo.create(config));
+    }
+
+    /** Adds routes served next to the API (e.g. an {@code AsyncEndpoint}); call before {@link #start}. */
+    public synchronized OrdoServer routes(RouteGroup... groups) {
+        if (app != null) throw new IllegalStateException("routes must be added before start()");
+        extraRoutes.addAll(List.of(groups));
+        return this;
     }
 
     /**
@@ -78,6 +96,7 @@ public final class OrdoServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, true));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrorHandler()));
             groups.forEach(g -> g.register(config.routes));
+            extraRoutes.forEach(g -> g.register(config.routes));
             ErrorMapping.install(config.routes, options.maxBodyBytes());
         });
         try {
