@@ -96,7 +96,7 @@ public final class AsJobs {
         }
         if (!problems.isEmpty()) throw new InvalidAsJobException(iface, problems);
         if (ordo.config().workers()) {
-            specs.stream().map(AsJobSpec::queue).distinct().filter(q -> !ordo.queues().containsKey(q)).forEach(q ->
+            specs.stream().map(AsJobSpec::queue).distinct().filter(q -> !ordo.config().queues().containsKey(q)).forEach(q ->
                     log.warn("@AsJob methods of {} use queue '{}', which this node does not serve; their jobs wait for a node that does",
                             iface.getSimpleName(), q));
         }
