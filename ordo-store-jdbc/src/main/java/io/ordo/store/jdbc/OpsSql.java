@@ -69,8 +69,14 @@ final class OpsSql {
         addSetting = d.sql("INSERT INTO {settings} (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
         // the same predicate as the partial index ordo_jobs_webhook_due_idx, term for term (SQLite matches it textually)
         String due = "webhook_url IS NOT NULL AND webhook_queued_at IS NULL AND " + Guards.in("status", JobStatus.terminal());
-        webhooksDue = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE " + due + " ORDER BY finished_at LIMIT ?");
+        webhooksDue = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs}" + d.indexedBy("ordo_jobs_webhook_due_idx") + " WHERE " + due
+                + " ORDER BY finished_at LIMIT ?");
         markWebhook = d.sql("UPDATE {jobs} SET webhook_queued_at = ? WHERE id = ? AND " + due);
+    }
+
+    /** The webhooksDue statement (for plan tests). */
+    String webhooksDueSql() {
+        return webhooksDue;
     }
 
     // ---- queue flags --------------------------------------------------------------------------

@@ -80,4 +80,7 @@ abstract class SqlDialect {
 
     /** A shared row lock that blocks concurrent writers of the row until commit. */
     abstract String forShare();
+
+    /** After a table name: read it through this index ("" where the planner is left to choose). */
+    abstract String indexedBy(String index);
 }
