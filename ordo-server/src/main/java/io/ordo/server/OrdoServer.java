@@ -86,7 +86,8 @@ public final class OrdoServer implements AutoCloseable {
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
-                new HealthRoutes(ordo));
+                new HealthRoutes(ordo),
+                new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
