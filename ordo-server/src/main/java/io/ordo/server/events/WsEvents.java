@@ -43,13 +43,30 @@ final class WsEvents {
 
     void register(RoutesConfig r) {
         // validated before the upgrade, so a bad parameter is a 400 JSON answer instead of a socket
-        r.wsBeforeUpgrade("/ws", ctx -> ctx.attribute(REQUEST, EventRequest.parse(ctx.queryParamMap(), null)));
+        r.wsBeforeUpgrade("/ws", this::beforeUpgrade);
         r.ws("/ws", ws -> {
             ws.onConnect(this::connected);
             ws.onMessage(this::message);
             ws.onClose(ctx -> gone(ctx));
             ws.onError(ctx -> gone(ctx));
         });
+    }
+
+    private void beforeUpgrade(io.javalin.http.Context ctx) throws java.io.IOException {
+        try {
+            ctx.attribute(REQUEST, EventRequest.parse(ctx.queryParamMap(), null));
+        } catch (ApiError e) {
+            // Javalin writes no body for errors before an upgrade: answer here, then stop the upgrade
+            byte[] body = ApiJson.write(io.ordo.server.api.ErrorMapping.map(e, "GET", ctx.path()).body())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var res = ctx.res();
+            res.setStatus(e.status());
+            res.setContentType("application/json");
+            res.setContentLength(body.length);
+            res.getOutputStream().write(body);
+            res.flushBuffer();
+            throw new io.javalin.http.BadRequestResponse(e.getMessage());
+        }
     }
 
     private void connected(WsConnectContext ctx) {
