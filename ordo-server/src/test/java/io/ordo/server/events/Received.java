@@ -10,14 +10,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** What a test client received: the envelopes {@code {id, type, payload}} in arrival order. */
-final class Received {
-    record Event(long id, String type, JsonNode payload, JsonNode envelope) {
-        String jobId() {
+public final class Received {
+    public record Event(long id, String type, JsonNode payload, JsonNode envelope) {
+        public String jobId() {
             return payload.path("job_id").asText(null);
         }
     }
 
-    final List<Event> events = new CopyOnWriteArrayList<>();
+    public final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> control = new CopyOnWriteArrayList<>();
 
     void add(String json) {
@@ -30,11 +30,11 @@ final class Received {
         }
     }
 
-    List<Event> of(String type) {
+    public List<Event> of(String type) {
         return events.stream().filter(e -> e.type().equals(type)).toList();
     }
 
-    boolean any(Predicate<Event> p) {
+    public boolean any(Predicate<Event> p) {
         return events.stream().anyMatch(p);
     }
 

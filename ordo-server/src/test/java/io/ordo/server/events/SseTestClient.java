@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Reads a {@code text/event-stream} on a background thread, parsing {@code id:}/{@code data:} frames and comments. */
-final class SseTestClient implements AutoCloseable {
-    final Received received = new Received();
+public final class SseTestClient implements AutoCloseable {
+    public final Received received = new Received();
     final List<String> comments = new CopyOnWriteArrayList<>();
     final List<Long> frameIds = new CopyOnWriteArrayList<>();
     final HttpResponse<InputStream> response;
@@ -30,7 +30,7 @@ final class SseTestClient implements AutoCloseable {
         if (response.statusCode() == 200) Thread.ofVirtual().start(this::read);
     }
 
-    static SseTestClient open(String url) throws Exception {
+    public static SseTestClient open(String url) throws Exception {
         return new SseTestClient(url, Map.of());
     }
 
