@@ -36,7 +36,8 @@ final class ServerOption {
         }
     }
 
+    /** A client for the server; the token in {@code ORDO_TOKEN}, if set, goes with every request. */
     ApiClient client(CliContext ctx) {
-        return new ApiClient(resolve(ctx));
+        return new ApiClient(resolve(ctx), ctx.env().get("ORDO_TOKEN"));
     }
 }
