@@ -20,7 +20,12 @@ public final class ApiTestServer {
     }
 
     public static OrdoServer start() {
-        ServerOptions options = new ServerOptions().storeUrl("memory:").port(0).concurrency(4).shutdownGrace(Duration.ofMillis(500))
+        return start("memory:");
+    }
+
+    /** On the given store, e.g. {@code jdbc:sqlite:/tmp/x.db}. */
+    public static OrdoServer start(String storeUrl) {
+        ServerOptions options = new ServerOptions().storeUrl(storeUrl).port(0).concurrency(4).shutdownGrace(Duration.ofMillis(500))
                 .queue(QueueSpec.parse("tiny=0:2"));
         return OrdoServer.create(options.resolve(Map.of()), config -> config.handler(new Talk()).handler(new Fan())).start();
     }
