@@ -28,7 +28,7 @@ final class ApiClient implements AutoCloseable {
         this(base, null);
     }
 
-    /** @param token sent as {@code Authorization: Bearer}; null or blank sends none */
+    /** @param token the API token sent as {@code Authorization: Bearer}, or null */
     ApiClient(URI base, String token) {
         this.base = base;
         this.token = token == null || token.isBlank() ? null : token.trim();
@@ -105,7 +105,7 @@ final class ApiClient implements AutoCloseable {
         if (status >= 200 && status < 300) return body;
         JsonNode error = body.path("error");
         String message = error.path("message").asText("HTTP " + status);
-        if (status == 401) message += token == null ? " (set ORDO_TOKEN to an API token)" : " (check ORDO_TOKEN)";
+        if (status == 401) message += token == null ? " (set ORDO_TOKEN or pass --token)" : " (check ORDO_TOKEN / --token)";
         // the server refused what the user typed: a usage error, like a bad flag
         throw new ApiException(status == 400 || status == 413 ? Main.USAGE : Main.FAILED, message, status,
                 error.path("code").asText(""), error.path("details"));
