@@ -135,6 +135,8 @@ final class OpenApiSchemas {
         s.set("Executed", object("job_id", type("string"), "status", status(), "status_url", type("string"),
                 "definition_id", type("string"), "version", type("integer")));
         s.set("Event", object("id", type("integer"), "type", type("string"), "payload", type("object")));
+        s.set("Login", required(object("token", type("string")), "token"));
+        s.set("LoginAnswer", object("role", type("string")));
         s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string")));
         return s;
     }
