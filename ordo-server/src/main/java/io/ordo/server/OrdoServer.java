@@ -100,6 +100,7 @@ public final class OrdoServer implements AutoCloseable {
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
                 new HealthRoutes(ordo, gate::revealsDetails),
+                new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()),
                 new LoginRoutes(options.tokens(), options.maxBodyBytes()),
                 metrics);
         Javalin javalin = Javalin.create(config -> {

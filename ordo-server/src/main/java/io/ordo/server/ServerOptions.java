@@ -66,6 +66,7 @@ public final class ServerOptions {
     private String webhookSecret;
     private Boolean insecureOpen;
     private io.ordo.server.auth.ApiTokens tokens;
+    private io.ordo.server.events.EventRoutes.Settings eventStreams = io.ordo.server.events.EventRoutes.Settings.DEFAULTS;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -77,6 +78,8 @@ public final class ServerOptions {
     public ServerOptions queue(QueueSpec q) { this.queues.add(Objects.requireNonNull(q)); return this; }
     public ServerOptions nodeId(String id) { this.nodeId = id; return this; }
     public ServerOptions maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+    /** Live event streams (SSE, WebSocket): per-client buffer and keep-alive interval. */
+    public ServerOptions eventStreams(io.ordo.server.events.EventRoutes.Settings s) { this.eventStreams = Objects.requireNonNull(s); return this; }
     /** Job definitions to load at start-up (every *.yaml, *.yml, *.toml in it); it must exist. */
     public ServerOptions definitionsDir(Path dir) { this.definitionsDir = dir; this.definitionsGiven = dir != null; return this; }
 
@@ -258,6 +261,7 @@ public final class ServerOptions {
     public Duration shutdownGrace() { return shutdownGrace; }
     public List<QueueSpec> queues() { return List.copyOf(queues); }
     public int maxBodyBytes() { return maxBodyBytes; }
+    public io.ordo.server.events.EventRoutes.Settings eventStreams() { return eventStreams; }
     /** The job definitions directory to load at start-up, or null for none (call {@link #resolve} first). */
     public Path definitionsDir() { return definitionsDir; }
     /** The API tokens from every source (call {@link #resolve} first); none means the API is open. */

@@ -35,6 +35,8 @@ final class RunningJob implements JobContext {
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
     private volatile long lastProgressEvent;
+    /** The newest progress held back by the throttle; published when the handler returns. */
+    private volatile java.util.Map<String, Object> heldProgress;
 
     RunningJob(WorkerPool pool, Job job, JobHandler handler, String queue) {
         this.pool = pool;
@@ -58,6 +60,10 @@ final class RunningJob implements JobContext {
         Thread.interrupted();
         if (timeoutTimer != null) timeoutTimer.cancel(false);
         if (cancelTimer != null) cancelTimer.cancel(false);
+        var held = heldProgress;
+        heldProgress = null;
+        // the last value reported always goes out, even when the throttle held it back
+        if (held != null) publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, held, now());
     }
 
     synchronized void interruptHandler() {
@@ -83,6 +89,7 @@ final class RunningJob implements JobContext {
         java.util.Map<String, Object> p = base(now);
         p.put("level", level.wireName());
         p.put("message", message == null ? "" : message);
+        p.put("metadata", java.util.Map.of("depth", job.depth(), "job_type", job.type(), "attempt", job.attempt()));
         publish(io.ordo.core.event.EventTypes.JOB_LOG, p, now);
     }
 
@@ -90,17 +97,23 @@ final class RunningJob implements JobContext {
     public void progress(long current, long total, String text) {
         Instant now = now();
         fenced(pool.store().progress(job.lease(), current, total, text, now), "report progress");
-        // at most four progress events a second per job; the last step of a task always goes out
-        long t = System.nanoTime();
-        if (t - lastProgressEvent < 250_000_000L && current < total) return;
-        lastProgressEvent = t;
+        // at most four progress events a second per job; the last step of a task, and the last value
+        // reported (when the handler returns), always go out
         java.util.Map<String, Object> p = base(now);
         p.put("status", "running");
         p.put("job_type", job.type());
         p.put("current", current);
         p.put("total", total);
+        p.put("current_item", current + "/" + total);
         if (text != null) p.put("current_activity", text);
         p.put("depth", job.depth());
+        long t = System.nanoTime();
+        if (t - lastProgressEvent < 250_000_000L && current < total) {
+            heldProgress = p;
+            return;
+        }
+        heldProgress = null;
+        lastProgressEvent = t;
         publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
     }
 
@@ -110,6 +123,11 @@ final class RunningJob implements JobContext {
         java.util.Map<String, Object> p = base(now);
         p.put("job_type", job.type());
         p.put("result_size", result.toString().length());
+        // one result per job: its id is the job's (GET /api/jobs/{id}/results)
+        p.put("result_id", job.id().toString());
+        if (job.parentId() != null) p.put("parent_job_id", job.parentId().toString());
+        p.put("title", job.type());
+        p.put("item_reference", job.uniqueKey() != null ? job.uniqueKey() : job.id().toString());
         publish(io.ordo.core.event.EventTypes.RESULT_SAVED, p, now);
     }
 

@@ -2,6 +2,8 @@ package io.ordo.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.definition.StoredDefinition;
+import io.ordo.core.event.OrdoEvent;
+import io.ordo.core.event.StoredEvent;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -11,6 +13,8 @@ import io.ordo.core.model.Lease;
 import io.ordo.core.model.LogLevel;
 import io.ordo.core.model.NewJob;
 import io.ordo.core.model.Page;
+import io.ordo.core.ops.NodeInfo;
+import io.ordo.core.ops.QueueMinute;
 import io.ordo.core.store.CancelResult;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.Completion;
@@ -34,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The SQL both stores share. Subclasses own the connections ({@link #write}, {@link #writeStatement},
@@ -52,6 +57,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final Submitter submitter;
     final TreeWrites trees;
     final Definitions definitions;
+    final EventLogSql events;
+    final OpsSql ops;
 
     JdbcJobStore(SqlDialect d) {
         this.d = d;
@@ -61,6 +68,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.submitter = new Submitter(d, queries, this);
         this.trees = new TreeWrites(d, leases, submitter);
         this.definitions = new Definitions(d);
+        this.events = new EventLogSql(d);
+        this.ops = new OpsSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -85,6 +94,13 @@ abstract class JdbcJobStore implements TransactionalJobStore {
 
     /** Jobs became pending in these queues in this transaction: tell other processes once it commits. */
     void jobsReady(Connection c, Set<String> queues) throws SQLException {
+    }
+
+    /**
+     * Runs first in an append's transaction. PostgreSQL serializes appends here: ids are drawn and
+     * committed in the same order, so readers never skip an event that commits late.
+     */
+    void appendingEvents(Connection c) throws SQLException {
     }
 
     RuntimeException failure(String what, SQLException e) {
@@ -339,22 +355,132 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         });
     }
 
-    // TODO-ISSUE4: placeholders until the SQL side of the operational tables lands (must not ship)
-    private static UnsupportedOperationException todo() { return new UnsupportedOperationException("TODO-ISSUE4"); }
-    @Override public void appendEvents(java.util.List<io.ordo.core.event.OrdoEvent> e) { throw todo(); }
-    @Override public java.util.List<io.ordo.core.event.StoredEvent> eventsAfter(long a, int l) { throw todo(); }
-    @Override public long lastEventId() { throw todo(); }
-    @Override public long firstEventId() { throw todo(); }
-    @Override public int pruneEvents(java.time.Instant b, int l) { throw todo(); }
-    @Override public void setQueuePaused(String q, boolean p, java.time.Instant n) { throw todo(); }
-    @Override public java.util.Map<String, Boolean> queueFlags() { throw todo(); }
-    @Override public void saveQueueMinutes(java.util.List<io.ordo.core.ops.QueueMinute> m) { throw todo(); }
-    @Override public java.util.List<io.ordo.core.ops.QueueMinute> queueMinutes(java.time.Instant s) { throw todo(); }
-    @Override public int pruneQueueMinutes(java.time.Instant b) { throw todo(); }
-    @Override public void saveNode(io.ordo.core.ops.NodeInfo n) { throw todo(); }
-    @Override public java.util.List<io.ordo.core.ops.NodeInfo> nodes() { throw todo(); }
-    @Override public int pruneNodes(java.time.Instant b) { throw todo(); }
-    @Override public java.util.List<io.ordo.core.model.Job> webhooksDue(int l) { throw todo(); }
-    @Override public boolean queueWebhook(java.util.UUID id, io.ordo.core.model.NewJob d) { throw todo(); }
-    @Override public String setting(String k, java.util.function.Supplier<String> i) { throw todo(); }
+    // ---- event log ---------------------------------------------------------------------------------
+
+    @Override
+    public void appendEvents(List<OrdoEvent> batch) {
+        if (batch.isEmpty()) return;
+        write(c -> {
+            appendingEvents(c);
+            events.append(c, batch);
+            return null;
+        });
+    }
+
+    @Override
+    public List<StoredEvent> eventsAfter(long afterId, int limit) {
+        if (limit < 1) return List.of();
+        return read(c -> events.after(c, afterId, limit));
+    }
+
+    @Override
+    public long lastEventId() {
+        return read(events::last);
+    }
+
+    @Override
+    public long firstEventId() {
+        return read(events::first);
+    }
+
+    @Override
+    public int pruneEvents(Instant before, int limit) {
+        int total = 0;
+        while (total < limit) {
+            int batch = Math.min(OpsSql.PRUNE_BATCH, limit - total);
+            int n = writeStatement(c -> events.prune(c, before, batch));
+            total += n;
+            if (n < batch) break;
+        }
+        return total;
+    }
+
+    // ---- queues, nodes, webhooks, settings ----------------------------------------------------------
+
+    @Override
+    public void setQueuePaused(String queue, boolean paused, Instant now) {
+        writeStatement(c -> {
+            ops.setFlag(c, queue, paused, now);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Boolean> queueFlags() {
+        return read(ops::flags);
+    }
+
+    @Override
+    public void saveQueueMinutes(List<QueueMinute> minutes) {
+        if (minutes.isEmpty()) return;
+        write(c -> {
+            ops.saveMinutes(c, minutes);
+            return null;
+        });
+    }
+
+    @Override
+    public List<QueueMinute> queueMinutes(Instant since) {
+        return read(c -> ops.minutesSince(c, since));
+    }
+
+    @Override
+    public int pruneQueueMinutes(Instant before) {
+        return inBatches(c -> ops.pruneMinutes(c, before));
+    }
+
+    @Override
+    public void saveNode(NodeInfo node) {
+        writeStatement(c -> {
+            ops.saveNode(c, node);
+            return null;
+        });
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return read(ops::nodes);
+    }
+
+    @Override
+    public int pruneNodes(Instant before) {
+        return inBatches(c -> ops.pruneNodes(c, before));
+    }
+
+    /** Runs a delete of at most {@link OpsSql#PRUNE_BATCH} rows, each in its own short write, until one deletes fewer. */
+    private int inBatches(SqlWork<Integer> delete) {
+        int total = 0;
+        int n;
+        do {
+            n = writeStatement(delete);
+            total += n;
+        } while (n == OpsSql.PRUNE_BATCH);
+        return total;
+    }
+
+    @Override
+    public List<Job> webhooksDue(int limit) {
+        if (limit < 1) return List.of();
+        return read(c -> ops.webhooksDue(c, limit));
+    }
+
+    /** The flag and the delivery in one transaction, the delivery through the usual insert (counters, wake-ups). */
+    @Override
+    public boolean queueWebhook(UUID jobId, NewJob delivery) {
+        Instant at = delivery.createdAt() != null ? delivery.createdAt() : Instant.now();
+        return write(c -> {
+            if (!ops.markWebhookQueued(c, jobId, at)) return false;
+            submitter.insert(c, List.of(delivery), InsertOptions.NONE);
+            return true;
+        });
+    }
+
+    @Override
+    public String setting(String key, Supplier<String> initial) {
+        Optional<String> known = read(c -> ops.setting(c, key));
+        if (known.isPresent()) return known.get();
+        String value = initial.get();
+        if (value == null) throw new IllegalArgumentException("setting '" + key + "': the initial value is null");
+        return writeStatement(c -> ops.settingOrAdd(c, key, value));
+    }
 }

@@ -25,7 +25,7 @@ final class JobRows {
             "definition_id", "step", "depth", "progress_current", "progress_total", "progress_text", "result",
             "result_expires_at", "result_ttl_ms", "error", "errors", "unique_key", "cache_key", "tags",
             "backoff_base_ms", "backoff_cap_ms", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at",
-            "scope_id", "dedup_key", "child_policy", "spawned", "meta");
+            "scope_id", "dedup_key", "child_policy", "spawned", "meta", "webhook_url");
     /** Every column of a job, for SELECT and RETURNING. */
     static final String COLUMNS = String.join(", ", COLUMN_NAMES);
     static final String LOG_COLUMNS = "seq, job_id, attempt, at, level, message";
@@ -55,18 +55,19 @@ final class JobRows {
                 read(rs.getString("tags"), STRINGS), millis(rs, "backoff_base_ms"), millis(rs, "backoff_cap_ms"),
                 rs.getBoolean("cancel_requested"), d.getTime(rs, "created_at"), d.getTime(rs, "started_at"),
                 d.getTime(rs, "finished_at"), d.getTime(rs, "updated_at"), d.getId(rs, "scope_id"), rs.getString("dedup_key"),
-                policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")), null /* TODO-ISSUE4 webhook_url */);
+                policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")),
+                rs.getString("webhook_url"));
     }
 
     /**
      * True when an insert of {@code n} needs none of the tree columns (scope, dedup key, child policy,
-     * meta, and the result, error and times of a job recorded in a final state): a plain job, whose
+     * meta, the result, error and times of a job recorded in a final state, and a webhook URL): a plain job, whose
      * insert statement stays as narrow as it was before trees.
      */
     static boolean plain(NewJob n) {
         return (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) && n.scopeId() == null
                 && n.dedupKey() == null && n.childPolicy() == null && n.result() == null && n.error() == null
-                && n.meta().isEmpty();
+                && n.meta().isEmpty() && n.webhookUrl() == null;
     }
 
     static String policyText(ChildPolicy p) {

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 /**
  * PostgreSQL's batch insert: one statement whatever the batch size, each column bound as one array
  * and the rows rebuilt with {@code unnest}. A batch of plain jobs binds only the columns plain jobs
- * use; a batch with a tree job (scope, dedup key, policy, meta) or a job recorded in a final state
- * binds those columns too.
+ * use; a batch with a tree job (scope, dedup key, policy, meta), a job recorded in a final state or
+ * a job with a webhook binds those columns too.
  */
 final class PgInserts {
     /** One inserted column: its name, the SQL type of its array, how the unnested value is cast, and its value. */
@@ -47,7 +47,7 @@ final class PgInserts {
             new Column("backoff_cap_ms", "int8", "u.backoff_cap_ms", n -> JobRows.toMillis(n.backoffCap())),
             new Column("created_at", "text", "u.created_at::timestamptz", n -> text(n.createdAt())));
 
-    /** The columns of tree jobs and recorded jobs; their times come from {@link NewJob#toJob()}. */
+    /** The columns of tree jobs, recorded jobs and jobs with a webhook; times come from {@link NewJob#toJob()}. */
     private static final List<Column> TREE = List.of(
             new Column("scope_id", "uuid", "u.scope_id", NewJob::scopeId),
             new Column("dedup_key", "text", "u.dedup_key", NewJob::dedupKey),
@@ -57,7 +57,8 @@ final class PgInserts {
             new Column("error", "text", "u.error", NewJob::error),
             new Column("started_at", "text", "u.started_at::timestamptz", n -> text(n.toJob().startedAt())),
             new Column("finished_at", "text", "u.finished_at::timestamptz", n -> text(n.toJob().finishedAt())),
-            new Column("result_expires_at", "text", "u.result_expires_at::timestamptz", n -> text(n.toJob().resultExpiresAt())));
+            new Column("result_expires_at", "text", "u.result_expires_at::timestamptz", n -> text(n.toJob().resultExpiresAt())),
+            new Column("webhook_url", "text", "u.webhook_url", NewJob::webhookUrl));
 
     private final JobQueries queries;
     private final String plainSql;

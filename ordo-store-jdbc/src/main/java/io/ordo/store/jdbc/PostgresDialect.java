@@ -95,4 +95,9 @@ final class PostgresDialect extends SqlDialect {
     String forShare() {
         return " FOR SHARE";
     }
+
+    @Override
+    String indexedBy(String index) {
+        return "";
+    }
 }

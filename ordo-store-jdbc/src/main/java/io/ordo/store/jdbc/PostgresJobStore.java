@@ -67,7 +67,7 @@ public final class PostgresJobStore extends JdbcJobStore {
         this.settings = settings;
         this.schema = schema;
         this.pool = pool;
-        this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema);
+        this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema, schema);
         inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
         // a job with children (their counters, probed through the primary key for each updated row)
@@ -303,6 +303,24 @@ public final class PostgresJobStore extends JdbcJobStore {
         }
     }
 
+    /**
+     * Appends take one advisory lock (its own key space, per schema) until their transaction ends:
+     * ids drawn under it are committed in the order drawn, so a reader polling {@code id > last} never
+     * misses an event whose transaction committed after a later id became visible. Appends are
+     * batched by the engine's EventLog, so the lock is taken a few times a second at most. The NOTIFY
+     * (payload: the schema) is delivered at commit.
+     */
+    @Override
+    void appendingEvents(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_notify(?, ?)")) {
+            ps.setInt(1, LOCK_SPACE + 1);
+            ps.setString(2, schema);
+            ps.setString(3, PgListener.EVENTS_CHANNEL);
+            ps.setString(4, schema);
+            ps.executeQuery().close();
+        }
+    }
+
     @Override
     public Map<UUID, JobStatus> complete(List<Completion> completions) {
         if (completions.isEmpty()) return Map.of();
@@ -368,6 +386,17 @@ public final class PostgresJobStore extends JdbcJobStore {
         listener.add(l);
     }
 
+    @Override
+    public void onEventsAppended(Runnable l) {
+        if (closed.get()) throw new IllegalStateException("store is closed");
+        listener.addEvents(l);
+    }
+
+    /** Whether this store LISTENs for other processes' event appends now (for tests). */
+    boolean listeningForEvents() {
+        return listener.listening(PgListener.EVENTS_CHANNEL);
+    }
+
     /** Drops empty counter rows, then VACUUM (ANALYZE) of Ordo's tables, which cannot run inside a transaction. */
     @Override
     public void optimize() {
@@ -376,7 +405,7 @@ public final class PostgresJobStore extends JdbcJobStore {
             st.execute(d.sql("DELETE FROM {counts} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
-            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {children}, {scopes}"));
+            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {children}, {scopes}, {events}"));
         } catch (SQLException e) {
             throw failure("optimize", e);
         }

@@ -13,7 +13,8 @@ import java.util.UUID;
  * What differs between the SQL of the two stores: how ids, times, JSON and lists are bound and read,
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
  * {@code {jobs}}, {@code {logs}}, {@code {counts}}, {@code {children}}, {@code {scopes}},
- * {@code {definitions}} and {@code {ticks}} in place of the table names.
+ * {@code {definitions}}, {@code {ticks}}, and for the operational tables {@code {events}},
+ * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}} in place of the table names.
  */
 abstract class SqlDialect {
     private final String prefix;
@@ -27,7 +28,10 @@ abstract class SqlDialect {
         return template.replace("{jobs}", prefix + "ordo_jobs").replace("{logs}", prefix + "ordo_job_logs")
                 .replace("{counts}", prefix + "ordo_job_counts").replace("{children}", prefix + "ordo_child_counts")
                 .replace("{scopes}", prefix + "ordo_scope_counts").replace("{definitions}", prefix + "ordo_definitions")
-                .replace("{ticks}", prefix + "ordo_schedule_ticks");
+                .replace("{ticks}", prefix + "ordo_schedule_ticks")
+                .replace("{events}", prefix + "ordo_events").replace("{queue_flags}", prefix + "ordo_queue_flags")
+                .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
+                .replace("{settings}", prefix + "ordo_settings");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */
@@ -76,4 +80,7 @@ abstract class SqlDialect {
 
     /** A shared row lock that blocks concurrent writers of the row until commit. */
     abstract String forShare();
+
+    /** After a table name: read it through this index ("" where the planner is left to choose). */
+    abstract String indexedBy(String index);
 }

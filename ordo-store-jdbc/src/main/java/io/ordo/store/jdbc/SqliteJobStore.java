@@ -63,7 +63,8 @@ public final class SqliteJobStore extends JdbcJobStore {
         // a duplicate (an id inserted before) is skipped and resolved by the caller; keys were resolved under this writer's lock
         insertSql = d.sql("INSERT INTO {jobs} (" + plain + ") VALUES (" + params + ") ON CONFLICT DO NOTHING");
         treeInsertSql = d.sql("INSERT INTO {jobs} (" + plain + ", scope_id, dedup_key, child_policy, meta, result, error, started_at, "
-                + "finished_at, result_expires_at) VALUES (" + params + ", ?, ?, ?, COALESCE(?, '{}'), ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+                + "finished_at, result_expires_at, webhook_url) VALUES (" + params + ", ?, ?, ?, COALESCE(?, '{}'), ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING");
     }
 
     /** A PRAGMA's current value on the writer connection, e.g. {@code synchronous} (for diagnostics and tests). */
@@ -283,7 +284,8 @@ public final class SqliteJobStore extends JdbcJobStore {
                     ps.setString(i++, n.error());
                     d.setTime(ps, i++, j.startedAt());
                     d.setTime(ps, i++, j.finishedAt());
-                    d.setTime(ps, i, j.resultExpiresAt());
+                    d.setTime(ps, i++, j.resultExpiresAt());
+                    ps.setString(i, n.webhookUrl());
                 }
                 ps.addBatch();
             }
