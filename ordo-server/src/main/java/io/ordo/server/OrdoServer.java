@@ -5,6 +5,10 @@ import io.javalin.json.JavalinJackson;
 import io.ordo.core.Ordo;
 import io.ordo.core.definition.LoadReport;
 import io.ordo.server.api.ApiJson;
+import io.ordo.server.api.ClusterRoutes;
+import io.ordo.server.api.JobActionRoutes;
+import io.ordo.server.api.OpenApiRoutes;
+import io.ordo.server.api.QueueRoutes;
 import io.ordo.server.api.DefinitionRoutes;
 import io.ordo.server.api.ErrorMapping;
 import io.ordo.server.api.HealthRoutes;
@@ -99,10 +103,14 @@ public final class OrdoServer implements AutoCloseable {
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
+                new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
+                new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
+                new ClusterRoutes(ordo.cluster()),
+                new OpenApiRoutes(),
                 new HealthRoutes(ordo, gate::revealsDetails),
-                new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()),
                 new LoginRoutes(options.tokens(), options.maxBodyBytes()),
-                metrics);
+                metrics,
+                new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

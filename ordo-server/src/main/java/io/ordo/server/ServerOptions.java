@@ -59,6 +59,7 @@ public final class ServerOptions {
     private Path definitionsDir;
     private boolean definitionsGiven;
     private final List<String> execAllow = new ArrayList<>();
+    private io.ordo.server.events.EventRoutes.Settings eventStreams = io.ordo.server.events.EventRoutes.Settings.DEFAULTS;
     private Path configFile;
     private final List<String> adminTokens = new ArrayList<>();
     private final List<String> readTokens = new ArrayList<>();
@@ -66,7 +67,6 @@ public final class ServerOptions {
     private String webhookSecret;
     private Boolean insecureOpen;
     private io.ordo.server.auth.ApiTokens tokens;
-    private io.ordo.server.events.EventRoutes.Settings eventStreams = io.ordo.server.events.EventRoutes.Settings.DEFAULTS;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }

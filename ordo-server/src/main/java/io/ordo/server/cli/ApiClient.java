@@ -21,8 +21,8 @@ final class ApiClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
-    private final HttpClient http;
     private final String token;
+    private final HttpClient http;
 
     ApiClient(URI base) {
         this(base, null);
@@ -31,8 +31,8 @@ final class ApiClient implements AutoCloseable {
     /** @param token the API token sent as {@code Authorization: Bearer}, or null */
     ApiClient(URI base, String token) {
         this.base = base;
+        this.token = token == null || token.isBlank() ? null : token.trim();
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-        this.token = token;
     }
 
     URI base() {

@@ -40,6 +40,7 @@ final class ServerOption {
         }
     }
 
+    /** A client for the server; the token in {@code ORDO_TOKEN}, if set, goes with every request. */
     ApiClient client(CliContext ctx) {
         String t = token != null ? token : ctx.env().get("ORDO_TOKEN");
         return new ApiClient(resolve(ctx), t == null || t.isBlank() ? null : t.strip());
