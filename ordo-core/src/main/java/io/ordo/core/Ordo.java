@@ -49,6 +49,7 @@ public final class Ordo implements AutoCloseable {
     private final Maintenance maintenance;
     private final EventBus events = new EventBus();
     private final io.ordo.core.event.EventLog eventLog;
+    private final io.ordo.core.event.EventHub eventHub;
     private final JobMonitor monitor;
     private final io.ordo.core.definition.Definitions definitions;
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
@@ -71,7 +72,9 @@ public final class Ordo implements AutoCloseable {
             if (q.capacity() != null) caps.put(q.name(), q.capacity());
         });
         InsertOptions insertOptions = new InsertOptions(caps);
-        this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), () -> { });
+        this.eventHub = new io.ordo.core.event.EventHub(store);
+        this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), eventHub::wake);
+        store.onEventsAppended(eventHub::wake);
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
         this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
@@ -112,6 +115,7 @@ public final class Ordo implements AutoCloseable {
         if (started) return this;
         started = true;
         eventLog.start();
+        eventHub.start();
         maintenance.start();
         monitor.start();
         scheduler.start();
@@ -152,6 +156,7 @@ public final class Ordo implements AutoCloseable {
     }
 
     private void inserted(List<Job> created) {
+        if (metrics != null) created.forEach(metrics::submitted);
         if (pool == null || created.isEmpty()) return;
         Set<String> ready = created.stream().filter(j -> j.status() == JobStatus.PENDING).map(Job::queue).collect(Collectors.toSet());
         ready.forEach(pool::wake);
@@ -207,6 +212,11 @@ public final class Ordo implements AutoCloseable {
         return events;
     }
 
+    /** Live events from the store's event log (all nodes on the store), for SSE/WebSocket/CLI subscribers. */
+    public io.ordo.core.event.EventHub eventHub() {
+        return eventHub;
+    }
+
     public JobMonitor monitor() {
         return monitor;
     }
@@ -231,6 +241,7 @@ public final class Ordo implements AutoCloseable {
         monitor.close();
         maintenance.close();
         eventLog.close();
+        eventHub.close();
         queue.close();
         if (ownsStore) store.close();
         log.info("ordo node {} stopped", config.nodeId());

@@ -247,6 +247,11 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
             p.put("root_id", run.id().toString());
             p.put("type", j.type());
             p.put("step", j.step());
+            p.put("parent_job_id", run.id().toString());
+            p.put("discovered_by", run.id().toString());
+            p.put("child_job_id", j.id().toString());
+            p.put("job_type", j.type());
+            p.put("item_reference", j.step());
             p.put("depth", j.depth());
             p.put("status", j.status().wireName());
             p.put("timestamp", j.createdAt().toString());

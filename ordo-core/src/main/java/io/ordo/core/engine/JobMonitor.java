@@ -203,6 +203,8 @@ public final class JobMonitor implements AutoCloseable {
         p.put("status", to.wireName());
         if (error != null) p.put("error", error);
         if (warning != null) p.put("warning", warning);
+        p.put("root_id", parent.rootId().toString());
+        p.put("job_type", parent.type());
         p.put("timestamp", now.toString());
         events.publish(new OrdoEvent(EventTypes.JOB_STATUS_CHANGE, parent.id(), parent.rootId(), p, now));
         check(parent.parentId());
@@ -253,6 +255,10 @@ public final class JobMonitor implements AutoCloseable {
         p.put("failed_subtasks", c.get(JobStatus.FAILED));
         p.put("cancelled_subtasks", c.get(JobStatus.CANCELLED));
         p.put("progress_text", text);
+        // every completed subtask stores its result (seed 001 "Result Counting")
+        p.put("result_count", c.get(JobStatus.COMPLETED));
+        if (parent.parentId() != null) p.put("parent_id", parent.parentId().toString());
+        p.put("root_id", parent.rootId().toString());
         p.put("timestamp", now.toString());
         events.publish(new OrdoEvent(EventTypes.JOB_PROGRESS, parent.id(), parent.rootId(), p, now));
     }

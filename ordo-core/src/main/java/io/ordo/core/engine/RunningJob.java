@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One claimed job on this node: the handler's {@link JobContext}, and the flags the pool uses to
@@ -34,7 +35,12 @@ final class RunningJob implements JobContext {
     volatile boolean handedBack;
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
-    private volatile long lastProgressEvent;
+    private final Object progressLock = new Object();
+    // guarded by progressLock
+    private long lastProgressEvent;
+    /** The newest progress held back by the throttle; published by {@link #progressFlush} or when the handler returns. */
+    private java.util.Map<String, Object> heldProgress;
+    private ScheduledFuture<?> progressFlush;
 
     RunningJob(WorkerPool pool, Job job, JobHandler handler, String queue) {
         this.pool = pool;
@@ -58,6 +64,8 @@ final class RunningJob implements JobContext {
         Thread.interrupted();
         if (timeoutTimer != null) timeoutTimer.cancel(false);
         if (cancelTimer != null) cancelTimer.cancel(false);
+        // the last value reported always goes out, even when the throttle held it back
+        flushProgress();
     }
 
     synchronized void interruptHandler() {
@@ -83,6 +91,7 @@ final class RunningJob implements JobContext {
         java.util.Map<String, Object> p = base(now);
         p.put("level", level.wireName());
         p.put("message", message == null ? "" : message);
+        p.put("metadata", java.util.Map.of("depth", job.depth(), "job_type", job.type(), "attempt", job.attempt()));
         publish(io.ordo.core.event.EventTypes.JOB_LOG, p, now);
     }
 
@@ -90,18 +99,43 @@ final class RunningJob implements JobContext {
     public void progress(long current, long total, String text) {
         Instant now = now();
         fenced(pool.store().progress(job.lease(), current, total, text, now), "report progress");
-        // at most four progress events a second per job; the last step of a task always goes out
-        long t = System.nanoTime();
-        if (t - lastProgressEvent < 250_000_000L && current < total) return;
-        lastProgressEvent = t;
+        // at most four progress events a second per job; the last step of a task, and the last value
+        // reported (when the handler returns), always go out
         java.util.Map<String, Object> p = base(now);
         p.put("status", "running");
         p.put("job_type", job.type());
         p.put("current", current);
         p.put("total", total);
+        p.put("current_item", current + "/" + total);
         if (text != null) p.put("current_activity", text);
         p.put("depth", job.depth());
-        publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
+        synchronized (progressLock) { // publishing under the lock keeps the values in order; it never blocks
+            long t = System.nanoTime();
+            long wait = lastProgressEvent + PROGRESS_EVERY_NANOS - t;
+            if (wait > 0 && current < total) {
+                heldProgress = p;
+                if (progressFlush == null) progressFlush = pool.timers().schedule(this::flushProgress, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+            heldProgress = null;
+            lastProgressEvent = t;
+            publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
+        }
+    }
+
+    private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+
+    /** Publishes the progress the throttle held back, if any. */
+    private void flushProgress() {
+        synchronized (progressLock) {
+            if (progressFlush != null) progressFlush.cancel(false);
+            progressFlush = null;
+            var held = heldProgress;
+            heldProgress = null;
+            if (held == null) return;
+            lastProgressEvent = System.nanoTime();
+            publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, held, now());
+        }
     }
 
     /** A result was stored for this job (saved during the run, or returned): publish result_saved. */
@@ -110,6 +144,11 @@ final class RunningJob implements JobContext {
         java.util.Map<String, Object> p = base(now);
         p.put("job_type", job.type());
         p.put("result_size", result.toString().length());
+        // one result per job: its id is the job's (GET /api/jobs/{id}/results)
+        p.put("result_id", job.id().toString());
+        if (job.parentId() != null) p.put("parent_job_id", job.parentId().toString());
+        p.put("title", job.type());
+        p.put("item_reference", job.uniqueKey() != null ? job.uniqueKey() : job.id().toString());
         publish(io.ordo.core.event.EventTypes.RESULT_SAVED, p, now);
     }
 

@@ -40,6 +40,7 @@ public final class StatusEvents implements JobObserver {
         if (job.parentId() != null) p.put("parent_id", job.parentId().toString());
         p.put("root_id", job.rootId().toString());
         p.put("type", job.type());
+        p.put("job_type", job.type());
         p.put("queue", job.queue());
         p.put("status", status.wireName());
         p.put("attempt", job.attempt());

@@ -120,6 +120,10 @@ public final class WorkerPool implements AutoCloseable {
                 queues.keySet(), new java.util.TreeSet<>(handlers.types()));
     }
 
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
     JobStore store() {
         return store;
     }
@@ -315,6 +319,12 @@ public final class WorkerPool implements AutoCloseable {
             p.put("parent_id", parent.job().id().toString());
             p.put("root_id", c.rootId().toString());
             p.put("type", c.type());
+            // the seed's names for the same facts
+            p.put("parent_job_id", parent.job().id().toString());
+            p.put("discovered_by", parent.job().id().toString());
+            p.put("child_job_id", c.id().toString());
+            p.put("job_type", c.type());
+            if (c.uniqueKey() != null) p.put("item_reference", c.uniqueKey());
             p.put("depth", c.depth());
             p.put("status", c.status().wireName());
             p.put("timestamp", c.createdAt().toString());

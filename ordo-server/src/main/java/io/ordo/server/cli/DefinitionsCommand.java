@@ -318,7 +318,8 @@ final class DefinitionsCommand implements Callable<Integer> {
                     ctx.out().flush();
                 }
                 RunFollower follower = new RunFollower(api, ctx.err(), poll, lines, mode == RunFollower.Mode.AUTO
-                        ? (Terminal.interactive(ctx.env()) ? RunFollower.Mode.BAR : RunFollower.Mode.LINES) : mode);
+                        ? (Terminal.interactive(ctx.env()) ? RunFollower.Mode.BAR : RunFollower.Mode.LINES) : mode,
+                        api.token());
                 JsonNode run = follower.follow(runId);
                 JsonNode summary = follower.summary(run);
                 if (json) ctx.out().println(ApiJson.pretty(summary));

@@ -9,22 +9,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Polls jobs until each is terminal, reporting on stderr: every change of status, attempt or
- * progress for a single job; a running tally for several.
+ * Follows jobs until each is terminal, reporting on stderr: every change of status, attempt or
+ * progress for a single job; a running tally for several. It re-reads the jobs when the server's
+ * event stream says something happened to them, or polls when there is no stream.
  */
 final class JobWaiter {
     private final ApiClient api;
     private final PrintWriter err;
     private final Duration interval;
+    private final String token;
+    /** Above this many jobs the stream is not filtered by id (the query string would get long). */
+    private static final int MAX_FILTER_IDS = 20;
 
-    JobWaiter(ApiClient api, PrintWriter err, Duration interval) {
+    JobWaiter(ApiClient api, PrintWriter err, Duration interval, String token) {
         this.api = api;
         this.err = err;
         this.interval = interval;
+        this.token = token;
     }
 
     /** The final job objects, in the order of {@code ids}. */
     List<JsonNode> await(List<String> ids) {
+        String query = (ids.size() <= MAX_FILTER_IDS ? "job_id=" + String.join(",", ids) + "&" : "")
+                + "types=job_status_change,task_progress,job_progress";
+        // opened before the first look, so that nothing after it goes unnoticed
+        try (WaitPacer pacer = WaitPacer.open(api.base(), token, query, interval)) {
+            return await(ids, pacer);
+        }
+    }
+
+    private List<JsonNode> await(List<String> ids, WaitPacer pacer) {
         Map<String, JsonNode> latest = new LinkedHashMap<>();
         ids.forEach(id -> latest.put(id, null));
         String lastReport = "";
@@ -39,7 +53,7 @@ final class JobWaiter {
                 lastReport = report;
             }
             if (latest.values().stream().allMatch(JobText::isTerminal)) break;
-            pause();
+            pacer.pause();
         }
         if (ids.size() == 1) err.println(JobText.outcome(latest.get(ids.get(0))));
         else latest.values().stream().filter(j -> !j.path("status").asText().equals("completed"))
@@ -58,14 +72,5 @@ final class JobWaiter {
         StringBuilder b = new StringBuilder(total + " jobs:");
         byStatus.forEach((s, n) -> b.append(' ').append(s).append(' ').append(n));
         return b.toString();
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(interval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliException.failed("interrupted while waiting");
-        }
     }
 }

@@ -49,27 +49,40 @@ final class RunFollower {
     private final Duration linesInterval;
     private final Mode mode;
 
-    RunFollower(ApiClient api, PrintWriter err, Duration poll, Duration linesInterval, Mode mode) {
+    private final String token;
+
+    RunFollower(ApiClient api, PrintWriter err, Duration poll, Duration linesInterval, Mode mode, String token) {
         this.api = api;
         this.err = err;
         this.poll = poll;
         this.linesInterval = linesInterval;
         this.mode = mode;
+        this.token = token;
     }
 
     private String lastPrinted;
     private long lastPrintedAt;
     private int drawnWidth;
 
-    /** Polls the run until it is terminal, drawing progress; returns the final run job object. */
+    /**
+     * Follows the run until it is terminal, drawing progress; returns the final run job object. The
+     * run is re-read when the event stream reports a change in its tree (or polled without a stream).
+     */
     JsonNode follow(String runId) {
+        try (WaitPacer pacer = WaitPacer.open(api.base(), token, "root_id=" + runId
+                + "&types=job_status_change,job_progress,job_spawn,task_progress", poll)) {
+            return follow(runId, pacer);
+        }
+    }
+
+    private JsonNode follow(String runId, WaitPacer pacer) {
         try {
             while (true) {
                 JsonNode run = api.get("/api/jobs/" + runId);
                 boolean done = JobText.isTerminal(run);
                 draw(progressLine(run), done);
                 if (done) return run;
-                pause();
+                pacer.pause();
             }
         } finally {
             // end the redrawn line, also when polling failed (the error then goes on a line of its own)
@@ -237,15 +250,6 @@ final class RunFollower {
             return d.toMillis() < 10_000 ? d.toMillis() + "ms" : String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
         } catch (DateTimeParseException e) {
             return null;
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(poll.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliException.failed("interrupted while waiting");
         }
     }
 }
