@@ -73,6 +73,8 @@ public final class OpenApiRoutes implements RouteGroup {
             op("POST", "/api/queues/{queue}/resume", "queues", "Let workers claim from a queue again", List.of(), null, 200, "QueueFlag",
                     List.of(400)),
             op("GET", "/api/cluster/nodes", "cluster", "The nodes on this store and their state", List.of(), null, 200, "Nodes", List.of()),
+            op("POST", "/api/cluster/workers", "cluster", "Launch a worker process on this machine against this store", List.of(),
+                    "WorkerRequest", 202, "WorkerLaunched", List.of(400, 409, 413)),
             new Operation("GET", "/api/events", "live", "Server-sent events {id, type, payload}; resume with Last-Event-ID",
                     List.of("job_id:string", "root_id:string", "types:string", "since:integer"), null, 200, "Event", "text/event-stream", List.of(400)),
             new Operation("GET", "/ws", "live", "WebSocket of events {id, type, payload} (upgrade)", List.of(), null, 101, null, null, List.of()),

@@ -39,6 +39,11 @@ final class ApiClient implements AutoCloseable {
         return base;
     }
 
+    /** The API token this client sends (from --token, else ORDO_TOKEN), or null. */
+    String token() {
+        return token;
+    }
+
     JsonNode get(String path) {
         return send(request(path).GET().build());
     }

@@ -152,6 +152,25 @@ class AuthTest {
     }
 
     @Test
+    void theEventWebSocketAndStreamTakeATokenInTheQuery() throws Exception {
+        assertThat(server.routeList()).contains("WS " + AuthGate.WS_PATH, "GET " + AuthGate.SSE_PATH);
+        String wsBase = server.url().replace("http://", "ws://") + AuthGate.WS_PATH;
+        WebSocket.Listener listener = new WebSocket.Listener() { };
+        WebSocket ok = client.http().newWebSocketBuilder().buildAsync(URI.create(wsBase + "?token=" + READ), listener).get(10, TimeUnit.SECONDS);
+        ok.abort();
+        for (String query : List.of("", "?token=wrong-token-0123456789")) {
+            assertThatThrownBy(() -> client.http().newWebSocketBuilder().buildAsync(URI.create(wsBase + query), listener).join())
+                    .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+        }
+
+        Answer sse = client.send("GET", AuthGate.SSE_PATH + "?token=" + READ, null, Map.of(), false);
+        assertThat(sse.status()).isEqualTo(200);
+        assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(client.send("GET", AuthGate.SSE_PATH, null, Map.of(), false).status()).isEqualTo(401);
+    }
+
+    @Test
     void theLoginPageIsOpenAndItsCookieWorksLikeTheToken() {
         Answer page = client.get("/login", Map.of());
         assertThat(page.status()).isEqualTo(200);
