@@ -41,6 +41,7 @@ public final class OrdoServer implements AutoCloseable {
     private final ServerOptions options;
     private final Ordo ordo;
     private final MetricsRoutes metrics;
+    private final WorkerLauncher workers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Javalin app;
     private Thread shutdownHook;
@@ -52,6 +53,7 @@ public final class OrdoServer implements AutoCloseable {
         this.options = options;
         this.ordo = ordo;
         this.metrics = metrics;
+        this.workers = new WorkerLauncher(options);
     }
 
     /** Opens the store the (resolved) options name; nothing runs and no port is bound yet. */
@@ -106,6 +108,7 @@ public final class OrdoServer implements AutoCloseable {
                 new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
                 new ClusterRoutes(ordo.cluster()),
+                new io.ordo.server.api.WorkerRoutes(workers, options.maxBodyBytes()),
                 new OpenApiRoutes(),
                 new HealthRoutes(ordo, gate::revealsDetails),
                 new LoginRoutes(options.tokens(), options.maxBodyBytes()),
@@ -244,6 +247,11 @@ public final class OrdoServer implements AutoCloseable {
             if (app != null) app.stop();
         } catch (RuntimeException e) {
             log.warn("stopping HTTP failed: {}", e.toString());
+        }
+        try {
+            workers.close();
+        } catch (RuntimeException e) {
+            log.warn("stopping launched workers failed: {}", e.toString());
         }
         try {
             ordo.close();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One claimed job on this node: the handler's {@link JobContext}, and the flags the pool uses to
@@ -34,9 +35,12 @@ final class RunningJob implements JobContext {
     volatile boolean handedBack;
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
-    private volatile long lastProgressEvent;
-    /** The newest progress held back by the throttle; published when the handler returns. */
-    private volatile java.util.Map<String, Object> heldProgress;
+    private final Object progressLock = new Object();
+    // guarded by progressLock
+    private long lastProgressEvent;
+    /** The newest progress held back by the throttle; published by {@link #progressFlush} or when the handler returns. */
+    private java.util.Map<String, Object> heldProgress;
+    private ScheduledFuture<?> progressFlush;
 
     RunningJob(WorkerPool pool, Job job, JobHandler handler, String queue) {
         this.pool = pool;
@@ -60,10 +64,8 @@ final class RunningJob implements JobContext {
         Thread.interrupted();
         if (timeoutTimer != null) timeoutTimer.cancel(false);
         if (cancelTimer != null) cancelTimer.cancel(false);
-        var held = heldProgress;
-        heldProgress = null;
         // the last value reported always goes out, even when the throttle held it back
-        if (held != null) publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, held, now());
+        flushProgress();
     }
 
     synchronized void interruptHandler() {
@@ -107,14 +109,33 @@ final class RunningJob implements JobContext {
         p.put("current_item", current + "/" + total);
         if (text != null) p.put("current_activity", text);
         p.put("depth", job.depth());
-        long t = System.nanoTime();
-        if (t - lastProgressEvent < 250_000_000L && current < total) {
-            heldProgress = p;
-            return;
+        synchronized (progressLock) { // publishing under the lock keeps the values in order; it never blocks
+            long t = System.nanoTime();
+            long wait = lastProgressEvent + PROGRESS_EVERY_NANOS - t;
+            if (wait > 0 && current < total) {
+                heldProgress = p;
+                if (progressFlush == null) progressFlush = pool.timers().schedule(this::flushProgress, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+            heldProgress = null;
+            lastProgressEvent = t;
+            publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
         }
-        heldProgress = null;
-        lastProgressEvent = t;
-        publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, p, now);
+    }
+
+    private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+
+    /** Publishes the progress the throttle held back, if any. */
+    private void flushProgress() {
+        synchronized (progressLock) {
+            if (progressFlush != null) progressFlush.cancel(false);
+            progressFlush = null;
+            var held = heldProgress;
+            heldProgress = null;
+            if (held == null) return;
+            lastProgressEvent = System.nanoTime();
+            publish(io.ordo.core.event.EventTypes.TASK_PROGRESS, held, now());
+        }
     }
 
     /** A result was stored for this job (saved during the run, or returned): publish result_saved. */

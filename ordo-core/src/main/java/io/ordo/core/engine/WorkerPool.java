@@ -120,6 +120,10 @@ public final class WorkerPool implements AutoCloseable {
                 queues.keySet(), new java.util.TreeSet<>(handlers.types()));
     }
 
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
     JobStore store() {
         return store;
     }

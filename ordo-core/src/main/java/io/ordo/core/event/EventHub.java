@@ -52,6 +52,11 @@ public final class EventHub implements AutoCloseable {
     /** Starts tailing from the end of the log (what came before is replayed per subscriber on request). */
     public synchronized EventHub start() {
         if (tailer != null || closed) return this;
+        try {
+            startCursor();
+        } catch (RuntimeException e) {
+            log.warn("reading the event log failed: {}", e.toString()); // the tailer keeps trying
+        }
         tailer = Thread.ofVirtual().name("ordo-event-hub").start(this::loop);
         return this;
     }
@@ -80,6 +85,8 @@ public final class EventHub implements AutoCloseable {
         EventSubscription s = new EventSubscription(this, filter, buffer);
         subscribers.add(s);
         try {
+            // the tailer's start must not lie after this replay's end, or events in between would be lost
+            startCursor();
             s.begin(since);
         } catch (RuntimeException e) {
             subscribers.remove(s);
@@ -103,7 +110,7 @@ public final class EventHub implements AutoCloseable {
     private void loop() {
         while (!closed) {
             try {
-                if (cursor < 0) cursor = store.lastEventId();
+                startCursor();
                 drain();
                 failures = 0;
             } catch (RuntimeException e) {
@@ -119,6 +126,10 @@ public final class EventHub implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private synchronized void startCursor() {
+        if (cursor < 0) cursor = store.lastEventId();
     }
 
     private void drain() {

@@ -159,6 +159,17 @@ class EventHubTest {
     }
 
     @Test
+    void aSubscriptionMadeBeforeTheHubStartsMissesNothing() throws Exception {
+        try (var s = hub.subscribe(EventFilter.ALL, null)) {
+            assertThat(s.next(Duration.ofMillis(50))).isNull();
+            store.appendEvents(List.of(event(EventTypes.JOB_LOG, jobA, jobA, 1)));
+            hub.start();
+            append(event(EventTypes.JOB_LOG, jobA, jobA, 2));
+            assertThat(read(s, 2)).extracting(e -> e.event().payload().get("n")).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void eventsAppendedByAnotherWriterAreSeenByPolling() throws Exception {
         hub.start();
         try (var s = hub.subscribe(EventFilter.ALL, null)) {

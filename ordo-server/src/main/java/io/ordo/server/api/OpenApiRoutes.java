@@ -73,8 +73,10 @@ public final class OpenApiRoutes implements RouteGroup {
             op("POST", "/api/queues/{queue}/resume", "queues", "Let workers claim from a queue again", List.of(), null, 200, "QueueFlag",
                     List.of(400)),
             op("GET", "/api/cluster/nodes", "cluster", "The nodes on this store and their state", List.of(), null, 200, "Nodes", List.of()),
+            op("POST", "/api/cluster/workers", "cluster", "Launch a worker process on this machine against this store", List.of(),
+                    "WorkerRequest", 202, "WorkerLaunched", List.of(400, 409, 413)),
             new Operation("GET", "/api/events", "live", "Server-sent events {id, type, payload}; resume with Last-Event-ID",
-                    List.of("job_id:string", "root_id:string", "types:string", "after:integer"), null, 200, "Event", "text/event-stream", List.of(400)),
+                    List.of("job_id:string", "root_id:string", "types:string", "since:integer"), null, 200, "Event", "text/event-stream", List.of(400)),
             new Operation("GET", "/ws", "live", "WebSocket of events {id, type, payload} (upgrade)", List.of(), null, 101, null, null, List.of()),
             new Operation("GET", "/metrics", "operations", "Prometheus metrics", List.of(), null, 200, null, "text/plain", List.of()),
             op("GET", "/health", "operations", "Liveness", List.of(), null, 200, "Health", List.of()),
@@ -82,8 +84,11 @@ public final class OpenApiRoutes implements RouteGroup {
                     List.of()),
             op("GET", "/openapi.json", "operations", "This document", List.of(), null, 200, null, List.of()),
             new Operation("GET", "/login", "auth", "The login page", List.of(), null, 200, null, "text/html", List.of()),
-            new Operation("POST", "/login", "auth", "Log in with a token; sets the session cookie", List.of(), null, 200, null, null,
-                    List.of(400, 401, 429)));
+            new Operation("POST", "/login", "auth", "Log in with a token (form field or JSON); sets the login cookie", List.of(), "Login",
+                    200, "LoginAnswer", JSON, List.of(400, 401, 413)));
+
+    /** Answered without a token (DESIGN: health, readiness and the login itself); every other route needs one when tokens are set. */
+    static final java.util.Set<String> OPEN = java.util.Set.of("GET /health", "GET /ready", "GET /login", "POST /login");
 
     private static Operation op(String method, String path, String tag, String summary, List<String> params, String body, int status,
                                 String response, List<Integer> errors) {
@@ -119,6 +124,8 @@ public final class OpenApiRoutes implements RouteGroup {
         ObjectNode bearer = components.putObject("securitySchemes").putObject("bearer");
         bearer.put("type", "http");
         bearer.put("scheme", "bearer");
+        bearer.put("description", "an API token; a 'read' token may only GET (and validate definitions)");
+        doc.putArray("security").addObject().putArray("bearer");
         return doc;
     }
 
@@ -148,6 +155,12 @@ public final class OpenApiRoutes implements RouteGroup {
             ok.putObject("content").putObject(op.mediaType()).set("schema", schema);
         }
         for (int status : op.errors()) error(responses, status);
+        if (OPEN.contains(op.method() + " " + op.path())) {
+            o.putArray("security");
+        } else {
+            error(responses, 401);
+            error(responses, 403);
+        }
         return o;
     }
 

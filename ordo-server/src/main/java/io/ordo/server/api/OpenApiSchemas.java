@@ -118,6 +118,9 @@ final class OpenApiSchemas {
                 "completed_last_hour", type("integer"), "failed_last_hour", type("integer"),
                 "throughput_per_second", type("number"), "start_latency_p50_ms", nullable("integer"),
                 "start_latency_p95_ms", nullable("integer"), "paused", type("boolean")))));
+        s.set("WorkerRequest", object("concurrency", type("integer"), "queues", arrayOf(type("string"))));
+        s.set("WorkerLaunched", object("node_id", type("string"), "pid", type("integer"), "status", type("string"),
+                "log", type("string"), "nodes_url", type("string")));
         s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
                 "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
@@ -132,6 +135,8 @@ final class OpenApiSchemas {
         s.set("Executed", object("job_id", type("string"), "status", status(), "status_url", type("string"),
                 "definition_id", type("string"), "version", type("integer")));
         s.set("Event", object("id", type("integer"), "type", type("string"), "payload", type("object")));
+        s.set("Login", required(object("token", type("string")), "token"));
+        s.set("LoginAnswer", object("role", type("string")));
         s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string")));
         return s;
     }

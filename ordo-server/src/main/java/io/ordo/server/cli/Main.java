@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ordo", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class, usageHelpAutoWidth = true,
         description = "Ordo: durable job orchestration for the JVM.",
-        subcommands = {ServerCommand.class, SubmitCommand.class, JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class,
+        subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class,
                 StatsCommand.class, NodesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;

@@ -258,6 +258,16 @@ class JobsCliTest {
     }
 
     @Test
+    void helpListsTheNewVerbs() {
+        Run top = ordo("--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.out()).contains("queues").contains("nodes");
+        Run jobs = ordo("jobs", "--help");
+        assertThat(jobs.out()).contains("list", "show", "logs", "cancel", "restart", "delete", "bulk");
+        assertThat(ordo("queues", "--help").out()).contains("list", "pause", "resume");
+    }
+
+    @Test
     void theTokenInOrdoTokenIsSentAsBearer() throws Exception {
         AtomicReference<String> seen = new AtomicReference<>();
         HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

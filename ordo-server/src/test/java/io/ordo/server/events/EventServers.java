@@ -24,7 +24,7 @@ final class EventServers {
      * {@code chatty}: {@code {lines, size, progress, children}} logs {@code lines} lines of {@code size}
      * characters, reports progress 1..{@code progress} of {@code progress}, spawns {@code children}
      * noop jobs and returns a result. {@code ticker}: {@code {n, total}} reports progress 1..n of
-     * {@code total} as fast as it can.
+     * {@code total} as fast as it can, then sleeps {@code hold_ms}.
      */
     static final JobHandler CHATTY = new JobHandler() {
         @Override
@@ -53,10 +53,12 @@ final class EventServers {
         }
 
         @Override
-        public Object run(JobContext ctx) {
+        public Object run(JobContext ctx) throws InterruptedException {
             long n = ctx.payload().path("n").asLong();
             long total = ctx.payload().path("total").asLong();
             for (long i = 1; i <= n; i++) ctx.progress(i, total, "tick " + i);
+            long hold = ctx.payload().path("hold_ms").asLong(0);
+            if (hold > 0) Thread.sleep(hold);
             return null;
         }
     };

@@ -176,6 +176,16 @@ class SseEventsTest {
     }
 
     @Test
+    void theLastProgressValueGoesOutSoonAlsoWhileTheJobKeepsRunning() throws Exception {
+        try (SseTestClient sse = SseTestClient.open(url("?types=task_progress,job_status_change"))) {
+            String id = submit(http, "{\"type\":\"ticker\",\"payload\":{\"n\":500,\"total\":2000,\"hold_ms\":6000}}");
+            await().atMost(Duration.ofSeconds(4)).until(() -> sse.received.any(e -> e.type().equals("task_progress")
+                    && e.payload().path("current").asLong() == 500));
+            assertThat(sse.received.of("job_status_change")).noneMatch(e -> id.equals(e.jobId()));
+        }
+    }
+
+    @Test
     void aClientThatDoesNotReadDoesNotSlowTheWorkersAndGetsAResync() throws Exception {
         server.close();
         server = EventServers.start(new ServerOptions().eventStreams(new EventRoutes.Settings(50, Duration.ofSeconds(15))));
