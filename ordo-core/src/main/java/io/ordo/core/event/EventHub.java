@@ -95,6 +95,11 @@ public final class EventHub implements AutoCloseable {
         return s;
     }
 
+    /** An event was dropped before reaching the log (the store could not keep up): its subscribers get a resync. */
+    public void lost(OrdoEvent e) {
+        for (EventSubscription s : subscribers) s.lost(e);
+    }
+
     public int subscriberCount() {
         return subscribers.size();
     }
