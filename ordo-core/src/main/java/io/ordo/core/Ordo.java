@@ -156,6 +156,7 @@ public final class Ordo implements AutoCloseable {
     }
 
     private void inserted(List<Job> created) {
+        if (metrics != null) created.forEach(metrics::submitted);
         if (pool == null || created.isEmpty()) return;
         Set<String> ready = created.stream().filter(j -> j.status() == JobStatus.PENDING).map(Job::queue).collect(Collectors.toSet());
         ready.forEach(pool::wake);

@@ -5,11 +5,18 @@ import io.javalin.json.JavalinJackson;
 import io.ordo.core.Ordo;
 import io.ordo.core.definition.LoadReport;
 import io.ordo.server.api.ApiJson;
+import io.ordo.server.api.ClusterRoutes;
+import io.ordo.server.api.JobActionRoutes;
+import io.ordo.server.api.OpenApiRoutes;
+import io.ordo.server.api.QueueRoutes;
 import io.ordo.server.api.DefinitionRoutes;
 import io.ordo.server.api.ErrorMapping;
 import io.ordo.server.api.HealthRoutes;
 import io.ordo.server.api.JobRoutes;
 import io.ordo.server.api.RouteGroup;
+import io.ordo.server.auth.AuthGate;
+import io.ordo.server.auth.Cors;
+import io.ordo.server.auth.LoginRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +40,8 @@ public final class OrdoServer implements AutoCloseable {
 
     private final ServerOptions options;
     private final Ordo ordo;
+    private final MetricsRoutes metrics;
+    private final WorkerLauncher workers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Javalin app;
     private Thread shutdownHook;
@@ -40,9 +49,11 @@ public final class OrdoServer implements AutoCloseable {
     private LoadReport definitionsLoaded;
     private final List<RouteGroup> extraRoutes = new java.util.ArrayList<>();
 
-    private OrdoServer(ServerOptions options, Ordo ordo) {
+    private OrdoServer(ServerOptions options, Ordo ordo, MetricsRoutes metrics) {
         this.options = options;
         this.ordo = ordo;
+        this.metrics = metrics;
+        this.workers = new WorkerLauncher(options);
     }
 
     /** Opens the store the (resolved) options name; nothing runs and no port is bound yet. */
@@ -56,9 +67,16 @@ public final class OrdoServer implements AutoCloseable {
      */
     public static OrdoServer create(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
         StoreUrls.prepare(options.storeUrl());
-        io.ordo.core.OrdoConfig config = options.toOrdoConfig();
+        // the webhook handler reads the secret when a delivery runs: the node (and its store) exists by then
+        java.util.concurrent.atomic.AtomicReference<Ordo> node = new java.util.concurrent.atomic.AtomicReference<>();
+        io.ordo.core.OrdoConfig config = options.toOrdoConfig(() -> node.get().webhookSecret());
         customize.accept(config);
-        return new OrdoServer(options, Ordo.create(config));
+        MetricsRoutes metrics = new MetricsRoutes();
+        config.meterRegistry(config.meterRegistry() == null ? metrics.registry()
+                : new io.micrometer.core.instrument.composite.CompositeMeterRegistry().add(config.meterRegistry()).add(metrics.registry()));
+        Ordo ordo = Ordo.create(config);
+        node.set(ordo);
+        return new OrdoServer(options, ordo, metrics);
     }
 
     /** Adds routes served next to the API (e.g. an {@code AsyncEndpoint}); call before {@link #start}. */
@@ -82,11 +100,19 @@ public final class OrdoServer implements AutoCloseable {
                 throw e;
             }
         }
+        AuthGate gate = new AuthGate(options.tokens());
         List<RouteGroup> groups = List.of(
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
-                new HealthRoutes(ordo),
+                new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
+                new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
+                new ClusterRoutes(ordo.cluster()),
+                new io.ordo.server.api.WorkerRoutes(workers, options.maxBodyBytes()),
+                new OpenApiRoutes(),
+                new HealthRoutes(ordo, gate::revealsDetails),
+                new LoginRoutes(options.tokens(), options.maxBodyBytes()),
+                metrics,
                 new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()));
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -96,6 +122,9 @@ public final class OrdoServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, true));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrorHandler()));
+            // first, in front of every route, including the ones added below and later
+            new Cors(options.corsOrigins()).install(config.routes);
+            gate.install(config.routes);
             groups.forEach(g -> g.register(config.routes));
             extraRoutes.forEach(g -> g.register(config.routes));
             ErrorMapping.install(config.routes, options.maxBodyBytes());
@@ -109,8 +138,56 @@ public final class OrdoServer implements AutoCloseable {
         }
         app = javalin;
         ordo.start();
-        log.info("HTTP API listening on {}", url());
+        log.info("HTTP API listening on {} ({})", boundAddress(), access());
+        if (!options.tokens().enabled() && options.insecureOpen()) {
+            log.warn("no API tokens and --insecure-open: anyone who can reach {} can run, cancel and delete jobs", boundAddress());
+        }
         return this;
+    }
+
+    /** How the API is protected, for the log and the ready line. */
+    private String access() {
+        if (options.tokens().enabled()) {
+            return "auth: " + options.tokens().adminCount() + " admin, " + options.tokens().readCount() + " read token(s)";
+        }
+        return options.insecureOpen() ? "NO AUTH: no API tokens, open to anyone who can connect"
+                : "no API tokens: listening on loopback only";
+    }
+
+    /** The address and port the HTTP socket is bound to. */
+    public java.net.InetSocketAddress boundAddress() {
+        if (app == null) throw new IllegalStateException("server not started");
+        for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc && sc.getTransport() instanceof java.nio.channels.ServerSocketChannel ch) {
+                try {
+                    return (java.net.InetSocketAddress) ch.getLocalAddress();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("no bound connector");
+    }
+
+    /**
+     * Every route served, as {@code "GET /api/jobs/{id}"} (WebSocket routes as {@code "WS /ws"}), in
+     * registration order: for tests that must cover each route, including ones added later.
+     */
+    public List<String> routeList() {
+        if (app == null) throw new IllegalStateException("server not started");
+        List<String> out = new java.util.ArrayList<>();
+        app.unsafe.internalRouter.allHttpHandlers().forEach(p -> {
+            if (p.endpoint.method.isHttpMethod()) out.add(p.endpoint.method.name() + " " + p.endpoint.path);
+        });
+        app.unsafe.internalRouter.allWsHandlers().forEach(w -> {
+            if (w.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET) out.add("WS " + w.getPath());
+        });
+        return out;
+    }
+
+    /** The registry behind {@code GET /metrics}. */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** Makes SIGTERM / Ctrl-C shut the server down gracefully. */
@@ -152,7 +229,7 @@ public final class OrdoServer implements AutoCloseable {
     /** The one line printed when the server is ready. */
     public String readyLine() {
         return "Ordo ready at " + url() + " (store: " + StoreUrls.describe(options.storeUrl())
-                + ", node " + ordo.config().nodeId() + ")";
+                + ", node " + ordo.config().nodeId() + "; " + access() + ")";
     }
 
     /** Blocks until {@link #close} has finished (from another thread or the shutdown hook). */
@@ -170,6 +247,11 @@ public final class OrdoServer implements AutoCloseable {
             if (app != null) app.stop();
         } catch (RuntimeException e) {
             log.warn("stopping HTTP failed: {}", e.toString());
+        }
+        try {
+            workers.close();
+        } catch (RuntimeException e) {
+            log.warn("stopping launched workers failed: {}", e.toString());
         }
         try {
             ordo.close();

@@ -7,6 +7,7 @@ import io.ordo.actions.MaintenanceAction;
 import io.ordo.actions.NetworkPolicy;
 import io.ordo.actions.SafeFetch;
 import io.ordo.actions.TransformAction;
+import io.ordo.actions.WebhookHandler;
 import io.ordo.core.InvalidRequestException;
 import io.ordo.core.OrdoConfig;
 import io.ordo.core.util.Durations;
@@ -22,15 +23,22 @@ import java.util.Objects;
 /**
  * How a server is configured. Each setting comes from a flag when given, else from the
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
- * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}), else from the defaults: a SQLite file
+ * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
+ * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}), else from the config file
+ * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
+ *
+ * <p>API tokens ({@code admin} and {@code read}) from flags, {@code ORDO_ADMIN_TOKEN} /
+ * {@code ORDO_READ_TOKEN} (comma-separated for several) and the config file are all accepted.
+ * Without any token the API is open to whoever can connect, so the server then refuses to listen
+ * on anything but loopback unless {@link #insecureOpen} says otherwise.
  *
  * <p>Setters record flags (null means "not given"); {@link #resolve(Map)} fills the rest.
  */
 public final class ServerOptions {
     public static final String DEFAULT_DATA = "data";
-    /** Loopback only: the API has no authentication yet, so it is not exposed unless asked for. */
+    /** Loopback only: exposing the API needs tokens (or {@link #insecureOpen}). */
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_CONCURRENCY = 10;
@@ -52,6 +60,13 @@ public final class ServerOptions {
     private boolean definitionsGiven;
     private final List<String> execAllow = new ArrayList<>();
     private io.ordo.server.events.EventRoutes.Settings eventStreams = io.ordo.server.events.EventRoutes.Settings.DEFAULTS;
+    private Path configFile;
+    private final List<String> adminTokens = new ArrayList<>();
+    private final List<String> readTokens = new ArrayList<>();
+    private final List<String> corsOrigins = new ArrayList<>();
+    private String webhookSecret;
+    private Boolean insecureOpen;
+    private io.ordo.server.auth.ApiTokens tokens;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -68,12 +83,27 @@ public final class ServerOptions {
     /** Job definitions to load at start-up (every *.yaml, *.yml, *.toml in it); it must exist. */
     public ServerOptions definitionsDir(Path dir) { this.definitionsDir = dir; this.definitionsGiven = dir != null; return this; }
 
-    /** Fills every setting not given as a flag from {@code env}, then from the defaults; validates all. */
+    /** The config file to read (YAML, TOML or JSON; see {@link ServerConfigFile}). */
+    public ServerOptions configFile(Path file) { this.configFile = file; return this; }
+    /** Adds API tokens of role {@code admin} (may do everything). */
+    public ServerOptions adminTokens(List<String> t) { this.adminTokens.addAll(t); return this; }
+    /** Adds API tokens of role {@code read} (may only read). */
+    public ServerOptions readTokens(List<String> t) { this.readTokens.addAll(t); return this; }
+    /** Origins (e.g. {@code https://ops.example.org}) whose pages may call the API; none by default (no CORS headers). */
+    public ServerOptions corsOrigins(List<String> o) { this.corsOrigins.addAll(o); return this; }
+    /** The secret webhooks are signed with (default: one generated once and kept in the store). */
+    public ServerOptions webhookSecret(String secret) { this.webhookSecret = secret; return this; }
+    /** Allows listening on a non-loopback address without API tokens: anyone who can connect may then do anything. */
+    public ServerOptions insecureOpen(Boolean on) { this.insecureOpen = on; return this; }
+
+    /** Fills every setting not given as a flag from {@code env}, then the config file, then the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
+        if (configFile == null && envOr(env, "ORDO_CONFIG", null) != null) configFile = Path.of(envOr(env, "ORDO_CONFIG", null));
+        ServerConfigFile file = configFile == null ? ServerConfigFile.EMPTY : ServerConfigFile.read(configFile);
         if (dataDir == null) dataDir = Path.of(envOr(env, "ORDO_DATA", DEFAULT_DATA));
-        if (storeUrl == null) storeUrl = envOr(env, "ORDO_STORE_URL", "jdbc:sqlite:" + dataDir.resolve("ordo.db"));
-        if (host == null) host = envOr(env, "ORDO_HOST", DEFAULT_HOST);
-        if (port == null) port = envInt(env, "ORDO_PORT", DEFAULT_PORT);
+        if (storeUrl == null) storeUrl = envOr(env, "ORDO_STORE_URL", file.storeUrl() != null ? file.storeUrl() : "jdbc:sqlite:" + dataDir.resolve("ordo.db"));
+        if (host == null) host = envOr(env, "ORDO_HOST", file.host() != null ? file.host() : DEFAULT_HOST);
+        if (port == null) port = envInt(env, "ORDO_PORT", file.port() != null ? file.port() : DEFAULT_PORT);
         if (concurrency == null) concurrency = envInt(env, "ORDO_CONCURRENCY", DEFAULT_CONCURRENCY);
         if (port < 0 || port > 65535) throw new InvalidRequestException("port must be 0-65535 (got " + port + ")");
         if (concurrency < 0) throw new InvalidRequestException("concurrency must be >= 0 (got " + concurrency + ")");
@@ -94,7 +124,55 @@ public final class ServerOptions {
             Path fallback = Path.of(DEFAULT_DEFINITIONS);
             definitionsDir = java.nio.file.Files.isDirectory(fallback) ? fallback : null;
         }
+        resolveAccess(env, file);
         return this;
+    }
+
+    private void resolveAccess(Map<String, String> env, ServerConfigFile file) {
+        List<String> admins = new ArrayList<>(adminTokens);
+        admins.addAll(envList(env, "ORDO_ADMIN_TOKEN"));
+        admins.addAll(file.adminTokens());
+        List<String> readers = new ArrayList<>(readTokens);
+        readers.addAll(envList(env, "ORDO_READ_TOKEN"));
+        readers.addAll(file.readTokens());
+        tokens = io.ordo.server.auth.ApiTokens.of(admins, readers);
+        if (corsOrigins.isEmpty()) corsOrigins.addAll(envList(env, "ORDO_CORS_ORIGINS"));
+        if (corsOrigins.isEmpty()) corsOrigins.addAll(file.corsOrigins());
+        for (String o : corsOrigins) {
+            if (!o.matches("https?://[^/\\s?#]+")) {
+                throw new InvalidRequestException("CORS origin '" + o + "' must be scheme://host[:port], e.g. https://ops.example.org");
+            }
+        }
+        if (webhookSecret == null) webhookSecret = envOr(env, "ORDO_WEBHOOK_SECRET", file.webhookSecret());
+        if (webhookSecret != null && webhookSecret.length() < 16) throw new InvalidRequestException("webhook secret: at least 16 characters");
+        if (insecureOpen == null) {
+            String v = envOr(env, "ORDO_INSECURE_OPEN", null);
+            insecureOpen = v != null ? Boolean.parseBoolean(v) : Boolean.TRUE.equals(file.insecureOpen());
+        }
+        if (!tokens.enabled() && !insecureOpen && !isLoopback(host)) {
+            throw new InvalidRequestException("refusing to listen on " + host + " without API tokens: anyone who can connect could run"
+                    + " and delete jobs. Set ORDO_ADMIN_TOKEN (or --admin-token, or admin_tokens in the config file), listen on"
+                    + " 127.0.0.1, or pass --insecure-open if the network is trusted");
+        }
+    }
+
+    /** Whether {@code host} means this machine only (every address it names is a loopback address). */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.isBlank()) return false; // Jetty binds every interface for an empty host
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(h);
+            for (java.net.InetAddress a : all) if (!a.isLoopbackAddress()) return false;
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static List<String> envList(Map<String, String> env, String name) {
+        String v = envOr(env, name, null);
+        if (v == null) return List.of();
+        return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
     }
 
     private static String envOr(Map<String, String> env, String name, String fallback) {
@@ -112,8 +190,17 @@ public final class ServerOptions {
         }
     }
 
-    /** The engine configuration these options describe (call {@link #resolve} first). */
+    /** The engine configuration these options describe (call {@link #resolve} first), without the webhook handler. */
     public OrdoConfig toOrdoConfig() {
+        return toOrdoConfig(null);
+    }
+
+    /**
+     * The engine configuration; with {@code secretSource} (read when a delivery runs, e.g. from
+     * {@code Ordo::webhookSecret}) it also runs webhook deliveries, through the same network policy
+     * as the http action.
+     */
+    public OrdoConfig toOrdoConfig(java.util.function.Supplier<String> secretSource) {
         if (storeUrl == null) throw new IllegalStateException("resolve() the options first");
         OrdoConfig config = OrdoConfig.defaults().storeUrl(storeUrl);
         if (nodeId != null) config.nodeId(nodeId);
@@ -125,8 +212,16 @@ public final class ServerOptions {
         byName.values().forEach(q -> config.queue(q.name(), q.concurrency(), q.capacity()));
         if (lease != null) config.lease(lease, lease.dividedBy(3));
         if (shutdownGrace != null) config.shutdownGrace(shutdownGrace);
-        registerActions(config);
+        if (webhookSecret != null) config.webhookSecret(webhookSecret);
+        SafeFetch fetch = new SafeFetch(networkPolicy());
+        registerActions(config, fetch);
+        if (secretSource != null) config.handler(new WebhookHandler(fetch, secretSource));
         return config;
+    }
+
+    /** Where http, crawl and webhook requests may connect: link-local and cloud-metadata addresses are refused. */
+    public NetworkPolicy networkPolicy() {
+        return NetworkPolicy.defaults();
     }
 
     // ==== STEP ACTIONS ==========================================================================
@@ -137,9 +232,8 @@ public final class ServerOptions {
     // and any settings they need (the exec allow-list, the http deny-list) become fields of these
     // options. `ordo definitions validate --local` validates against the same set.
     // ===========================================================================================
-    private void registerActions(OrdoConfig config) {
-        // http and crawl share one fetcher: link-local and cloud-metadata addresses are refused
-        SafeFetch fetch = new SafeFetch(NetworkPolicy.defaults());
+    private void registerActions(OrdoConfig config, SafeFetch fetch) {
+        // http and crawl share one fetcher (and one network policy)
         config.action(new HttpAction(fetch));
         config.action(new CrawlAction(fetch));
         config.action(new TransformAction());
@@ -170,4 +264,9 @@ public final class ServerOptions {
     public io.ordo.server.events.EventRoutes.Settings eventStreams() { return eventStreams; }
     /** The job definitions directory to load at start-up, or null for none (call {@link #resolve} first). */
     public Path definitionsDir() { return definitionsDir; }
+    /** The API tokens from every source (call {@link #resolve} first); none means the API is open. */
+    public io.ordo.server.auth.ApiTokens tokens() { return tokens == null ? io.ordo.server.auth.ApiTokens.none() : tokens; }
+    public List<String> corsOrigins() { return List.copyOf(corsOrigins); }
+    public boolean insecureOpen() { return Boolean.TRUE.equals(insecureOpen); }
+    public Path configFile() { return configFile; }
 }

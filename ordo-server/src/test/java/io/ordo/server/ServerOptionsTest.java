@@ -27,7 +27,8 @@ class ServerOptionsTest {
 
     @Test
     void theEnvironmentFillsWhatFlagsDoNotSet() {
-        Map<String, String> env = Map.of("ORDO_DATA", "/var/ordo", "ORDO_PORT", "9000", "ORDO_CONCURRENCY", "3", "ORDO_HOST", "0.0.0.0");
+        Map<String, String> env = Map.of("ORDO_DATA", "/var/ordo", "ORDO_PORT", "9000", "ORDO_CONCURRENCY", "3", "ORDO_HOST", "0.0.0.0",
+                "ORDO_ADMIN_TOKEN", "admin-token-0123456789");
 
         ServerOptions o = new ServerOptions().resolve(env);
 

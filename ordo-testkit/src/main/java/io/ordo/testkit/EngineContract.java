@@ -260,7 +260,8 @@ public abstract class EngineContract {
         AtomicReference<Throwable> aAfterPause = new AtomicReference<>();
         AtomicInteger runsOnB = new AtomicInteger();
         viewOfA.stalled.set(true);
-        Ordo a = node(viewOfA, c -> c.nodeId("node-a").lease(Duration.ofSeconds(1), Duration.ofMillis(300))
+        // one slot on A, held by the paused attempt: the retry can only go to B
+        Ordo a = node(viewOfA, c -> c.nodeId("node-a").queue("default", 1).lease(Duration.ofSeconds(1), Duration.ofMillis(300))
                 .maintenanceInterval(Duration.ofHours(1)).handler(handler("slow", ctx -> {
                     aStarted.countDown();
                     releaseA.await();

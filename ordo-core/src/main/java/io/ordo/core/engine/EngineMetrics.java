@@ -34,6 +34,8 @@ public final class EngineMetrics implements JobObserver {
         this.store = store;
         slots.forEach((queue, n) -> Gauge.builder("ordo.worker.utilization", () -> n == 0 ? 0.0 : runningIn.applyAsInt(queue) / (double) n)
                 .tag("queue", queue).description("share of this node's slots for the queue that run a job").register(registry));
+        // the queues served here show (with zeros) before their first job
+        slots.keySet().forEach(this::gauge);
         refreshGauges();
     }
 
@@ -61,15 +63,18 @@ public final class EngineMetrics implements JobObserver {
     }
 
     private void refreshGauges() {
-        for (String queue : counts.keySet()) {
-            if (!gauged.add(queue)) continue;
-            for (JobStatus s : JobStatus.values()) {
-                Gauge.builder("ordo.jobs", () -> jobs(queue, s)).tag("queue", queue).tag("state", s.wireName())
-                        .description("jobs by queue and state").register(registry);
-            }
+        counts.keySet().forEach(this::gauge);
+    }
+
+    private void gauge(String queue) {
+        if (!gauged.add(queue)) return;
+        for (JobStatus s : JobStatus.values()) {
+            Gauge.builder("ordo.jobs", () -> jobs(queue, s)).tag("queue", queue).tag("state", s.wireName())
+                    .description("jobs by queue and state").register(registry);
         }
     }
 
+    /** A job was inserted on this node (submitted, spawned or started by a definition). */
     public void submitted(Job job) {
         Counter.builder("ordo.jobs.submitted").tag("queue", job.queue()).description("jobs submitted on this node").register(registry).increment();
     }

@@ -100,7 +100,8 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private void refreshFlags() {
+    // synchronized: a periodic read that saw the flags before a pause must not apply them after it
+    private synchronized void refreshFlags() {
         safely("read queue flags", () -> onPaused.accept(store.queueFlags().entrySet().stream()
                 .filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet())));
     }

@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
+import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStats;
 import io.ordo.core.model.JobStatus;
+import io.ordo.core.model.Page;
 import io.ordo.core.util.Durations;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -71,6 +74,50 @@ public final class JobJson {
         o.put("finished_at", time(j.finishedAt()));
         o.put("updated_at", time(j.updatedAt()));
         return o;
+    }
+
+    /** A page of jobs: {@code {jobs: [job], next_cursor}} ({@code next_cursor} null on the last page). */
+    public static ObjectNode page(Page<Job> page) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode out = body.putArray("jobs");
+        page.items().forEach(j -> out.add(job(j)));
+        body.put("next_cursor", page.nextCursor());
+        return body;
+    }
+
+    /** {@code {results: [{job_id, type, step, status, result}], next_cursor}}. */
+    public static ObjectNode results(Page<Job> page) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode out = body.putArray("results");
+        for (Job j : page.items()) {
+            ObjectNode o = out.addObject();
+            o.put("job_id", str(j.id()));
+            o.put("type", j.type());
+            o.put("step", j.step());
+            o.put("status", j.status().wireName());
+            o.set("result", j.result());
+            o.put("result_expires_at", time(j.resultExpiresAt()));
+        }
+        body.put("next_cursor", page.nextCursor());
+        return body;
+    }
+
+    /** {@code {logs: [{seq, attempt, at, level, message}], next_after}}; {@code next_after} is {@code after} when there are none. */
+    public static ObjectNode logs(List<JobLog> logs, long after) {
+        ObjectNode body = NODES.objectNode();
+        ArrayNode out = body.putArray("logs");
+        long last = after;
+        for (JobLog l : logs) {
+            ObjectNode o = out.addObject();
+            o.put("seq", l.seq());
+            o.put("attempt", l.attempt());
+            o.put("at", time(l.at()));
+            o.put("level", l.level().wireName());
+            o.put("message", l.message());
+            last = Math.max(last, l.seq());
+        }
+        body.put("next_after", last);
+        return body;
     }
 
     public static ObjectNode attemptError(AttemptError e) {

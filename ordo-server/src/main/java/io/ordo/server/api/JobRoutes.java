@@ -7,21 +7,24 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.ordo.core.Jobs;
 import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobRequest;
 import io.ordo.core.model.JobStatus;
-import io.ordo.core.model.Page;
 import io.ordo.core.store.JobStore;
 import io.ordo.core.store.SubmitResult;
 import io.ordo.core.util.Uuids;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * {@code /api/jobs}: submit one ({@code POST /api/jobs} → 202), submit many in one transaction
  * ({@code POST /api/jobs/batch} → 202), read one ({@code GET /api/jobs/{id}}), its direct children
- * ({@code GET /api/jobs/{id}/children}), and counts by status ({@code GET /api/jobs/stats}).
+ * ({@code GET /api/jobs/{id}/children}), and counts by status ({@code GET /api/jobs/stats}); lists
+ * ({@code GET /api/jobs}), a job's tree, logs and results. Changes (cancel, restart, delete, bulk)
+ * are in {@link JobActionRoutes}.
  *
  * <p>{@code GET /api/jobs/{id}} adds, for a job that has children, {@code children}: its direct
  * children by status, and for a root job with descendants, {@code tree}: all its descendants by
@@ -44,10 +47,57 @@ public final class JobRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/api/jobs", this::submit);
         routes.post("/api/jobs/batch", this::submitBatch);
+        routes.get("/api/jobs", this::list);
         // fixed paths before /{id}: the first matching route wins
         routes.get("/api/jobs/stats", this::stats);
         routes.get("/api/jobs/{id}", this::get);
         routes.get("/api/jobs/{id}/children", this::children);
+        routes.get("/api/jobs/{id}/tree", this::tree);
+        routes.get("/api/jobs/{id}/logs", this::logs);
+        routes.get("/api/jobs/{id}/results", this::results);
+    }
+
+    /**
+     * {@code GET /api/jobs?status=&queue=&type=&parent_id=&root_id=&limit=&cursor=} → {@code {jobs, next_cursor}},
+     * newest first; {@code status} may list several ({@code failed,cancelled}).
+     */
+    private void list(Context ctx) {
+        QueryParams q = QueryParams.of(ctx, QueryParams.union(QueryParams.FILTER, QueryParams.PAGE));
+        JobFilter filter = q.filter();
+        int limit = q.limit(DEFAULT_PAGE);
+        send(ctx, 200, JobJson.page(jobs.list(filter, q.cursor(), limit)));
+    }
+
+    /** {@code GET /api/jobs/{id}/tree?limit=&cursor=} → {@code {jobs, next_cursor}}: the job and the jobs under it. */
+    private void tree(Context ctx) {
+        UUID id = Uuids.parse(ctx.pathParam("id"));
+        QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
+        int limit = q.limit(DEFAULT_PAGE);
+        send(ctx, 200, JobJson.page(jobs.tree(id, q.cursor(), limit)));
+    }
+
+    /**
+     * {@code GET /api/jobs/{id}/results?limit=&cursor=} → {@code {results: [{job_id, type, step, status, result}], next_cursor}}:
+     * the results of the job and of the jobs under it; a page may hold fewer than {@code limit}.
+     */
+    private void results(Context ctx) {
+        UUID id = Uuids.parse(ctx.pathParam("id"));
+        QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
+        int limit = q.limit(DEFAULT_PAGE);
+        send(ctx, 200, JobJson.results(jobs.results(id, q.cursor(), limit)));
+    }
+
+    /**
+     * {@code GET /api/jobs/{id}/logs?after=&limit=} → {@code {logs: [{seq, attempt, at, level, message}], next_after}},
+     * oldest first; pass {@code next_after} as {@code after} to get only newer lines.
+     */
+    private void logs(Context ctx) {
+        UUID id = Uuids.parse(ctx.pathParam("id"));
+        QueryParams q = QueryParams.of(ctx, Set.of("after", "limit"));
+        long after = q.nonNegativeLong("after", 0);
+        int limit = q.limit(Jobs.MAX_PAGE);
+        jobs.require(id);
+        send(ctx, 200, JobJson.logs(jobs.logs(id, after, limit), after));
     }
 
     private void submit(Context ctx) {
@@ -80,27 +130,11 @@ public final class JobRoutes implements RouteGroup {
     /** {@code GET /api/jobs/{id}/children?limit=&cursor=} → {@code {jobs: [job], next_cursor}}, newest first. */
     private void children(Context ctx) {
         UUID id = Uuids.parse(ctx.pathParam("id"));
-        int limit = limit(ctx);
-        String cursor = ctx.queryParam("cursor");
+        QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
+        int limit = q.limit(DEFAULT_PAGE);
+        String cursor = q.cursor();
         jobs.require(id);
-        Page<Job> page = jobs.children(id, cursor, limit);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        ArrayNode out = body.putArray("jobs");
-        page.items().forEach(j -> out.add(JobJson.job(j)));
-        body.put("next_cursor", page.nextCursor());
-        send(ctx, 200, body);
-    }
-
-    static int limit(Context ctx) {
-        String s = ctx.queryParam("limit");
-        if (s == null || s.isBlank()) return DEFAULT_PAGE;
-        try {
-            int n = Integer.parseInt(s.trim());
-            if (n >= 1 && n <= Jobs.MAX_PAGE) return n;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiError.badField("limit", "query parameter 'limit' must be a whole number 1-" + Jobs.MAX_PAGE + " (got '" + s + "')");
+        send(ctx, 200, JobJson.page(jobs.children(id, cursor, limit)));
     }
 
     private void stats(Context ctx) {

@@ -31,6 +31,20 @@ public final class RequestBodies {
         }
     }
 
+    /**
+     * For routes that take no body (cancel, pause, …): nothing, or an empty JSON object. Anything
+     * else is refused rather than ignored, so that a client that thinks it sends options learns it does not.
+     */
+    public static void none(Context ctx, int maxBytes) {
+        byte[] body = bytes(ctx, maxBytes);
+        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return;
+        try {
+            JsonFields.of(ApiJson.read(body), "request body", "", java.util.Set.of());
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "invalid_request", "this route takes no body (or {}); the body is not valid JSON: " + ApiJson.problem(e), Map.of());
+        }
+    }
+
     /** Reads at most {@code maxBytes}; a declared or actual larger body is refused without reading it all. */
     public static byte[] bytes(Context ctx, int maxBytes) {
         long declared = ctx.req().getContentLengthLong();

@@ -17,12 +17,12 @@ import java.util.Set;
  * {"type": "sleep", "payload": {"ms": 500}, "queue": "default", "priority": 0, "delay": "10s",
  *  "run_at": "2030-01-01T00:00:00Z", "max_attempts": 3, "timeout": "30s", "unique_key": "k",
  *  "cache_key": "c", "cache_ttl": "1h", "result_ttl": "1d", "tags": ["a"],
- *  "backoff": {"base": "1s", "cap": "5m"}}
+ *  "backoff": {"base": "1s", "cap": "5m"}, "webhook_url": "https://example.org/hook"}
  * }</pre>
  */
 public final class SubmitRequests {
     static final Set<String> JOB_FIELDS = Set.of("type", "payload", "queue", "priority", "delay", "run_at",
-            "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff");
+            "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff", "webhook_url");
     private static final Set<String> BACKOFF_FIELDS = Set.of("base", "cap");
     private static final Set<String> BATCH_FIELDS = Set.of("jobs");
 
@@ -80,6 +80,8 @@ public final class SubmitRequests {
         if (tags != null) r.tags(tags);
         JsonFields backoff = f.object("backoff", BACKOFF_FIELDS);
         if (backoff != null) r.backoff(backoff.duration("base"), backoff.duration("cap"));
+        String webhook = f.string("webhook_url");
+        if (webhook != null) r.webhookUrl(webhook);
         return r;
     }
 

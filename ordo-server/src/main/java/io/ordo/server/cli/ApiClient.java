@@ -21,15 +21,27 @@ final class ApiClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    private final String token;
     private final HttpClient http;
 
     ApiClient(URI base) {
+        this(base, null);
+    }
+
+    /** @param token the API token sent as {@code Authorization: Bearer}, or null */
+    ApiClient(URI base, String token) {
         this.base = base;
+        this.token = token == null || token.isBlank() ? null : token.trim();
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     URI base() {
         return base;
+    }
+
+    /** The API token this client sends (from --token, else ORDO_TOKEN), or null. */
+    String token() {
+        return token;
     }
 
     JsonNode get(String path) {
@@ -56,8 +68,10 @@ final class ApiClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(REQUEST_TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return b;
     }
 
     private JsonNode send(HttpRequest request) {
@@ -96,6 +110,7 @@ final class ApiClient implements AutoCloseable {
         if (status >= 200 && status < 300) return body;
         JsonNode error = body.path("error");
         String message = error.path("message").asText("HTTP " + status);
+        if (status == 401) message += token == null ? " (set ORDO_TOKEN or pass --token)" : " (check ORDO_TOKEN / --token)";
         // the server refused what the user typed: a usage error, like a bad flag
         throw new ApiException(status == 400 || status == 413 ? Main.USAGE : Main.FAILED, message, status,
                 error.path("code").asText(""), error.path("details"));

@@ -319,7 +319,7 @@ final class DefinitionsCommand implements Callable<Integer> {
                 }
                 RunFollower follower = new RunFollower(api, ctx.err(), poll, lines, mode == RunFollower.Mode.AUTO
                         ? (Terminal.interactive(ctx.env()) ? RunFollower.Mode.BAR : RunFollower.Mode.LINES) : mode,
-                        ctx.env().get("ORDO_TOKEN"));
+                        api.token());
                 JsonNode run = follower.follow(runId);
                 JsonNode summary = follower.summary(run);
                 if (json) ctx.out().println(ApiJson.pretty(summary));

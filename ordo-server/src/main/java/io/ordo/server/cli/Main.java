@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ordo", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class, usageHelpAutoWidth = true,
         description = "Ordo: durable job orchestration for the JVM.",
-        subcommands = {ServerCommand.class, SubmitCommand.class, JobsCommand.class, DefinitionsCommand.class, StatsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class,
+                StatsCommand.class, NodesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -81,7 +81,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing command: server, submit, jobs, definitions or stats (see 'ordo --help')");
+        throw CliException.usage("missing command: server, submit, jobs, definitions, queues, stats or nodes (see 'ordo --help')");
     }
 
     /** The version from the jar's manifest. */

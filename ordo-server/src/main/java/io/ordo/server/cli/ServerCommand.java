@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 /** {@code ordo server}: runs a node with workers and the HTTP API until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "server", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run an Ordo node: workers plus the HTTP API. Stops gracefully on Ctrl-C / SIGTERM.",
-                "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY, ORDO_DEFINITIONS)."})
+                "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY, ORDO_DEFINITIONS,",
+                "ORDO_ADMIN_TOKEN, ORDO_READ_TOKEN, ORDO_WEBHOOK_SECRET, ORDO_CORS_ORIGINS, ORDO_INSECURE_OPEN, ORDO_CONFIG), which overrides the config file.",
+                "Without API tokens the server listens on 127.0.0.1 only."})
 final class ServerCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -55,6 +57,25 @@ final class ServerCommand implements Callable<Integer> {
             description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
     List<String> allowExec = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (YAML, TOML or JSON): host, port, store_url, admin_tokens, read_tokens, cors_origins, webhook_secret, insecure_open")
+    Path config;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Accept this API token with role admin (repeatable; prefer ORDO_ADMIN_TOKEN or the config file: flags show in ps)")
+    List<String> adminTokens = new ArrayList<>();
+
+    @Option(names = "--read-token", paramLabel = "TOKEN", description = "Accept this API token with role read: GET only (repeatable)")
+    List<String> readTokens = new ArrayList<>();
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Let pages from ORIGIN (e.g. https://ops.example.org) call the API (repeatable; default: no CORS)")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--insecure-open",
+            description = "Allow a non-loopback --host without API tokens: anyone who can connect may run and delete jobs")
+    boolean insecureOpen;
+
     ServerCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -62,7 +83,9 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(host).port(port)
-                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions).allowExec(allowExec);
+                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions).allowExec(allowExec)
+                .configFile(config).adminTokens(adminTokens).readTokens(readTokens).corsOrigins(corsOrigins)
+                .insecureOpen(insecureOpen ? Boolean.TRUE : null);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {

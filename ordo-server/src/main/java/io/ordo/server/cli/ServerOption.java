@@ -14,6 +14,10 @@ final class ServerOption {
             description = "Ordo server to talk to (default: $ORDO_SERVER, else " + DEFAULT + ")")
     String server;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "API token for a server with tokens (default: $ORDO_TOKEN; prefer the variable: flags show in ps)")
+    String token;
+
     /** The base URI: {@code --server}, else {@code ORDO_SERVER}, else {@value #DEFAULT}. */
     URI resolve(CliContext ctx) {
         String s = server != null ? server : ctx.env().getOrDefault("ORDO_SERVER", "");
@@ -36,7 +40,9 @@ final class ServerOption {
         }
     }
 
+    /** A client for the server; the token in {@code ORDO_TOKEN}, if set, goes with every request. */
     ApiClient client(CliContext ctx) {
-        return new ApiClient(resolve(ctx));
+        String t = token != null ? token : ctx.env().get("ORDO_TOKEN");
+        return new ApiClient(resolve(ctx), t == null || t.isBlank() ? null : t.strip());
     }
 }

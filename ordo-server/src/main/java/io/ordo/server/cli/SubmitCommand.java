@@ -95,7 +95,7 @@ final class SubmitCommand implements Callable<Integer> {
                 ids.forEach(ctx.out()::println);
                 ctx.out().flush();
             }
-            List<JsonNode> finals = new JobWaiter(api, ctx.err(), poll, ctx.env().get("ORDO_TOKEN")).await(ids);
+            List<JsonNode> finals = new JobWaiter(api, ctx.err(), poll, api.token()).await(ids);
             if (json) ctx.out().println(ApiJson.pretty(finals.size() == 1 ? finals.get(0) : array(finals)));
             boolean allCompleted = finals.stream().allMatch(j -> j.path("status").asText().equals("completed"));
             return allCompleted ? Main.OK : Main.FAILED;

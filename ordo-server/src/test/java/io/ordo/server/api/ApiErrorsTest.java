@@ -77,10 +77,10 @@ class ApiErrorsTest {
 
     @Test
     void aWrongMethodIs405WithTheAllowedOnes() {
-        Response r = assertError(http.get("/api/jobs"), 405, "method_not_allowed");
+        Response r = assertError(http.get("/api/queues/default/pause"), 405, "method_not_allowed");
         assertThat(r.header("Allow")).isEqualTo("POST");
         assertThat(r.json().path("error").path("details").path("allowed").toString()).isEqualTo("[\"POST\"]");
-        assertError(http.send("DELETE", "/api/jobs/stats", (String) null), 405, "method_not_allowed");
+        assertError(http.send("PUT", "/api/jobs/stats", "{}"), 405, "method_not_allowed");
         assertError(http.send("PUT", "/health", "{}"), 405, "method_not_allowed");
     }
 

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /** {@code ordo server} run in-process: the ready line, serving, stopping, and bad configuration. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // --wait polls until the job ends: never hang the build
 class ServerCommandTest {
-    static final Pattern READY = Pattern.compile("Ordo ready at (http://localhost:\\d+) \\(store: memory, node (\\S+)\\)");
+    static final Pattern READY = Pattern.compile("Ordo ready at (http://localhost:\\d+) \\(store: memory, node ([^;\\s]+); ([^)]*)\\)");
 
     @Test
     void printsTheReadyLineServesAndStopsWhenInterrupted() throws Exception {
@@ -41,6 +41,7 @@ class ServerCommandTest {
         Matcher m = READY.matcher(out.toString(StandardCharsets.UTF_8));
         assertThat(m.find()).isTrue();
         assertThat(m.group(2)).isEqualTo("cli-node");
+        assertThat(m.group(3)).isEqualTo("no API tokens: listening on loopback only");
         assertThat(out.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(1);
         try (Http http = new Http(m.group(1))) {
             assertThat(http.get("/health").json().path("node").asText()).isEqualTo("cli-node");
@@ -62,6 +63,10 @@ class ServerCommandTest {
         assertOneLineError(Cli.run(Map.of(), "server", "--store", "memory:", "--lease", "-1s"), Main.USAGE, "must not be negative");
         assertOneLineError(Cli.run(Map.of("ORDO_PORT", "eighty"), "server", "--store", "memory:"), Main.USAGE, "ORDO_PORT: 'eighty'");
         assertOneLineError(Cli.run(Map.of(), "server", "--store", "jdbc:nosuchdb://x"), Main.USAGE, "no job store for URL");
+        assertOneLineError(Cli.run(Map.of(), "server", "--store", "memory:", "--host", "0.0.0.0"), Main.USAGE,
+                "refusing to listen on 0.0.0.0 without API tokens");
+        assertOneLineError(Cli.run(Map.of("ORDO_ADMIN_TOKEN", "short"), "server", "--store", "memory:"), Main.USAGE,
+                "admin token: at least 16 characters");
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.ordo.server;
+
+import io.ordo.core.Ordo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * A node that only runs jobs: workers, maintenance and the scheduler on a shared store, no HTTP API
+ * ({@code ordo worker}). Servers and workers on one store split the work between them; a worker runs
+ * the same handlers and step actions as a server built from the same options.
+ */
+public final class WorkerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+
+    private final ServerOptions options;
+    private final Ordo ordo;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private Thread shutdownHook;
+    private boolean closing;
+
+    private WorkerNode(ServerOptions options, Ordo ordo) {
+        this.options = options;
+        this.ordo = ordo;
+    }
+
+    /** Opens the store the (resolved) options name and starts the workers. */
+    public static WorkerNode start(ServerOptions options) {
+        StoreUrls.prepare(options.storeUrl());
+        java.util.concurrent.atomic.AtomicReference<Ordo> node = new java.util.concurrent.atomic.AtomicReference<>();
+        Ordo ordo = Ordo.create(options.toOrdoConfig(() -> node.get().webhookSecret()));
+        node.set(ordo);
+        ordo.start();
+        return new WorkerNode(options, ordo);
+    }
+
+    public Ordo ordo() {
+        return ordo;
+    }
+
+    /** The one line printed when the worker runs. */
+    public String readyLine() {
+        String queues = ordo.config().queues().values().stream().map(q -> q.name() + "=" + q.concurrency())
+                .collect(Collectors.joining(", "));
+        return "Ordo worker " + ordo.config().nodeId() + " running on " + StoreUrls.describe(options.storeUrl())
+                + " (queues: " + queues + ")";
+    }
+
+    /** Makes SIGTERM / Ctrl-C stop the worker gracefully (running jobs finish or are handed back). */
+    public synchronized WorkerNode installShutdownHook() {
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(this::close, "ordo-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        return this;
+    }
+
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) return;
+            closing = true;
+        }
+        try {
+            ordo.close();
+        } finally {
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+            closed.countDown();
+            log.info("worker {} stopped", ordo.config().nodeId());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.ordo.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ordo.core.model.JobStatus;
+
+/** The {@code components.schemas} of the OpenAPI document: the JSON shapes the routes read and write. */
+final class OpenApiSchemas {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private OpenApiSchemas() {
+    }
+
+    static ObjectNode ref(String name) {
+        return NODES.objectNode().put("$ref", "#/components/schemas/" + name);
+    }
+
+    static ObjectNode type(String type) {
+        return NODES.objectNode().put("type", type);
+    }
+
+    static ObjectNode nullable(String type) {
+        ObjectNode o = NODES.objectNode();
+        o.putArray("type").add(type).add("null");
+        return o;
+    }
+
+    static ObjectNode arrayOf(ObjectNode items) {
+        ObjectNode o = type("array");
+        o.set("items", items);
+        return o;
+    }
+
+    /** An object with the given properties, each {@code name, schema} in turn. */
+    static ObjectNode object(Object... props) {
+        ObjectNode o = type("object");
+        ObjectNode p = o.putObject("properties");
+        for (int i = 0; i < props.length; i += 2) p.set((String) props[i], (ObjectNode) props[i + 1]);
+        return o;
+    }
+
+    private static ObjectNode required(ObjectNode schema, String... names) {
+        ArrayNode r = schema.putArray("required");
+        for (String n : names) r.add(n);
+        return schema;
+    }
+
+    private static ObjectNode status() {
+        ObjectNode o = type("string");
+        ArrayNode e = o.putArray("enum");
+        for (JobStatus s : JobStatus.values()) e.add(s.wireName());
+        return o;
+    }
+
+    private static ObjectNode counts() {
+        ObjectNode o = type("object");
+        o.set("additionalProperties", type("integer"));
+        o.put("description", "a count for every job status");
+        return o;
+    }
+
+    private static ObjectNode duration() {
+        ObjectNode o = NODES.objectNode();
+        o.putArray("type").add("string").add("integer");
+        o.put("description", "a duration such as \"500ms\", \"1h30m\", \"PT10S\", or whole milliseconds");
+        return o;
+    }
+
+    static ObjectNode all() {
+        ObjectNode s = NODES.objectNode();
+        s.set("Error", required(object("error", required(object("code", type("string"), "message", type("string"),
+                "details", type("object")), "code", "message", "details")), "error"));
+        s.set("JobRequest", required(object("type", type("string"), "payload", NODES.objectNode(), "queue", type("string"),
+                "priority", type("integer"), "delay", duration(), "run_at", type("string").put("format", "date-time"),
+                "max_attempts", type("integer"), "timeout", duration(), "unique_key", type("string"), "cache_key", type("string"),
+                "cache_ttl", duration(), "result_ttl", duration(), "tags", arrayOf(type("string")),
+                "backoff", object("base", duration(), "cap", duration())), "type"));
+        s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest"))), "jobs"));
+        s.set("Accepted", required(object("job_id", type("string").put("format", "uuid"), "status", status(),
+                "status_url", type("string"), "created", type("boolean")), "job_id", "status", "status_url"));
+        s.set("BatchAccepted", object("jobs", arrayOf(ref("Accepted"))));
+        s.set("Job", object("id", type("string").put("format", "uuid"), "type", type("string"), "queue", type("string"),
+                "priority", type("integer"), "payload", NODES.objectNode(), "status", status(), "attempt", type("integer"),
+                "max_attempts", type("integer"), "run_at", nullable("string"), "lease_owner", nullable("string"),
+                "lease_until", nullable("string"), "timeout", nullable("string"), "parent_id", nullable("string"),
+                "root_id", nullable("string"), "definition_id", nullable("string"), "step", nullable("string"),
+                "depth", type("integer"), "progress", object("current", type("integer"), "total", type("integer"), "text", nullable("string")),
+                "result", NODES.objectNode().put("description", "any JSON, or null"), "result_expires_at", nullable("string"),
+                "error", nullable("string"), "warning", nullable("string"),
+                "errors", arrayOf(object("attempt", type("integer"), "owner", nullable("string"), "at", type("string"),
+                        "reason", type("string"), "message", nullable("string"))),
+                "unique_key", nullable("string"), "cache_key", nullable("string"), "tags", arrayOf(type("string")),
+                "cancel_requested", type("boolean"), "created_at", type("string"), "started_at", nullable("string"),
+                "finished_at", nullable("string"), "updated_at", type("string"),
+                "children", counts(), "tree", counts()));
+        s.set("JobPage", object("jobs", arrayOf(ref("Job")), "next_cursor", nullable("string")));
+        s.set("Stats", object("statuses", counts(), "total", type("integer"), "queues", type("object")));
+        s.set("Logs", object("logs", arrayOf(object("seq", type("integer"), "attempt", type("integer"), "at", type("string"),
+                "level", type("string"), "message", type("string"))), "next_after", type("integer")));
+        s.set("Results", object("results", arrayOf(object("job_id", type("string"), "type", type("string"), "step", nullable("string"),
+                "status", status(), "result", NODES.objectNode(), "result_expires_at", nullable("string"))), "next_cursor", nullable("string")));
+        s.set("CancelResult", object("job", ref("Job"), "cancelled", arrayOf(type("string")), "cancel_requested", arrayOf(type("string"))));
+        s.set("Deleted", object("id", type("string"), "deleted", type("boolean")));
+        ObjectNode action = type("string");
+        action.putArray("enum").add("cancel").add("restart").add("delete");
+        ObjectNode statusOrList = NODES.objectNode();
+        statusOrList.putArray("oneOf").add(status()).add(arrayOf(status()));
+        s.set("BulkRequest", required(object("action", action, "ids", arrayOf(type("string").put("format", "uuid")),
+                "filter", object("status", statusOrList, "queue", type("string"), "type", type("string"),
+                        "parent_id", type("string"), "root_id", type("string")),
+                "max", type("integer").put("description", "with filter: act on at most this many (newest first)")), "action"));
+        s.set("BulkResult", object("action", type("string"), "matched", type("integer"), "succeeded", type("integer"),
+                "failed", arrayOf(object("job_id", type("string"), "code", type("string"), "message", type("string")))));
+        s.set("QueueStats", object("queues", arrayOf(object("queue", type("string"), "pending", type("integer"),
+                "scheduled", type("integer"), "running", type("integer"), "waiting", type("integer"),
+                "completed_last_minute", type("integer"), "failed_last_minute", type("integer"),
+                "completed_last_hour", type("integer"), "failed_last_hour", type("integer"),
+                "throughput_per_second", type("number"), "start_latency_p50_ms", nullable("integer"),
+                "start_latency_p95_ms", nullable("integer"), "paused", type("boolean")))));
+        s.set("WorkerRequest", object("concurrency", type("integer"), "queues", arrayOf(type("string"))));
+        s.set("WorkerLaunched", object("node_id", type("string"), "pid", type("integer"), "status", type("string"),
+                "log", type("string"), "nodes_url", type("string")));
+        s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
+        s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
+                "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
+                "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
+                "running", type("integer"), "slots", type("integer")))));
+        s.set("DefinitionBody", object("source", type("string"), "definition", type("object"), "file", type("string"),
+                "format", type("string")));
+        s.set("Definition", type("object").put("description", "a job definition: summary fields, and when read alone its definition and source"));
+        s.set("DefinitionList", object("definitions", arrayOf(ref("Definition"))));
+        s.set("Validation", object("valid", type("boolean"), "problems", arrayOf(object("file", type("string"),
+                "field", nullable("string"), "message", type("string"))), "definition", NODES.objectNode()));
+        s.set("Executed", object("job_id", type("string"), "status", status(), "status_url", type("string"),
+                "definition_id", type("string"), "version", type("integer")));
+        s.set("Event", object("id", type("integer"), "type", type("string"), "payload", type("object")));
+        s.set("Login", required(object("token", type("string")), "token"));
+        s.set("LoginAnswer", object("role", type("string")));
+        s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string")));
+        return s;
+    }
+}

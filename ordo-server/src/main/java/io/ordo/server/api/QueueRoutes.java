@@ -1,0 +1,86 @@
+package io.ordo.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.ordo.core.InvalidRequestException;
+import io.ordo.core.engine.Names;
+import io.ordo.core.ops.QueueStats;
+import io.ordo.core.ops.Queues;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Queues:
+ * <ul>
+ * <li>{@code GET /api/queue/stats} → 200 {@code {queues: [{queue, pending, scheduled, running, waiting,
+ *     completed_last_minute, failed_last_minute, completed_last_hour, failed_last_hour, throughput_per_second,
+ *     start_latency_p50_ms, start_latency_p95_ms, paused}]}}: every queue with jobs, configured here, or flagged.
+ *     The rates lag by up to a few seconds (nodes report them every few seconds).</li>
+ * <li>{@code POST /api/queues/{queue}/pause}, {@code …/resume} → 200 {@code {queue, paused}}: workers on every node
+ *     stop (or start again) claiming from the queue; running jobs finish. Pausing a queue without jobs is allowed.</li>
+ * </ul>
+ */
+public final class QueueRoutes implements RouteGroup {
+    private final Queues queues;
+    private final int maxBodyBytes;
+
+    public QueueRoutes(Queues queues, int maxBodyBytes) {
+        this.queues = queues;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/queue/stats", this::stats);
+        routes.post("/api/queues/{queue}/pause", ctx -> flag(ctx, true));
+        routes.post("/api/queues/{queue}/resume", ctx -> flag(ctx, false));
+    }
+
+    private void stats(Context ctx) {
+        QueryParams.of(ctx, Set.of());
+        JobRoutes.send(ctx, 200, stats(queues.stats()));
+    }
+
+    static ObjectNode stats(List<QueueStats> list) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode out = body.putArray("queues");
+        for (QueueStats q : list) {
+            ObjectNode o = out.addObject();
+            o.put("queue", q.queue());
+            o.put("pending", q.pending());
+            o.put("scheduled", q.scheduled());
+            o.put("running", q.running());
+            o.put("waiting", q.waiting());
+            o.put("completed_last_minute", q.completedLastMinute());
+            o.put("failed_last_minute", q.failedLastMinute());
+            o.put("completed_last_hour", q.completedLastHour());
+            o.put("failed_last_hour", q.failedLastHour());
+            o.put("throughput_per_second", q.throughputPerSecond());
+            o.put("start_latency_p50_ms", q.startLatencyP50Ms());
+            o.put("start_latency_p95_ms", q.startLatencyP95Ms());
+            o.put("paused", q.paused());
+        }
+        return body;
+    }
+
+    private void flag(Context ctx, boolean pause) {
+        String queue = ctx.pathParam("queue");
+        try {
+            Names.checkQueue(queue);
+        } catch (InvalidRequestException e) {
+            throw ApiError.badField("queue", e.getMessage());
+        }
+        QueryParams.of(ctx, Set.of());
+        RequestBodies.none(ctx, maxBodyBytes);
+        if (pause) queues.pause(queue);
+        else queues.resume(queue);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("queue", queue);
+        o.put("paused", pause);
+        JobRoutes.send(ctx, 200, o);
+    }
+}

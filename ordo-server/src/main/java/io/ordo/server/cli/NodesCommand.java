@@ -1,0 +1,50 @@
+package io.ordo.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.server.api.ApiJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ordo nodes [--json]}: the nodes on the server's store, alive, stopped or lost. */
+@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues.")
+final class NodesCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = "--json", description = "Print {nodes: [...]} as JSON")
+    boolean json;
+
+    @Mixin
+    ServerOption server;
+
+    NodesCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        JsonNode nodes;
+        try (ApiClient api = server.client(ctx)) {
+            nodes = api.get("/api/cluster/nodes");
+        }
+        if (json) {
+            ctx.out().println(ApiJson.pretty(nodes));
+            return Main.OK;
+        }
+        Table t = new Table("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES", "SEEN", "VERSION");
+        for (JsonNode n : nodes.path("nodes")) {
+            List<String> queues = new ArrayList<>();
+            n.path("queues").forEach(q -> queues.add(q.asText()));
+            t.row(n.path("id").asText(), n.path("state").asText(), n.path("host").asText(), n.path("pid").asLong(),
+                    n.path("running").asInt() + "/" + n.path("slots").asInt(), queues.isEmpty() ? null : String.join(",", queues),
+                    n.path("seen_at").asText(), n.path("version").asText());
+        }
+        if (t.size() == 0) ctx.out().println("no nodes");
+        else ctx.out().print(t.render());
+        return Main.OK;
+    }
+}

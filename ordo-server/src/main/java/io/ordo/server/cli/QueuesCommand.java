@@ -1,0 +1,121 @@
+package io.ordo.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.server.api.ApiJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code ordo queues list|pause|resume}. */
+@Command(name = "queues", usageHelpAutoWidth = true, description = "Show queues; pause or resume them.",
+        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class})
+final class QueuesCommand implements Callable<Integer> {
+    QueuesCommand(CliContext ctx) {
+    }
+
+    @Override
+    public Integer call() {
+        throw CliException.usage("missing subcommand: list, pause or resume (see 'ordo queues --help')");
+    }
+
+    /** {@code ordo queues list [--json]}: counts, last-minute and last-hour outcomes, throughput, start latency, paused. */
+    @Command(name = "list", usageHelpAutoWidth = true, description = "Per queue: waiting and running jobs, recent outcomes, start latency, paused.")
+    static final class ListQueues implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Option(names = "--json", description = "Print {queues: [...]} as JSON")
+        boolean json;
+
+        @Mixin
+        ServerOption server;
+
+        ListQueues(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            JsonNode stats;
+            try (ApiClient api = server.client(ctx)) {
+                stats = api.get("/api/queue/stats");
+            }
+            if (json) {
+                ctx.out().println(ApiJson.pretty(stats));
+                return Main.OK;
+            }
+            Table t = new Table("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M", ">FAILED/1M", ">DONE/1H",
+                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", "PAUSED");
+            for (JsonNode q : stats.path("queues")) {
+                t.row(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(), q.path("running").asLong(),
+                        q.path("waiting").asLong(), q.path("completed_last_minute").asLong(), q.path("failed_last_minute").asLong(),
+                        q.path("completed_last_hour").asLong(), q.path("failed_last_hour").asLong(),
+                        String.format(Locale.ROOT, "%.2f", q.path("throughput_per_second").asDouble()),
+                        q.path("start_latency_p50_ms").isNumber() ? q.path("start_latency_p50_ms").asLong() : null,
+                        q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null,
+                        q.path("paused").asBoolean() ? "yes" : "no");
+            }
+            if (t.size() == 0) ctx.out().println("no queues");
+            else ctx.out().print(t.render());
+            return Main.OK;
+        }
+    }
+
+    abstract static class Flag implements Callable<Integer> {
+        final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name")
+        String queue;
+
+        @Option(names = "--json", description = "Print the server's answer as JSON")
+        boolean json;
+
+        @Mixin
+        ServerOption server;
+
+        Flag(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        abstract String verb();
+
+        @Override
+        public Integer call() {
+            String q = queue.trim();
+            if (q.isEmpty() || q.contains("/")) throw CliException.usage("'" + queue + "' is not a queue name");
+            JsonNode r;
+            try (ApiClient api = server.client(ctx)) {
+                r = api.post("/api/queues/" + JobsCommand.encodeSegment(q) + "/" + verb());
+            }
+            ctx.out().println(json ? ApiJson.write(r) : r.path("queue").asText() + (r.path("paused").asBoolean() ? " paused" : " resumed"));
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "pause", usageHelpAutoWidth = true, description = "Stop workers on every node from starting jobs of a queue (running ones finish).")
+    static final class Pause extends Flag {
+        Pause(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        String verb() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", usageHelpAutoWidth = true, description = "Let workers start jobs of a paused queue again.")
+    static final class Resume extends Flag {
+        Resume(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        String verb() {
+            return "resume";
+        }
+    }
+}

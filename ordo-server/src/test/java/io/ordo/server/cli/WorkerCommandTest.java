@@ -1,0 +1,24 @@
+package io.ordo.server.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code ordo worker} refuses what cannot work, in one line. (A worker process at work: WorkerRoutesTest.) */
+class WorkerCommandTest {
+    @Test
+    void anInMemoryStoreIsRefused() {
+        Cli.Run r = Cli.run(Map.of(), "worker", "--store", "memory:");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(Main.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("memory:").contains("SQLite file or PostgreSQL");
+    }
+
+    @Test
+    void badFlagsAreUsageErrors() {
+        assertThat(Cli.run(Map.of(), "worker", "--queue", "nope").exit()).isEqualTo(Main.USAGE);
+        assertThat(Cli.run(Map.of(), "worker", "--lease", "-5s").exit()).isEqualTo(Main.USAGE);
+        assertThat(Cli.run(Map.of(), "worker", "--port", "8080").exit()).isEqualTo(Main.USAGE);
+    }
+}
