@@ -138,6 +138,13 @@ public final class EventHub implements AutoCloseable {
     }
 
     private void drain() {
+        // nobody listens: skip what was appended instead of reading it (a subscriber that comes later
+        // replays from the store); the id is read before looking, so one registering meanwhile loses nothing
+        long last = store.lastEventId();
+        if (subscribers.isEmpty()) {
+            cursor = Math.max(cursor, last);
+            return;
+        }
         while (!closed) {
             List<StoredEvent> page = store.eventsAfter(cursor, PAGE);
             for (StoredEvent e : page) {
