@@ -73,7 +73,7 @@ public final class Ordo implements AutoCloseable {
         });
         InsertOptions insertOptions = new InsertOptions(caps);
         this.eventHub = new io.ordo.core.event.EventHub(store);
-        this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), eventHub::wake);
+        this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), eventHub::wake, eventHub::lost);
         store.onEventsAppended(eventHub::wake);
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);

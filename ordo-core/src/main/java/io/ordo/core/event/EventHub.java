@@ -95,6 +95,11 @@ public final class EventHub implements AutoCloseable {
         return s;
     }
 
+    /** An event was dropped before reaching the log (the store could not keep up): its subscribers get a resync. */
+    public void lost(OrdoEvent e) {
+        for (EventSubscription s : subscribers) s.lost(e);
+    }
+
     public int subscriberCount() {
         return subscribers.size();
     }
@@ -133,6 +138,13 @@ public final class EventHub implements AutoCloseable {
     }
 
     private void drain() {
+        // nobody listens: skip what was appended instead of reading it (a subscriber that comes later
+        // replays from the store); the id is read before looking, so one registering meanwhile loses nothing
+        long last = store.lastEventId();
+        if (subscribers.isEmpty()) {
+            cursor = Math.max(cursor, last);
+            return;
+        }
         while (!closed) {
             List<StoredEvent> page = store.eventsAfter(cursor, PAGE);
             for (StoredEvent e : page) {

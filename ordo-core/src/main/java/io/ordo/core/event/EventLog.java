@@ -26,10 +26,17 @@ public final class EventLog implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private final Runnable onWritten;
+    private final java.util.function.Consumer<OrdoEvent> onDropped;
     private volatile boolean stopping;
 
     /** @param onWritten called after each batch is stored (e.g. to wake this node's own viewers at once) */
     public EventLog(JobStore store, int capacity, Runnable onWritten) {
+        this(store, capacity, onWritten, e -> { });
+    }
+
+    /** @param onDropped told of each event given up (e.g. to tell its live viewers to resync) */
+    public EventLog(JobStore store, int capacity, Runnable onWritten, java.util.function.Consumer<OrdoEvent> onDropped) {
+        this.onDropped = onDropped;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.onWritten = onWritten;
@@ -43,8 +50,12 @@ public final class EventLog implements AutoCloseable {
     /** Queues an event for the log; never blocks. */
     public void add(OrdoEvent e) {
         while (!queue.offer(e)) {
-            if (queue.poll() != null && dropped.incrementAndGet() % 1000 == 1) {
-                log.warn("event log cannot keep up: {} events dropped so far (live viewers will resync)", dropped.get());
+            OrdoEvent old = queue.poll();
+            if (old != null) {
+                onDropped.accept(old);
+                if (dropped.incrementAndGet() % 1000 == 1) {
+                    log.warn("event log cannot keep up: {} events dropped so far (live viewers will resync)", dropped.get());
+                }
             }
         }
     }
@@ -76,6 +87,7 @@ public final class EventLog implements AutoCloseable {
                 log.warn("writing {} events failed (try {})", batch.size(), failures, e);
                 if (failures >= 5) { // give these up: events are for live views, not the record of truth
                     dropped.addAndGet(batch.size());
+                    batch.forEach(onDropped);
                     batch.clear();
                     failures = 0;
                 }

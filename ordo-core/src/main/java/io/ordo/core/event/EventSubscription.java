@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A {@code resync} event (type {@link EventHub#RESYNC}, payload {@code reason}, {@code last_event_id})
  * says events were lost for this subscriber: the requested id was pruned already ({@code too_old}),
  * is unknown to this log ({@code unknown_id}), or the buffer overflowed because the client reads too
- * slowly ({@code overflow}). Its id is where the stream continues; the client should reload its state.
+ * slowly ({@code overflow}), or events of this node never reached the log because the store could not
+ * keep up ({@code dropped}). Its id is where the stream continues; the client should reload its state.
  */
 public final class EventSubscription implements AutoCloseable {
     private final EventHub hub;
@@ -26,6 +27,8 @@ public final class EventSubscription implements AutoCloseable {
     private final ArrayDeque<StoredEvent> pending = new ArrayDeque<>();
     private volatile boolean overflowed;
     private volatile long droppedUpTo;
+    /** Set when events this node published never reached the log (see {@link EventLog}). */
+    private volatile boolean lost;
     private volatile boolean closed;
     // consumer thread only
     private long position;
@@ -65,6 +68,11 @@ public final class EventSubscription implements AutoCloseable {
         replaying = true;
     }
 
+    /** Events were lost before they reached the log: this subscriber must reload. */
+    void lost(OrdoEvent e) {
+        if (filter.matches(e)) lost = true;
+    }
+
     /** Called by the hub's tailer; never blocks. */
     void offer(StoredEvent e) {
         if (closed || !filter.matches(e.event())) return;
@@ -90,6 +98,10 @@ public final class EventSubscription implements AutoCloseable {
             if (replaying) {
                 replayPage();
                 continue;
+            }
+            if (lost) {
+                lost = false;
+                return resync("dropped", position);
             }
             if (overflowed) {
                 overflowed = false;

@@ -170,6 +170,24 @@ class EventHubTest {
     }
 
     @Test
+    void eventsTheLogCouldNotKeepMakeEverySubscriberResync() throws Exception {
+        hub.start();
+        // a log of capacity 1 that is never started: the second event pushes the first out
+        EventLog log = new EventLog(store, 1, hub::wake, hub::lost);
+        try (var a = hub.subscribe(EventFilter.ALL, null); var b = hub.subscribe(new EventFilter(Set.of(jobB), Set.of(), Set.of()), null)) {
+            assertThat(a.next(Duration.ofMillis(50))).isNull();
+            log.add(event(EventTypes.JOB_LOG, jobA, jobA, 1));
+            assertThat(a.next(Duration.ofMillis(100))).isNull();
+            log.add(event(EventTypes.JOB_LOG, jobA, jobA, 2));
+            assertThat(log.dropped()).isEqualTo(1);
+            StoredEvent r = a.next(WAIT);
+            assertThat(r.event().type()).isEqualTo(EventHub.RESYNC);
+            assertThat(r.event().payload()).containsEntry("reason", "dropped");
+            assertThat(b.next(Duration.ofMillis(200))).as("it did not want job A's events").isNull();
+        }
+    }
+
+    @Test
     void eventsAppendedByAnotherWriterAreSeenByPolling() throws Exception {
         hub.start();
         try (var s = hub.subscribe(EventFilter.ALL, null)) {

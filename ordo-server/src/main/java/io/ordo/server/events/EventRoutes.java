@@ -15,16 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Live events: {@code GET /api/events} (Server-Sent Events) and {@code GET /ws} (WebSocket). Every
  * message is the envelope {@code {id, type, payload}}; SSE frames also carry {@code id:} so that a
  * browser's {@code EventSource} resumes with {@code Last-Event-ID} after a reconnect. Idle streams get
  * a comment line (SSE) or a ping (WebSocket) every {@code heartbeat} so proxies keep them open.
+ * Streams end when the client goes away or the node closes its {@link EventHub}.
  */
-public final class EventRoutes implements RouteGroup, AutoCloseable {
+public final class EventRoutes implements RouteGroup {
     /** Per-stream buffer and keep-alive interval. */
     public record Settings(int buffer, Duration heartbeat) {
         public static final Settings DEFAULTS = new Settings(EventHub.DEFAULT_BUFFER, Duration.ofSeconds(15));
@@ -32,7 +31,6 @@ public final class EventRoutes implements RouteGroup, AutoCloseable {
 
     private final EventHub hub;
     private final Settings settings;
-    private final Set<EventSubscription> open = ConcurrentHashMap.newKeySet();
     private final WsEvents ws;
 
     public EventRoutes(EventHub hub, Settings settings) {
@@ -52,14 +50,11 @@ public final class EventRoutes implements RouteGroup, AutoCloseable {
     }
 
     EventSubscription subscribe(EventRequest r) {
-        EventSubscription s = hub.subscribe(r.filter(), r.since(), settings.buffer());
-        open.add(s);
-        return s;
+        return hub.subscribe(r.filter(), r.since(), settings.buffer());
     }
 
     void closed(EventSubscription s) {
         s.close();
-        open.remove(s);
     }
 
     Settings settings() {
@@ -107,12 +102,5 @@ public final class EventRoutes implements RouteGroup, AutoCloseable {
     private static void write(OutputStream out, String frame) throws IOException {
         out.write(frame.getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** Ends every open stream (server shutdown): their threads return at once instead of at the next heartbeat. */
-    @Override
-    public void close() {
-        open.forEach(EventSubscription::close);
-        open.clear();
     }
 }

@@ -77,6 +77,20 @@ class LiveWaitTest {
     }
 
     @Test
+    void withTokensTheStreamIsAuthenticatedToo() {
+        String admin = "admin-token-0123456789abcdef";
+        try (OrdoServer secured = TestServer.start(new io.ordo.server.ServerOptions().adminTokens(java.util.List.of(admin)))) {
+            Map<String, String> e = Map.of("ORDO_SERVER", secured.url(), "ORDO_TOKEN", admin);
+            Run[] r = new Run[1];
+            Duration took = timed(() -> r[0] = Cli.run(e, "submit", "sleep", "--payload", "{\"ms\": 300}", "--wait", "--poll-interval", "30s"));
+            assertThat(r[0].exit()).as(r[0].toString()).isZero();
+            assertThat(took).isLessThan(Duration.ofSeconds(15));
+            // without a token the stream is refused (401): no live stream, the caller would poll
+            assertThat(EventStream.open(URI.create(secured.url()), null, "types=job_log")).isNull();
+        }
+    }
+
+    @Test
     void withoutAStreamItPolls() throws Exception {
         URI base = URI.create(server.url());
         // the server refuses the subscription (unknown type): no stream
