@@ -66,6 +66,7 @@ public final class JobJson {
         for (AttemptError e : j.errors()) errors.add(attemptError(e));
         o.put("unique_key", j.uniqueKey());
         o.put("cache_key", j.cacheKey());
+        o.put("webhook_url", j.webhookUrl());
         ArrayNode tags = o.putArray("tags");
         j.tags().forEach(tags::add);
         o.put("cancel_requested", j.cancelRequested());

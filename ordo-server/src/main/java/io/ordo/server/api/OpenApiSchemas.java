@@ -91,7 +91,7 @@ final class OpenApiSchemas {
                 "error", nullable("string"), "warning", nullable("string"),
                 "errors", arrayOf(object("attempt", type("integer"), "owner", nullable("string"), "at", type("string"),
                         "reason", type("string"), "message", nullable("string"))),
-                "unique_key", nullable("string"), "cache_key", nullable("string"), "tags", arrayOf(type("string")),
+                "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),
                 "cancel_requested", type("boolean"), "created_at", type("string"), "started_at", nullable("string"),
                 "finished_at", nullable("string"), "updated_at", type("string"),
                 "children", counts(), "tree", counts()));
