@@ -79,6 +79,27 @@ class WsEventsTest {
     }
 
     @Test
+    void aNewSubscriptionGoesOnAfterTheLastEventSentWithoutRepeatingIt() throws Exception {
+        try (WsTestClient ws = WsTestClient.open(ws(""))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.ordo().eventHub().subscriberCount() == 1);
+            String first = submit(http, "{\"type\":\"chatty\",\"payload\":{\"lines\":3}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> completed(ws.received, first) == 1);
+            int before = ws.received.events.size();
+            ws.send("{\"action\":\"subscribe\",\"types\":[\"job_status_change\"]}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> ws.received.control.size() == 1);
+            // it goes on from the last event sent (a periodic queue_stats may have come meanwhile)
+            long since = ApiJson.read(ws.received.control.getFirst()).path("payload").path("since").asLong();
+            assertThat(since).isGreaterThanOrEqualTo(ws.received.events.get(before - 1).id());
+            assertThat(ws.received.events).anyMatch(e -> e.id() == since);
+            String second = submit(http, "{\"type\":\"chatty\",\"payload\":{\"lines\":3}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> completed(ws.received, second) == 1);
+            assertThat(ws.received.events).extracting(Received.Event::id).isSorted().doesNotHaveDuplicates();
+            assertThat(ws.received.events.subList(before, ws.received.events.size()))
+                    .extracting(Received.Event::type).containsOnly("job_status_change");
+        }
+    }
+
+    @Test
     void reconnectWithSinceReplaysExactlyTheMissedEventsThenGoesLive() throws Exception {
         long seen;
         try (WsTestClient first = WsTestClient.open(ws(""))) {
