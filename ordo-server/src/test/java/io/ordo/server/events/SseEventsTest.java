@@ -81,7 +81,9 @@ class SseEventsTest {
             assertThat(done.payload().path("job_type").asText()).isEqualTo("chatty");
             // envelope: increasing ids, also on the SSE id: lines
             assertThat(r.events).extracting(Received.Event::id).isSorted().doesNotHaveDuplicates();
-            assertThat(sse.frameIds).containsExactlyElementsOf(r.events.stream().map(Received.Event::id).toList());
+            List<Long> frames = List.copyOf(sse.frameIds);
+            assertThat(r.events.stream().map(Received.Event::id).toList().subList(0, frames.size())).isEqualTo(frames);
+            assertThat(frames).hasSizeGreaterThanOrEqualTo(mine.size());
             assertThat(r.events.getFirst().envelope().fieldNames()).toIterable().containsExactly("id", "type", "payload");
         }
     }
