@@ -100,7 +100,7 @@ public final class OrdoServer implements AutoCloseable {
                 throw e;
             }
         }
-        AuthGate gate = new AuthGate(options.tokens());
+        AuthGate gate = new AuthGate(options.tokens(), options.corsOrigins());
         List<RouteGroup> groups = List.of(
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),

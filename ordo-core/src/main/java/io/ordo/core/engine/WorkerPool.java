@@ -68,6 +68,9 @@ public final class WorkerPool implements AutoCloseable {
         final String name;
         final Semaphore slots;
         final Signal signal = new Signal();
+        // claims hold it shared from the pause check to the end of the claim; pausing takes it
+        // exclusively once, so no claim that saw the queue running is still in flight afterwards
+        final java.util.concurrent.locks.ReentrantReadWriteLock pauseGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
         QueueState(String name, int concurrency) {
             this.name = name;
@@ -177,7 +180,9 @@ public final class WorkerPool implements AutoCloseable {
                 q.slots.release();
                 return;
             }
+            q.pauseGate.readLock().lock();
             if (paused.contains(q.name)) { // paused: claim nothing, look again after a poll interval
+                q.pauseGate.readLock().unlock();
                 q.slots.release();
                 q.signal.await(config.poll());
                 continue;
@@ -192,12 +197,14 @@ public final class WorkerPool implements AutoCloseable {
                 jobs = queueBackend.claim(new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now()));
                 errors = 0;
             } catch (RuntimeException e) {
+                q.pauseGate.readLock().unlock();
                 q.slots.release(want);
                 errors++;
                 log.error("claiming from queue {} failed (try {}); backing off", q.name, errors, e);
                 q.signal.await(Duration.ofMillis(Math.min(10_000, 100L << Math.min(errors, 7))));
                 continue;
             }
+            q.pauseGate.readLock().unlock();
             q.slots.release(want - jobs.size());
             for (Job job : jobs) launch(q, job);
             if (jobs.size() < want) q.signal.await(config.poll());
@@ -209,6 +216,12 @@ public final class WorkerPool implements AutoCloseable {
         Set<String> was = paused;
         paused = Set.copyOf(queues);
         for (String q : was) if (!paused.contains(q)) wake(q);
+        for (String name : paused) {
+            QueueState q = this.queues.get(name);
+            if (q == null || was.contains(name)) continue;
+            q.pauseGate.writeLock().lock(); // waits out claims that began before the pause
+            q.pauseGate.writeLock().unlock();
+        }
     }
 
     /** Jobs running on this node in {@code queue}. */

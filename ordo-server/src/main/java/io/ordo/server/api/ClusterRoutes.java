@@ -17,8 +17,7 @@ import java.util.Set;
  * stopped_at, queues, types, running, slots}]}}: every node the store knows; {@code state} is {@code alive},
  * {@code stopped} (shut down cleanly) or {@code lost} (silent for three report intervals).
  *
- * <p>{@code POST /api/cluster/workers} (launch a worker) is not served: no node runs an agent that could
- * start worker processes yet.
+ * <p>Launching a worker ({@code POST /api/cluster/workers}) is {@link WorkerRoutes}.
  */
 public final class ClusterRoutes implements RouteGroup {
     private final Cluster cluster;

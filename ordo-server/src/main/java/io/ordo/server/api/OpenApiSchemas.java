@@ -75,7 +75,8 @@ final class OpenApiSchemas {
                 "priority", type("integer"), "delay", duration(), "run_at", type("string").put("format", "date-time"),
                 "max_attempts", type("integer"), "timeout", duration(), "unique_key", type("string"), "cache_key", type("string"),
                 "cache_ttl", duration(), "result_ttl", duration(), "tags", arrayOf(type("string")),
-                "backoff", object("base", duration(), "cap", duration())), "type"));
+                "backoff", object("base", duration(), "cap", duration()),
+                "webhook_url", type("string").put("description", "POSTed the job's signed summary once it is terminal")), "type"));
         s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest"))), "jobs"));
         s.set("Accepted", required(object("job_id", type("string").put("format", "uuid"), "status", status(),
                 "status_url", type("string"), "created", type("boolean")), "job_id", "status", "status_url"));

@@ -18,7 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>Credentials: {@code Authorization: Bearer TOKEN}; the login cookie ({@code POST /login});
  *       on {@value #WS_PATH} and {@value #SSE_PATH} only, also {@code ?token=TOKEN}, because
- *       browsers cannot set headers on WebSocket and EventSource requests.</li>
+ *       browsers cannot set headers on WebSocket and EventSource requests. The cookie counts only
+ *       without an {@code Origin} header or from the server's own origin or a CORS-allowed one:
+ *       browsers send it on WebSocket handshakes from any site's page.</li>
  *   <li>Open without a token: {@code GET /login}, {@code POST /login}, {@code GET /health} and
  *       {@code GET /ready} (those two reveal only up/down to callers without a token).</li>
  *   <li>Anything else without a valid token: 401 with {@code WWW-Authenticate: Bearer}.</li>
@@ -36,9 +38,16 @@ public final class AuthGate implements Handler {
     public static final Set<String> READ_ONLY_POSTS = Set.of("/api/jobs/definitions/validate");
 
     private final ApiTokens tokens;
+    private final Set<String> trustedOrigins;
 
     public AuthGate(ApiTokens tokens) {
+        this(tokens, Set.of());
+    }
+
+    /** @param trustedOrigins origins (besides the server's own) whose pages may use the login cookie: the CORS allow-list */
+    public AuthGate(ApiTokens tokens, java.util.Collection<String> trustedOrigins) {
         this.tokens = tokens;
+        this.trustedOrigins = Set.copyOf(trustedOrigins);
     }
 
     /** Installs the gate in front of every HTTP route (including unknown paths) and every WebSocket upgrade. */
@@ -59,7 +68,7 @@ public final class AuthGate implements Handler {
         HandlerType method = ctx.method();
         boolean reading = HandlerType.GET.equals(method) || HandlerType.HEAD.equals(method);
         Credential c = credential(ctx, path);
-        Role role = c.value == null ? null : c.session ? tokens.roleOfSession(c.value) : tokens.roleOf(c.value);
+        Role role = c.value == null || c.value.isEmpty() ? null : c.session ? tokens.roleOfSession(c.value) : tokens.roleOf(c.value);
         if (role != null) ctx.attribute(ROLE_ATTRIBUTE, role);
         if (isOpen(method, path)) return;
         if (role == null) {
@@ -87,7 +96,7 @@ public final class AuthGate implements Handler {
     }
 
     /** The first credential found: the Authorization header wins, then ?token= (two paths only), then the cookie. */
-    private static Credential credential(Context ctx, String path) {
+    private Credential credential(Context ctx, String path) {
         String auth = ctx.header("Authorization");
         if (auth != null) {
             String a = auth.strip();
@@ -100,8 +109,28 @@ public final class AuthGate implements Handler {
             if (q != null) return new Credential(q, false, "API token");
         }
         String cookie = ctx.cookie(COOKIE);
-        if (cookie != null) return new Credential(cookie, true, "login cookie (log in again at /login)");
+        if (cookie != null) {
+            // browsers send cookies on WebSocket handshakes from any site's page; a foreign Origin must not ride on them
+            if (!originTrusted(ctx)) return new Credential("", false, "login cookie, sent from a page of another origin,");
+            return new Credential(cookie, true, "login cookie (log in again at /login)");
+        }
         return new Credential(null, false, null);
+    }
+
+    /** No Origin header (not a browser, or a same-origin GET), the server's own origin, or one of the trusted ones. */
+    private boolean originTrusted(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || trustedOrigins.contains(origin)) return true;
+        String host = ctx.header("Host");
+        try {
+            java.net.URI u = new java.net.URI(origin);
+            if (u.getHost() == null || host == null) return false;
+            String authority = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+            // both leave out a default port, so the same origin has the same authority
+            return authority.equalsIgnoreCase(host);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** Javalin ignores one trailing slash when routing, so {@code /ws/} is {@code /ws} here too. */

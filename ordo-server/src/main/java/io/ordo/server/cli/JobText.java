@@ -45,6 +45,8 @@ final class JobText {
         if (took != null) row(rows, "took", took);
         row(rows, "updated_at", text(job, "updated_at"));
         if (!job.path("result").isMissingNode() && !job.path("result").isNull()) row(rows, "result", job.path("result").toString());
+        row(rows, "children", counts(job.path("children")));
+        row(rows, "tree", counts(job.path("tree")));
         StringBuilder b = new StringBuilder();
         for (String[] r : rows) b.append(String.format("%-12s %s%n", r[0], r[1]));
         JsonNode errors = job.path("errors");
@@ -111,6 +113,20 @@ final class JobText {
     private static String text(JsonNode job, String field) {
         JsonNode v = job.path(field);
         return v.isNull() || v.isMissingNode() ? null : v.asText();
+    }
+
+    /** {@code 3 total: 2 completed, 1 failed}: the non-zero counts of a by-status object; null when absent. */
+    private static String counts(JsonNode byStatus) {
+        if (!byStatus.isObject()) return null;
+        List<String> parts = new ArrayList<>();
+        long total = 0;
+        for (var e : byStatus.properties()) {
+            if (e.getKey().equals("total")) continue;
+            long n = e.getValue().asLong();
+            total += n;
+            if (n > 0) parts.add(n + " " + e.getKey());
+        }
+        return total + " total" + (parts.isEmpty() ? "" : ": " + String.join(", ", parts));
     }
 
     private static List<String> strings(JsonNode array) {

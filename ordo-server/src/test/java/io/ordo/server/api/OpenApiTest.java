@@ -53,6 +53,25 @@ class OpenApiTest {
                 .isEqualTo("#/components/schemas/JobRequest");
     }
 
+    /** The schemas follow the code: a field added to the submit body or the job object must be documented. */
+    @Test
+    void jobSchemasHaveEveryFieldTheApiReadsAndWrites() {
+        JsonNode schemas = http.get("/openapi.json").json().path("components").path("schemas");
+        Set<String> request = new TreeSet<>();
+        schemas.path("JobRequest").path("properties").fieldNames().forEachRemaining(request::add);
+        assertThat(request).containsExactlyInAnyOrderElementsOf(SubmitRequests.JOB_FIELDS);
+
+        String id = http.post("/api/jobs", "{\"type\": \"noop\", \"delay\": \"1h\"}").json().path("job_id").asText();
+        Set<String> written = new TreeSet<>();
+        http.get("/api/jobs/" + id).json().fieldNames().forEachRemaining(written::add);
+        Set<String> job = new TreeSet<>();
+        schemas.path("Job").path("properties").fieldNames().forEachRemaining(job::add);
+        assertThat(job).containsAll(written);
+        Set<String> bulk = new TreeSet<>();
+        schemas.path("BulkRequest").path("properties").fieldNames().forEachRemaining(bulk::add);
+        assertThat(bulk).containsExactlyInAnyOrderElementsOf(JobActionRoutes.BULK_FIELDS);
+    }
+
     @Test
     void everyReferencedSchemaExists() {
         JsonNode doc = http.get("/openapi.json").json();

@@ -130,6 +130,9 @@ class SqlStoreApiTest {
         awaitStatus(running, "cancelled");
         assertThat(http.send("DELETE", "/api/jobs/" + running, (String) null).status()).isEqualTo(200);
         assertThat(http.get("/api/jobs/" + running).status()).isEqualTo(404);
+        assertThat(http.send("DELETE", "/api/jobs/" + running, (String) null).status()).isEqualTo(404);
+        assertThat(http.post("/api/jobs/" + running + "/cancel", null).status()).isEqualTo(404);
+        assertThat(http.get("/api/jobs/" + running + "/logs").status()).isEqualTo(404);
 
         for (int i = 0; i < 3; i++) submit("{\"type\": \"noop\", \"queue\": \"bulkq\", \"delay\": \"1h\"}");
         JsonNode bulk = http.post("/api/jobs/bulk", "{\"action\": \"cancel\", \"filter\": {\"queue\": \"bulkq\", \"status\": \"scheduled\"}}").json();

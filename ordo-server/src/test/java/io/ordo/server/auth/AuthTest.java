@@ -193,6 +193,13 @@ class AuthTest {
         assertThat(client.get("/api/jobs/stats", cookie).status()).isEqualTo(200);
         assertThat(client.send("POST", "/api/jobs", "{\"type\": \"noop\"}", cookie, true).status()).as("read cookie").isEqualTo(403);
         assertThat(client.get("/api/jobs/stats", Map.of("Cookie", AuthGate.COOKIE + "=forged")).status()).isEqualTo(401);
+        // a page of another site cannot use the cookie (browsers send it on WebSocket handshakes from anywhere)
+        Map<String, String> foreign = new HashMap<>(cookie);
+        foreign.put("Origin", "https://evil.example");
+        assertThat(client.get("/api/jobs/stats", foreign).status()).isEqualTo(401);
+        Map<String, String> own = new HashMap<>(cookie);
+        own.put("Origin", server.url());
+        assertThat(client.get("/api/jobs/stats", own).status()).as("the server's own pages may").isEqualTo(200);
 
         Answer json = client.send("POST", "/login", "{\"token\": \"" + ADMIN + "\"}", Map.of(), true);
         assertThat(json.status()).isEqualTo(200);

@@ -258,6 +258,18 @@ class JobsCliTest {
     }
 
     @Test
+    void showCountsTheChildrenOfAParent() {
+        String parent = submit("submit", "fan", "--payload", "{\"children\": 3}");
+        awaitStatus(parent, JobStatus.COMPLETED);
+
+        Run r = ordo("jobs", "show", parent);
+        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).matches("children\\s+3 total: 3 completed"));
+        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).matches("tree\\s+3 total: 3 completed"));
+        Run leaf = ordo("jobs", "show", submit("submit", "noop", "--delay", "1h"));
+        assertThat(leaf.out()).doesNotContain("children").doesNotContain("tree");
+    }
+
+    @Test
     void helpListsTheNewVerbs() {
         Run top = ordo("--help");
         assertThat(top.exit()).isZero();

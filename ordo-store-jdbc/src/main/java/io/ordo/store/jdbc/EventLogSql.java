@@ -49,35 +49,42 @@ final class EventLogSql {
         prune = d.sql("DELETE FROM {events} WHERE id IN (SELECT id FROM {events} WHERE at < ? ORDER BY at LIMIT ?)");
     }
 
-    /** One statement (PostgreSQL) or one JDBC batch (SQLite) for the whole list. */
-    void append(Connection c, List<OrdoEvent> events) throws SQLException {
+    /** A batch ready to bind: serialized before the append's transaction, so that the writer lock is held for the insert only. */
+    record Batch(String[] type, UUID[] job, UUID[] root, String[] payload, Instant[] at) {
+    }
+
+    static Batch prepare(List<OrdoEvent> events) {
+        int n = events.size();
+        Batch b = new Batch(new String[n], new UUID[n], new UUID[n], new String[n], new Instant[n]);
+        for (int i = 0; i < n; i++) {
+            OrdoEvent e = events.get(i);
+            b.type[i] = e.type();
+            b.job[i] = e.jobId();
+            b.root[i] = e.rootId();
+            b.payload[i] = Json.write(e.payload());
+            b.at[i] = SqlDialect.ms(e.at());
+        }
+        return b;
+    }
+
+    /** One statement (PostgreSQL) or one JDBC batch (SQLite) for the whole batch. */
+    void append(Connection c, Batch b) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insert)) {
             if (unnest) {
-                int n = events.size();
-                String[] type = new String[n], payload = new String[n], at = new String[n];
-                UUID[] job = new UUID[n], root = new UUID[n];
-                for (int i = 0; i < n; i++) {
-                    OrdoEvent e = events.get(i);
-                    type[i] = e.type();
-                    job[i] = e.jobId();
-                    root[i] = e.rootId();
-                    payload[i] = Json.write(e.payload());
-                    at[i] = PgInserts.text(e.at());
-                }
-                ps.setArray(1, c.createArrayOf("text", type));
-                ps.setArray(2, c.createArrayOf("uuid", job));
-                ps.setArray(3, c.createArrayOf("uuid", root));
-                ps.setArray(4, c.createArrayOf("text", payload));
-                ps.setArray(5, c.createArrayOf("text", at));
+                ps.setArray(1, c.createArrayOf("text", b.type()));
+                ps.setArray(2, c.createArrayOf("uuid", b.job()));
+                ps.setArray(3, c.createArrayOf("uuid", b.root()));
+                ps.setArray(4, c.createArrayOf("text", b.payload()));
+                ps.setArray(5, c.createArrayOf("text", java.util.Arrays.stream(b.at()).map(PgInserts::text).toArray(String[]::new)));
                 ps.executeUpdate();
                 return;
             }
-            for (OrdoEvent e : events) {
-                ps.setString(1, e.type());
-                d.setId(ps, 2, e.jobId());
-                d.setId(ps, 3, e.rootId());
-                ps.setString(4, Json.write(e.payload()));
-                d.setTime(ps, 5, e.at());
+            for (int i = 0; i < b.type().length; i++) {
+                ps.setString(1, b.type()[i]);
+                d.setId(ps, 2, b.job()[i]);
+                d.setId(ps, 3, b.root()[i]);
+                ps.setString(4, b.payload()[i]);
+                d.setTime(ps, 5, b.at()[i]);
                 ps.addBatch();
             }
             ps.executeBatch();

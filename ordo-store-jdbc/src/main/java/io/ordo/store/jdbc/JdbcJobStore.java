@@ -360,9 +360,10 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public void appendEvents(List<OrdoEvent> batch) {
         if (batch.isEmpty()) return;
+        EventLogSql.Batch rows = EventLogSql.prepare(batch);
         write(c -> {
             appendingEvents(c);
-            events.append(c, batch);
+            events.append(c, rows);
             return null;
         });
     }
