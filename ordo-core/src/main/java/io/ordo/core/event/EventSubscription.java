@@ -30,8 +30,8 @@ public final class EventSubscription implements AutoCloseable {
     /** Set when events this node published never reached the log (see {@link EventLog}). */
     private volatile boolean lost;
     private volatile boolean closed;
-    // consumer thread only
-    private long position;
+    // written by the consumer thread only
+    private volatile long position;
     private long replayCursor;
     private boolean replaying;
     private long skipUpTo;

@@ -24,6 +24,7 @@ import java.util.Map;
  * Streams end when the client goes away or the node closes its {@link EventHub}.
  */
 public final class EventRoutes implements RouteGroup {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EventRoutes.class);
     /** Per-stream buffer and keep-alive interval. */
     public record Settings(int buffer, Duration heartbeat) {
         public static final Settings DEFAULTS = new Settings(EventHub.DEFAULT_BUFFER, Duration.ofSeconds(15));
@@ -94,6 +95,10 @@ public final class EventRoutes implements RouteGroup {
             }
         } catch (IOException e) {
             // the client went away
+        } catch (RuntimeException e) {
+            // the store failed mid-stream (the answer is under way, no error body can follow): end the
+            // stream; the client reconnects with Last-Event-ID and gets what it missed
+            log.warn("event stream ended: {}", e.toString());
         } finally {
             closed(sub);
         }

@@ -105,7 +105,7 @@ final class WsEvents {
                 query.put(f, vals);
             }
             EventRequest req = EventRequest.parse(query, null);
-            if (req.since() == null) req = new EventRequest(req.filter(), c.current.position());
+            if (req.since() == null) req = new EventRequest(req.filter(), c.lastSent);
             c.resubscribe(routes.subscribe(req));
             Map<String, Object> ack = new LinkedHashMap<>();
             ack.put("job_id", req.filter().jobIds().stream().map(Object::toString).toList());
@@ -131,10 +131,13 @@ final class WsEvents {
         private final Session session;
         private volatile EventSubscription current;
         private volatile boolean stopped;
+        /** The id of the last event sent: a new subscription must not send it (or older ones) again. */
+        private volatile long lastSent;
 
         Connection(Session session, EventSubscription first) {
             this.session = session;
             this.current = first;
+            this.lastSent = first.position();
         }
 
         void resubscribe(EventSubscription next) {
@@ -148,7 +151,12 @@ final class WsEvents {
                 while (!stopped && session.isOpen()) {
                     EventSubscription s = current;
                     StoredEvent e = s.next(Duration.ofSeconds(1));
-                    if (e != null && s == current) send(EventRoutes.envelope(e));
+                    if (e != null && s == current) {
+                        boolean resync = e.event().type().equals(io.ordo.core.event.EventHub.RESYNC);
+                        if (!resync && e.id() <= lastSent) continue; // sent already, before a resubscribe
+                        send(EventRoutes.envelope(e));
+                        lastSent = Math.max(lastSent, e.id());
+                    }
                     else if (e == null && s.isClosed() && s == current) break; // ended by the server (shutdown)
                 }
             } catch (InterruptedException e) {

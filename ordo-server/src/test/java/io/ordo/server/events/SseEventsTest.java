@@ -81,7 +81,9 @@ class SseEventsTest {
             assertThat(done.payload().path("job_type").asText()).isEqualTo("chatty");
             // envelope: increasing ids, also on the SSE id: lines
             assertThat(r.events).extracting(Received.Event::id).isSorted().doesNotHaveDuplicates();
-            assertThat(sse.frameIds).containsExactlyElementsOf(r.events.stream().map(Received.Event::id).toList());
+            List<Long> frames = List.copyOf(sse.frameIds);
+            assertThat(r.events.stream().map(Received.Event::id).toList().subList(0, frames.size())).isEqualTo(frames);
+            assertThat(frames).hasSizeGreaterThanOrEqualTo(mine.size());
             assertThat(r.events.getFirst().envelope().fieldNames()).toIterable().containsExactly("id", "type", "payload");
         }
     }
@@ -124,9 +126,12 @@ class SseEventsTest {
         String later = submit(http, "{\"type\":\"chatty\",\"payload\":{\"lines\":5,\"children\":2}}");
         await().atMost(Duration.ofSeconds(10)).until(() -> server.ordo().store().eventsAfter(seen, 1000).stream()
                 .filter(e -> e.event().type().equals("job_status_change") && "completed".equals(e.event().payload().get("status"))).count() == 3);
-        List<Long> missed = server.ordo().store().eventsAfter(seen, 1000).stream().map(StoredEvent::id).toList();
-        try (SseTestClient header = new SseTestClient(url(""), Map.of("Last-Event-ID", Long.toString(seen)));
-             SseTestClient query = SseTestClient.open(url("?since=" + seen))) {
+        // job events only: a periodic queue_stats could otherwise come between this read and the replay
+        List<Long> missed = server.ordo().store().eventsAfter(seen, 1000).stream()
+                .filter(e -> !e.event().type().equals("queue_stats")).map(StoredEvent::id).toList();
+        String jobTypes = "types=job_status_change,job_log,job_spawn,task_progress,job_progress,result_saved";
+        try (SseTestClient header = new SseTestClient(url("?" + jobTypes), Map.of("Last-Event-ID", Long.toString(seen)));
+             SseTestClient query = SseTestClient.open(url("?since=" + seen + "&" + jobTypes))) {
             for (SseTestClient c : List.of(header, query)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> c.received.events.size() >= missed.size());
                 assertThat(c.received.events).extracting(Received.Event::id).containsExactlyElementsOf(missed);

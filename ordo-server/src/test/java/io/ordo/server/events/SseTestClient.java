@@ -49,17 +49,20 @@ public final class SseTestClient implements AutoCloseable {
     private void read() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             StringBuilder data = new StringBuilder();
+            Long id = null;
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) received.add(data.toString());
+                    if (id != null) frameIds.add(id); // after the event: frameIds never runs ahead of it
                     data.setLength(0);
+                    id = null;
                 } else if (line.startsWith(":")) {
                     comments.add(line);
                 } else if (line.startsWith("data:")) {
                     data.append(line.substring(5).trim());
                 } else if (line.startsWith("id:")) {
-                    frameIds.add(Long.parseLong(line.substring(3).trim()));
+                    id = Long.parseLong(line.substring(3).trim());
                 }
             }
         } catch (IOException e) {
