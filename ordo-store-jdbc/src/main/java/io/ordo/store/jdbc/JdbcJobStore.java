@@ -103,6 +103,11 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     void appendingEvents(Connection c) throws SQLException {
     }
 
+    /** A write transaction for event appends; a store may relax durability for them (events are not the record of truth). */
+    <T> T writeEvents(SqlWork<T> work) {
+        return write(work);
+    }
+
     RuntimeException failure(String what, SQLException e) {
         return new JdbcStoreException(kind() + " store: " + what + " failed: " + e.getMessage(), e);
     }
@@ -361,7 +366,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     public void appendEvents(List<OrdoEvent> batch) {
         if (batch.isEmpty()) return;
         EventLogSql.Batch rows = EventLogSql.prepare(batch);
-        write(c -> {
+        writeEvents(c -> {
             appendingEvents(c);
             events.append(c, rows);
             return null;

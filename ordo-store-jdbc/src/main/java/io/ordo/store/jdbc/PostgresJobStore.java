@@ -308,10 +308,15 @@ public final class PostgresJobStore extends JdbcJobStore {
      * ids drawn under it are committed in the order drawn, so a reader polling {@code id > last} never
      * misses an event whose transaction committed after a later id became visible. Appends are
      * batched by the engine's EventLog, so the lock is taken a few times a second at most. The NOTIFY
-     * (payload: the schema) is delivered at commit.
+     * (payload: the schema) is delivered at commit. The commit does not wait for the WAL flush
+     * ({@code synchronous_commit} off for this transaction only): events feed live views, not the
+     * record of truth, so a crash may lose the last few but never a job or the order of the rest.
      */
     @Override
     void appendingEvents(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_notify(?, ?)")) {
             ps.setInt(1, LOCK_SPACE + 1);
             ps.setString(2, schema);

@@ -60,6 +60,25 @@ class SqliteStoreFeaturesTest extends JdbcStoreFeaturesTest {
     }
 
     @Test
+    void eventAppendsRelaxDurabilityForThemselvesOnlyAndKeepEveryEvent() {
+        try (SqliteJobStore full = (SqliteJobStore) openStore()) {
+            List<io.ordo.core.event.OrdoEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(new io.ordo.core.event.OrdoEvent("job_log", null, null, Map.of("n", i), T0));
+            }
+            full.appendEvents(batch);
+            full.appendEvents(batch);
+            assertThat(full.pragma("synchronous")).as("FULL again for job writes").isEqualTo("2");
+            assertThat(full.eventsAfter(0, 1000)).hasSize(100)
+                    .extracting(e -> ((Number) e.event().payload().get("n")).intValue()).startsWith(0, 1, 2).endsWith(48, 49);
+        }
+        // still there after the store is closed and opened again
+        try (SqliteJobStore again = (SqliteJobStore) openStore()) {
+            assertThat(again.eventsAfter(0, 1000)).hasSize(100);
+        }
+    }
+
+    @Test
     void theProviderIsFoundByUrlAndCreatesTheFilesDirectory() {
         Path nested = dir.resolve("data/deeper/ordo.db");
         try (JobStore s = JobStoreProvider.openUrl("jdbc:sqlite:" + nested, Map.of())) {
