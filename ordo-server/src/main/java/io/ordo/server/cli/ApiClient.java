@@ -83,7 +83,9 @@ final class ApiClient implements AutoCloseable {
         } catch (HttpTimeoutException e) {
             throw CliException.failed("the Ordo server at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
         } catch (ConnectException | UnresolvedAddressException e) {
-            throw unreachable("connection refused");
+            // the JDK client reports a host name that does not resolve as a ConnectException too
+            throw unreachable(e instanceof UnresolvedAddressException || e.getCause() instanceof UnresolvedAddressException
+                    ? "unknown host" : "connection refused");
         } catch (IOException e) {
             if (e.getCause() instanceof UnresolvedAddressException) throw unreachable("unknown host");
             throw CliException.failed("request to " + base + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
