@@ -95,11 +95,13 @@ public final class ExecAction implements StepAction {
         String exe = command.get(0);
         if (allowed.isEmpty()) {
             throw ActionConfig.bad("command", "the exec action is disabled on this node: no executable is allowed (to run '" + exe
-                    + "', register the action as ExecAction.allowing(List.of(\"" + exe + "\")))");
+                    + "', start 'ordo server' or 'ordo worker' with --allow-exec " + exe
+                    + ", or in Java register the action as ExecAction.allowing(List.of(\"" + exe + "\")))");
         }
         if (!allowed.contains(exe) && !ActionConfig.hasRef(exe)) {
             throw ActionConfig.bad("command[0]", "executable '" + exe + "' is not allowed on this node (allowed: " + allowed
-                    + "); to allow it, add \"" + exe + "\" to the list given to ExecAction.allowing(...)");
+                    + "); to allow it, add --allow-exec " + exe + " to 'ordo server' / 'ordo worker', or add \"" + exe
+                    + "\" to the list given to ExecAction.allowing(...)");
         }
         String cwd = c.text("cwd", null);
         Map<String, String> env = c.stringMap("env");

@@ -60,7 +60,8 @@ class ExecActionTest extends ActionTestSupport {
         // refused before the run starts: the definition is validated with the node's actions
         assertThatThrownBy(() -> run(step("cmd", "exec", cfg(Map.of("command", List.of("rm", "-rf", tmp.resolve("x").toString()))))))
                 .isInstanceOf(io.ordo.core.definition.DefinitionException.class)
-                .hasMessageContaining("steps.cmd.config.command[0]: executable 'rm' is not allowed").hasMessageContaining("ExecAction.allowing");
+                .hasMessageContaining("steps.cmd.config.command[0]: executable 'rm' is not allowed").hasMessageContaining("ExecAction.allowing")
+                .hasMessageContaining("--allow-exec rm");
         assertThat(tmp.resolve("x")).doesNotExist();
 
         assertThatThrownBy(() -> ExecAction.allowing(List.of("sh")).validate(cfg(Map.of("command", List.of("/bin/sh", "-c", "true")))))
@@ -68,6 +69,7 @@ class ExecActionTest extends ActionTestSupport {
         assertThatThrownBy(() -> ExecAction.disabled().validate(cfg(Map.of("command", List.of("ls")))))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("config.command: the exec action is disabled on this node")
+                .hasMessageContaining("--allow-exec ls")
                 .hasMessageContaining("ExecAction.allowing(List.of(\"ls\"))");
     }
 

@@ -83,15 +83,21 @@ final class ApiClient implements AutoCloseable {
         } catch (HttpTimeoutException e) {
             throw CliException.failed("the Ordo server at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
         } catch (ConnectException | UnresolvedAddressException e) {
-            throw unreachable("connection refused");
+            // the JDK client reports a host name that does not resolve as a ConnectException too
+            throw unreachable(unresolved(e) ? "unknown host" : "connection refused");
         } catch (IOException e) {
-            if (e.getCause() instanceof UnresolvedAddressException) throw unreachable("unknown host");
+            if (unresolved(e)) throw unreachable("unknown host");
             throw CliException.failed("request to " + base + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");
         }
         return answer(response);
+    }
+
+    private static boolean unresolved(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof UnresolvedAddressException) return true;
+        return false;
     }
 
     private CliException unreachable(String why) {

@@ -81,7 +81,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing command: server, submit, jobs, definitions, queues, stats or nodes (see 'ordo --help')");
+        throw CliException.usage("missing command: server, worker, submit, jobs, definitions, queues, stats or nodes (see 'ordo --help')");
     }
 
     /** The version from the jar's manifest. */

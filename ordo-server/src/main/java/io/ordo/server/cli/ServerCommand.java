@@ -40,7 +40,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs and at most CAP waiting (repeatable)")
     List<String> queues = new ArrayList<>();
 
-    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s); heartbeats every lease/3")
+    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s, heartbeat every 5s); with this flag, heartbeats every lease/3")
     String lease;
 
     @Option(names = "--shutdown-grace", paramLabel = "DUR", description = "On shutdown, how long running jobs may finish before they are handed back (default: 10s)")

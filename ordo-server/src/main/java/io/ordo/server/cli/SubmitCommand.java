@@ -137,6 +137,8 @@ final class SubmitCommand implements Callable<Integer> {
             source = "--payload file " + file;
             try {
                 text = Files.readString(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw CliException.usage("--payload: cannot read " + file + ": no such file");
             } catch (IOException e) {
                 throw CliException.usage("--payload: cannot read " + file + ": " + e.getMessage());
             }

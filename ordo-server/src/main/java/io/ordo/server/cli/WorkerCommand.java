@@ -49,7 +49,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId).allowExec(allowExec);
+        // a worker listens on nothing: ORDO_HOST (set for the servers beside it) must not make it
+        // refuse to start for want of API tokens
+        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(ServerOptions.DEFAULT_HOST)
+                .concurrency(concurrency).nodeId(nodeId).allowExec(allowExec);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {

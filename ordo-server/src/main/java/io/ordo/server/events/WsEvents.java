@@ -50,6 +50,11 @@ final class WsEvents {
             ws.onClose(ctx -> gone(ctx));
             ws.onError(ctx -> gone(ctx));
         });
+        // a plain GET (no Upgrade header) would otherwise be "no route GET /ws", as if there were no such path
+        r.get("/ws", ctx -> {
+            throw new ApiError(400, "invalid_request", "/ws is a WebSocket endpoint: connect with a WebSocket client"
+                    + " (Upgrade: websocket), or stream the same events over HTTP from GET /api/events", Map.of());
+        });
     }
 
     private void beforeUpgrade(io.javalin.http.Context ctx) throws java.io.IOException {

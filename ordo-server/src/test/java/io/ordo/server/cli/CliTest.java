@@ -272,6 +272,18 @@ class CliTest {
     }
 
     @Test
+    void aServerHostThatDoesNotResolveIsNotCalledConnectionRefused() {
+        Run r = Cli.run(Map.of(), "stats", "--server", "http://no-such-host.invalid:8080");
+        assertOneLineError(r, Main.FAILED, "cannot reach the Ordo server at http://no-such-host.invalid:8080 (unknown host)");
+    }
+
+    @Test
+    void aMissingPayloadFileSaysSo() {
+        Run r = Cli.run(Map.of("ORDO_SERVER", "http://127.0.0.1:1"), "submit", "noop", "--payload", "@/no/such/payload.json");
+        assertOneLineError(r, Main.USAGE, "--payload: cannot read /no/such/payload.json: no such file");
+    }
+
+    @Test
     void aBadServerUrlIsAUsageError() {
         assertOneLineError(ordo("stats", "--server", "ftp://x"), Main.USAGE, "is not an http(s) URL");
         assertOneLineError(ordo("stats", "--server", "http://exa mple"), Main.USAGE, "is not a URL");

@@ -16,6 +16,14 @@ class WorkerCommandTest {
     }
 
     @Test
+    void theServersHostSettingDoesNotApplyToAWorker() {
+        // a worker has no HTTP API: ORDO_HOST=0.0.0.0 without tokens is no reason to refuse it
+        Cli.Run r = Cli.run(Map.of("ORDO_HOST", "0.0.0.0"), "worker", "--store", "memory:");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(Main.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("memory:").doesNotContain("refusing to listen");
+    }
+
+    @Test
     void badFlagsAreUsageErrors() {
         assertThat(Cli.run(Map.of(), "worker", "--queue", "nope").exit()).isEqualTo(Main.USAGE);
         assertThat(Cli.run(Map.of(), "worker", "--lease", "-5s").exit()).isEqualTo(Main.USAGE);

@@ -181,6 +181,14 @@ class WsEventsTest {
     }
 
     /** A WebSocket upgrade request, raw; returns the answer's head and body (by its Content-Length). */
+    @Test
+    void aPlainGetOfWsSaysItIsAWebSocketEndpoint() {
+        Http.Response r = http.get("/ws");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo("invalid_request");
+        assertThat(r.errorMessage()).contains("WebSocket").contains("/api/events");
+    }
+
     private String upgrade(String target) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
