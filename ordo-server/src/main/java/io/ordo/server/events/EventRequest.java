@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * What a client subscribes to, from the query string ({@code job_id}, {@code root_id}, {@code types}:
  * repeated or comma-separated; {@code since}: the last event id seen) or a WebSocket subscribe
- * message with the same fields. Other parameters (e.g. {@code token}) are ignored.
+ * message with the same fields. {@code token} is the auth gate's; any other parameter is refused by name,
+ * like everywhere else in the API, so that a misspelt filter does not silently stream everything.
  *
  * @param since null for "from now"
  */
@@ -23,8 +24,15 @@ public record EventRequest(EventFilter filter, Long since) {
     public static final List<String> TYPES = List.of(EventTypes.JOB_PROGRESS, EventTypes.TASK_PROGRESS, EventTypes.JOB_LOG,
             EventTypes.JOB_STATUS_CHANGE, EventTypes.RESULT_SAVED, EventTypes.JOB_SPAWN, EventTypes.QUEUE_STATS);
 
+    private static final Set<String> PARAMS = Set.of("job_id", "root_id", "types", "type", "since", "token");
+
     /** Parses query parameters; {@code lastEventId} (the SSE reconnect header) wins over {@code since}. */
     public static EventRequest parse(Map<String, List<String>> query, String lastEventId) {
+        for (String name : query.keySet()) {
+            if (!PARAMS.contains(name)) {
+                throw ApiError.badField(clip(name), "unknown parameter '" + clip(name) + "' (allowed: job_id, root_id, since, token, types)");
+            }
+        }
         Set<UUID> jobs = uuids("job_id", values(query.get("job_id")));
         Set<UUID> roots = uuids("root_id", values(query.get("root_id")));
         List<String> typeValues = values(query.get("types"));

@@ -228,12 +228,13 @@ class SseEventsTest {
     @Test
     void badParametersAre400JsonErrors() {
         for (String q : List.of("?since=abc", "?since=-1", "?types=job_log,bogus", "?job_id=not-a-uuid", "?root_id=123",
-                "?since=1&since=2")) {
+                "?since=1&since=2", "?jobid=01a2032b-9481-7000-9dc2-25dde48cc957")) {
             Http.Response r = http.get("/api/events" + q);
             assertThat(r.status()).as(q).isEqualTo(400);
             assertThat(r.errorCode()).as(q).isEqualTo("invalid_request");
             assertThat(r.json().path("error").has("details")).isTrue();
         }
+        assertThat(http.get("/api/events?jobid=x").errorMessage()).contains("unknown parameter 'jobid'");
         Http.Response unknown = http.get("/api/events?types=nope");
         assertThat(unknown.json().path("error").path("details").path("allowed")).isNotEmpty();
         Http.Response header = Http.raw(server.port(), "GET /api/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: x1\r\nConnection: close\r\n\r\n");
