@@ -2,9 +2,9 @@ package io.ordo.server.cli;
 
 import io.ordo.core.OrdoException;
 import io.ordo.server.OrdoServer;
-import io.ordo.server.QueueSpec;
 import io.ordo.server.ServerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.BindException;
@@ -22,11 +22,8 @@ import java.util.concurrent.Callable;
 final class ServerCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default SQLite store (default: ./data)")
-    Path data;
-
-    @Option(names = "--store", paramLabel = "URL", description = "Store URL: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or memory: (default: SQLite file <data>/ordo.db)")
-    String store;
+    @Mixin
+    NodeFlags node = new NodeFlags();
 
     @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: 127.0.0.1; 0.0.0.0 for all interfaces)")
     String host;
@@ -34,28 +31,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "P", description = "HTTP port (default: 8080; 0 picks a free one)")
     Integer port;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 10)")
-    Integer concurrency;
-
-    @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs and at most CAP waiting (repeatable)")
-    List<String> queues = new ArrayList<>();
-
-    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s, heartbeat every 5s); with this flag, heartbeats every lease/3")
-    String lease;
-
-    @Option(names = "--shutdown-grace", paramLabel = "DUR", description = "On shutdown, how long running jobs may finish before they are handed back (default: 10s)")
-    String shutdownGrace;
-
-    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: host-pid-random)")
-    String nodeId;
-
     @Option(names = "--definitions", paramLabel = "DIR",
             description = "Apply the job definitions in DIR (*.yaml, *.yml, *.toml) at start-up; invalid files are logged and skipped (default: ./job-definitions if it exists)")
     Path definitions;
-
-    @Option(names = "--allow-exec", paramLabel = "EXECUTABLE",
-            description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
-    List<String> allowExec = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Config file (YAML, TOML or JSON): host, port, store_url, admin_tokens, read_tokens, cors_origins, webhook_secret, insecure_open")
@@ -82,14 +60,10 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(host).port(port)
-                .concurrency(concurrency).nodeId(nodeId).definitionsDir(definitions).allowExec(allowExec)
+        ServerOptions options = node.options().host(host).port(port).definitionsDir(definitions)
                 .configFile(config).adminTokens(adminTokens).readTokens(readTokens).corsOrigins(corsOrigins)
                 .insecureOpen(insecureOpen ? Boolean.TRUE : null);
-        if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
-        if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {
-            queues.forEach(q -> options.queue(QueueSpec.parse(q)));
             options.resolve(ctx.env());
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());

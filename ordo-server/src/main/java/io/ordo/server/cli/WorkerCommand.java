@@ -1,15 +1,11 @@
 package io.ordo.server.cli;
 
 import io.ordo.core.OrdoException;
-import io.ordo.server.QueueSpec;
 import io.ordo.server.ServerOptions;
 import io.ordo.server.WorkerNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code ordo worker}: runs jobs from a shared store without the HTTP API, until stopped (Ctrl-C / SIGTERM). */
@@ -19,29 +15,8 @@ import java.util.concurrent.Callable;
 final class WorkerCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory of the default SQLite store (default: ./data)")
-    Path data;
-
-    @Option(names = "--store", paramLabel = "URL", description = "Store URL: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB (default: SQLite file <data>/ordo.db)")
-    String store;
-
-    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 10)")
-    Integer concurrency;
-
-    @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs (repeatable)")
-    List<String> queues = new ArrayList<>();
-
-    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s)")
-    String lease;
-
-    @Option(names = "--shutdown-grace", paramLabel = "DUR", description = "On shutdown, how long running jobs may finish before they are handed back (default: 10s)")
-    String shutdownGrace;
-
-    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: host-pid-random)")
-    String nodeId;
-
-    @Option(names = "--allow-exec", paramLabel = "EXECUTABLE", description = "Let the exec step action run this executable (repeatable)")
-    List<String> allowExec = new ArrayList<>();
+    @Mixin
+    NodeFlags node = new NodeFlags();
 
     WorkerCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -51,12 +26,8 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() {
         // a worker listens on nothing: ORDO_HOST (set for the servers beside it) must not make it
         // refuse to start for want of API tokens
-        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).host(ServerOptions.DEFAULT_HOST)
-                .concurrency(concurrency).nodeId(nodeId).allowExec(allowExec);
-        if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
-        if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
+        ServerOptions options = node.options().host(ServerOptions.DEFAULT_HOST);
         try {
-            queues.forEach(q -> options.queue(QueueSpec.parse(q)));
             options.resolve(ctx.env());
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());

@@ -1,0 +1,52 @@
+package io.ordo.server.cli;
+
+import io.ordo.core.OrdoException;
+import io.ordo.server.QueueSpec;
+import io.ordo.server.ServerOptions;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags of a node that runs jobs, shared by {@code ordo server} and {@code ordo worker} (a picocli mixin). */
+final class NodeFlags {
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default SQLite store (default: ./data)")
+    Path data;
+
+    @Option(names = "--store", paramLabel = "URL", description = "Store URL: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or memory: (default: SQLite file <data>/ordo.db)")
+    String store;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 10)")
+    Integer concurrency;
+
+    @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs and at most CAP waiting (repeatable)")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--lease", paramLabel = "DUR", description = "Lease of a running job without heartbeat (default: 30s, heartbeat every 5s); with this flag, heartbeats every lease/3")
+    String lease;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DUR", description = "On shutdown, how long running jobs may finish before they are handed back (default: 10s)")
+    String shutdownGrace;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: host-pid-random)")
+    String nodeId;
+
+    @Option(names = "--allow-exec", paramLabel = "EXECUTABLE",
+            description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
+    List<String> allowExec = new ArrayList<>();
+
+    /** Options with these flags set (the caller adds its own, then resolves). Bad values are usage errors. */
+    ServerOptions options() {
+        ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
+                .allowExec(allowExec);
+        if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
+        if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
+        try {
+            queues.forEach(q -> options.queue(QueueSpec.parse(q)));
+        } catch (OrdoException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        return options;
+    }
+}
