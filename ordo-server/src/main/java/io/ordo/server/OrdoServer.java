@@ -66,17 +66,25 @@ public final class OrdoServer implements AutoCloseable {
      * first, e.g. {@code config -> AsJobs.register(config, DocumentService.class, impl)}.
      */
     public static OrdoServer create(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
+        MetricsRoutes metrics = new MetricsRoutes();
+        Ordo ordo = node(options, config -> {
+            customize.accept(config);
+            config.meterRegistry(config.meterRegistry() == null ? metrics.registry()
+                    : new io.micrometer.core.instrument.composite.CompositeMeterRegistry().add(config.meterRegistry()).add(metrics.registry()));
+        });
+        return new OrdoServer(options, ordo, metrics);
+    }
+
+    /** The node the (resolved) options describe, not started: its store opened (directory created), webhooks wired. */
+    static Ordo node(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
         StoreUrls.prepare(options.storeUrl());
         // the webhook handler reads the secret when a delivery runs: the node (and its store) exists by then
         java.util.concurrent.atomic.AtomicReference<Ordo> node = new java.util.concurrent.atomic.AtomicReference<>();
         io.ordo.core.OrdoConfig config = options.toOrdoConfig(() -> node.get().webhookSecret());
         customize.accept(config);
-        MetricsRoutes metrics = new MetricsRoutes();
-        config.meterRegistry(config.meterRegistry() == null ? metrics.registry()
-                : new io.micrometer.core.instrument.composite.CompositeMeterRegistry().add(config.meterRegistry()).add(metrics.registry()));
         Ordo ordo = Ordo.create(config);
         node.set(ordo);
-        return new OrdoServer(options, ordo, metrics);
+        return ordo;
     }
 
     /** Adds routes served next to the API (e.g. an {@code AsyncEndpoint}); call before {@link #start}. */
@@ -256,15 +264,16 @@ public final class OrdoServer implements AutoCloseable {
         try {
             ordo.close();
         } finally {
-            removeShutdownHook();
+            removeShutdownHook(shutdownHook);
             closed.countDown();
         }
     }
 
-    private void removeShutdownHook() {
-        if (shutdownHook == null || Thread.currentThread() == shutdownHook) return;
+    /** Unregisters {@code hook} (if any) unless it is the thread running now, i.e. the JVM is shutting down through it. */
+    static void removeShutdownHook(Thread hook) {
+        if (hook == null || Thread.currentThread() == hook) return;
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down; the hook runs (and returns at once) anyway
         }

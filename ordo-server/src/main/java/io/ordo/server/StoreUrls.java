@@ -25,6 +25,11 @@ public final class StoreUrls {
         return Optional.of(Path.of(rest));
     }
 
+    /** Whether the URL names the in-memory store, which no other process can reach. */
+    public static boolean inMemory(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith("memory:");
+    }
+
     /** Creates the directory a SQLite file lives in, so that {@code ./ordo server} works in an empty directory. */
     public static void prepare(String url) {
         sqliteFile(url).map(Path::toAbsolutePath).map(Path::getParent).ifPresent(dir -> {
@@ -44,7 +49,7 @@ public final class StoreUrls {
         Optional<Path> file = sqliteFile(url);
         if (file.isPresent()) return "sqlite " + file.get();
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("memory:")) return "memory";
+        if (inMemory(url)) return "memory";
         if (lower.startsWith("jdbc:postgresql:")) {
             String rest = url.substring("jdbc:postgresql:".length());
             int q = rest.indexOf('?');

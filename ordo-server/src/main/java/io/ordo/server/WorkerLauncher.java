@@ -41,7 +41,7 @@ public final class WorkerLauncher implements AutoCloseable {
     /** Starts one worker process serving {@code queues} (the {@code default} queue with {@code concurrency} slots besides). */
     public synchronized Launched launch(int concurrency, List<QueueSpec> queues) {
         if (closed) throw new ConflictException("the server is shutting down");
-        if (options.storeUrl().toLowerCase(java.util.Locale.ROOT).startsWith("memory:")) {
+        if (StoreUrls.inMemory(options.storeUrl())) {
             throw new ConflictException("this server's store is in memory: a worker process cannot reach it (use a SQLite file or PostgreSQL)");
         }
         if (concurrency < 1 || concurrency > 1000) throw new InvalidRequestException("concurrency must be between 1 and 1000 (got " + concurrency + ")");

@@ -28,10 +28,7 @@ public final class WorkerNode implements AutoCloseable {
 
     /** Opens the store the (resolved) options name and starts the workers. */
     public static WorkerNode start(ServerOptions options) {
-        StoreUrls.prepare(options.storeUrl());
-        java.util.concurrent.atomic.AtomicReference<Ordo> node = new java.util.concurrent.atomic.AtomicReference<>();
-        Ordo ordo = Ordo.create(options.toOrdoConfig(() -> node.get().webhookSecret()));
-        node.set(ordo);
+        Ordo ordo = OrdoServer.node(options, config -> { });
         ordo.start();
         return new WorkerNode(options, ordo);
     }
@@ -70,13 +67,7 @@ public final class WorkerNode implements AutoCloseable {
         try {
             ordo.close();
         } finally {
-            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException e) {
-                    // already shutting down
-                }
-            }
+            OrdoServer.removeShutdownHook(shutdownHook);
             closed.countDown();
             log.info("worker {} stopped", ordo.config().nodeId());
         }

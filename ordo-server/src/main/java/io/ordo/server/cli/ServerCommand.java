@@ -89,7 +89,7 @@ final class ServerCommand implements Callable<Integer> {
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {
-            throw CliException.failed("cannot open the store " + io.ordo.server.StoreUrls.describe(options.storeUrl()) + ": " + rootMessage(e));
+            throw storeFailure(options, e);
         }
         try {
             return server.start();
@@ -99,6 +99,11 @@ final class ServerCommand implements Callable<Integer> {
             }
             throw CliException.failed("cannot start the server: " + rootMessage(e));
         }
+    }
+
+    /** A store that cannot be opened, in one line naming it (without credentials) and the root cause. */
+    static CliException storeFailure(ServerOptions options, RuntimeException e) {
+        return CliException.failed("cannot open the store " + io.ordo.server.StoreUrls.describe(options.storeUrl()) + ": " + rootMessage(e));
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

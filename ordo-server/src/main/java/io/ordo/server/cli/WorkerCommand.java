@@ -32,7 +32,7 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());
         }
-        if (options.storeUrl().toLowerCase(java.util.Locale.ROOT).startsWith("memory:")) {
+        if (io.ordo.server.StoreUrls.inMemory(options.storeUrl())) {
             throw CliException.usage("--store memory: is private to one process; a worker needs a store a server can share (SQLite file or PostgreSQL)");
         }
         WorkerNode worker;
@@ -41,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {
-            throw CliException.failed("cannot open the store " + io.ordo.server.StoreUrls.describe(options.storeUrl()) + ": " + e.getMessage());
+            throw ServerCommand.storeFailure(options, e);
         }
         worker.installShutdownHook();
         ctx.out().println(worker.readyLine());
