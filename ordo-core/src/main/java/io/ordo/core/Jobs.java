@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class Jobs {
     public static final int MAX_PAGE = 1000;
     public static final int MAX_BATCH = 10_000;
+    /** The most failed jobs {@link #deadLetterGroups} looks at in one call. */
+    public static final int MAX_SCAN = 50_000;
 
     private final JobStore store;
     private final JobFactory factory;
@@ -119,6 +121,17 @@ public final class Jobs {
     /** Failed jobs (attempts used up): the dead-letter view. Restart or delete them from here. */
     public Page<Job> deadLetter(String cursor, int limit) {
         return list(JobFilter.status(JobStatus.FAILED), cursor, limit);
+    }
+
+    /**
+     * The dead-letter view grouped: the newest {@code scan} failed jobs by type and last error,
+     * biggest groups first. Restart or delete a group with {@link #bulk(BulkAction, JobFilter, int)}
+     * and a filter on status {@code failed}, the type and the error.
+     */
+    public List<io.ordo.core.model.FailureGroup> deadLetterGroups(int scan, int limit) {
+        if (scan < 1 || scan > MAX_SCAN) throw new InvalidRequestException("scan must be 1-" + MAX_SCAN + " (got " + scan + ")");
+        checkLimit(limit);
+        return store.failureGroups(scan, limit);
     }
 
     public List<JobLog> logs(UUID id, long afterSeq, int limit) {

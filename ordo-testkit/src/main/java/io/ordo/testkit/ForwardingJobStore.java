@@ -61,6 +61,8 @@ public class ForwardingJobStore implements JobStore {
     @Override public int expireResults(Instant now, int limit) { return delegate.expireResults(now, limit); }
     @Override public Optional<Job> get(UUID id) { return delegate.get(id); }
     @Override public Page<Job> list(JobFilter f, String cursor, int limit) { return delegate.list(f, cursor, limit); }
+    @Override public Page<Job> definitionRuns(String id, String cursor, int limit) { return delegate.definitionRuns(id, cursor, limit); }
+    @Override public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) { return delegate.failureGroups(scan, limit); }
     @Override public List<JobLog> logs(UUID id, long after, int limit) { return delegate.logs(id, after, limit); }
     @Override public Map<String, Map<JobStatus, Long>> counts() { return delegate.counts(); }
     @Override public CancelResult cancel(UUID id, Instant now) { return delegate.cancel(id, now); }

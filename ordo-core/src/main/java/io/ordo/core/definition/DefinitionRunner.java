@@ -49,7 +49,7 @@ import java.util.function.Consumer;
  * retries failed steps, cancels what runs when a step fails the run, and ends the run.
  */
 public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
-    public static final String RUN_TYPE = "ordo.run";
+    public static final String RUN_TYPE = JobStore.RUN_TYPE;
     private static final Logger log = LoggerFactory.getLogger(DefinitionRunner.class);
 
     private final JobStore store;

@@ -61,6 +61,12 @@ public final class DefinitionScheduler implements AutoCloseable {
         return et.lastExecution(ZonedDateTime.ofInstant(now.plusMillis(1), ZoneOffset.UTC)).map(ZonedDateTime::toInstant);
     }
 
+    /** The first tick of {@code expression} strictly after {@code now}. */
+    public static Optional<Instant> nextTick(String expression, Instant now) {
+        ExecutionTime et = ExecutionTime.forCron(parse(expression));
+        return et.nextExecution(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).map(ZonedDateTime::toInstant);
+    }
+
     public void start() {
         if (!enabled) return;
         thread = Thread.ofVirtual().name("ordo-scheduler").start(this::loop);

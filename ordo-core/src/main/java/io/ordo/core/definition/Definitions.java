@@ -265,6 +265,32 @@ public final class Definitions {
         return store.deleteDefinition(id);
     }
 
+    /** The runs of a definition (stored or not, any more), newest first. */
+    public io.ordo.core.model.Page<Job> runs(String id, String cursor, int limit) {
+        if (limit < 1 || limit > io.ordo.core.Jobs.MAX_PAGE) {
+            throw new io.ordo.core.InvalidRequestException("limit must be 1-" + io.ordo.core.Jobs.MAX_PAGE + " (got " + limit + ")");
+        }
+        return store.definitionRuns(id, cursor, limit);
+    }
+
+    /** The newest run of a definition, if it ever ran. */
+    public Optional<Job> lastRun(String id) {
+        return store.definitionRuns(id, null, 1).items().stream().findFirst();
+    }
+
+    /**
+     * When the scheduler starts the next run of {@code d}: its schedule's next tick after now;
+     * empty when it is disabled, has no schedule, or the schedule cannot be read.
+     */
+    public Optional<java.time.Instant> nextRunAt(StoredDefinition d) {
+        if (!d.enabled() || d.schedule() == null || d.schedule().isBlank()) return Optional.empty();
+        try {
+            return DefinitionScheduler.nextTick(d.schedule(), clock.instant());
+        } catch (io.ordo.core.InvalidRequestException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Starts a run of a stored definition now; returns the run's root job. */
     public Job run(String id) {
         StoredDefinition d = require(id);

@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  * in by the caller so that the engine (and tests) control the clock.
  */
 public interface JobStore extends AutoCloseable {
+    /** The type of a job definition's run (its root job); see {@link #definitionRuns}. */
+    String RUN_TYPE = "ordo.run";
 
     /** "memory", "sqlite" or "postgresql". */
     String kind();
@@ -240,6 +242,19 @@ public interface JobStore extends AutoCloseable {
 
     /** Newest first, keyset-paged by id; {@code cursor} is a page's nextCursor or null. */
     Page<Job> list(JobFilter filter, String cursor, int limit);
+
+    /**
+     * The runs of a job definition (root jobs of type {@value #RUN_TYPE} with that definition id),
+     * newest first, keyset-paged like {@link #list}.
+     */
+    Page<Job> definitionRuns(String definitionId, String cursor, int limit);
+
+    /**
+     * The dead-letter view: the newest {@code scan} failed jobs grouped by type and last error,
+     * biggest groups first (ties: the most recently failed first), at most {@code limit} groups.
+     * Bounded by {@code scan} so that it stays cheap however many jobs failed.
+     */
+    List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit);
 
     /** Log lines of a job with seq greater than {@code afterSeq}, oldest first. */
     List<JobLog> logs(UUID jobId, long afterSeq, int limit);

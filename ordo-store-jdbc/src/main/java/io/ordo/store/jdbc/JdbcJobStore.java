@@ -328,6 +328,16 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     }
 
     @Override
+    public Page<Job> definitionRuns(String definitionId, String cursor, int limit) {
+        return read(c -> queries.definitionRuns(c, definitionId, cursor, limit));
+    }
+
+    @Override
+    public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) {
+        return read(c -> queries.failureGroups(c, scan, limit));
+    }
+
+    @Override
     public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
         if (limit < 1) return List.of();
         return read(c -> queries.logs(c, jobId, afterSeq, limit));

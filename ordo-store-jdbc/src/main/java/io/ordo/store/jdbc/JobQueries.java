@@ -1,11 +1,14 @@
 package io.ordo.store.jdbc;
 
 import io.ordo.core.InvalidRequestException;
+import io.ordo.core.model.FailureGroup;
+import io.ordo.core.model.FailureGroups;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.model.Page;
+import io.ordo.core.store.JobStore;
 import io.ordo.core.util.Cursors;
 
 import java.sql.Connection;
@@ -39,6 +42,7 @@ final class JobQueries {
     private final String childCounts;
     private final String scopeCounts;
     private final String treeCounts;
+    private final String failed;
 
     JobQueries(SqlDialect d) {
         this.d = d;
@@ -52,6 +56,8 @@ final class JobQueries {
         scopeCounts = d.sql("SELECT status, n FROM {scopes} WHERE scope_id = ? AND n <> 0");
         // every descendant of a root has a parent: the partial root index holds exactly them
         treeCounts = d.sql("SELECT status, count(*) AS n FROM {jobs} WHERE root_id = ? AND parent_id IS NOT NULL GROUP BY status");
+        failed = d.sql("SELECT id, type, error, finished_at FROM {jobs} WHERE " + Guards.in("status", Set.of(JobStatus.FAILED))
+                + " ORDER BY id DESC LIMIT ?");
         nextScheduled = d.sql("SELECT MIN(run_at) AS t FROM {jobs} WHERE " + Guards.in("status", Set.of(SCHEDULED)));
     }
 
@@ -75,6 +81,7 @@ final class JobQueries {
         if (f.parentId() != null) sql.append(" AND parent_id = ?");
         if (f.rootId() != null) sql.append(" AND root_id = ?");
         if (f.scopeId() != null) sql.append(" AND scope_id = ?");
+        if (f.error() != null) sql.append(" AND error = ?");
         if (after != null) sql.append(" AND id < ?");
         sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
         try (PreparedStatement ps = c.prepareStatement(d.sql(sql.toString()))) {
@@ -84,15 +91,46 @@ final class JobQueries {
             if (f.parentId() != null) d.setId(ps, i++, f.parentId());
             if (f.rootId() != null) d.setId(ps, i++, f.rootId());
             if (f.scopeId() != null) d.setId(ps, i++, f.scopeId());
+            if (f.error() != null) ps.setString(i++, f.error());
             if (after != null) d.setId(ps, i, after);
-            List<Job> items = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) items.add(JobRows.job(rs, d));
-            }
-            if (items.size() <= limit) return new Page<>(items, null);
-            List<Job> page = items.subList(0, limit);
-            return new Page<>(page, Cursors.encode(page.get(limit - 1).id()));
+            return page(ps, limit);
         }
+    }
+
+    /** Runs of a definition, newest first: the type is a literal so that a partial index on runs can serve it. */
+    Page<Job> definitionRuns(Connection c, String definitionId, String cursor, int limit) throws SQLException {
+        if (limit < 1) throw new InvalidRequestException("limit must be at least 1 (got " + limit + ")");
+        UUID after = Cursors.decode(cursor);
+        String sql = "SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE type = '" + JobStore.RUN_TYPE + "' AND parent_id IS NULL"
+                + " AND definition_id = ?" + (after != null ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT " + (limit + 1);
+        try (PreparedStatement ps = c.prepareStatement(d.sql(sql))) {
+            ps.setString(1, definitionId);
+            if (after != null) d.setId(ps, 2, after);
+            return page(ps, limit);
+        }
+    }
+
+    /** The newest {@code scan} failed jobs (through the status index), grouped by type and error. */
+    List<FailureGroup> failureGroups(Connection c, int scan, int limit) throws SQLException {
+        FailureGroups groups = new FailureGroups();
+        try (PreparedStatement ps = c.prepareStatement(failed)) {
+            ps.setInt(1, scan);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) groups.add(d.getId(rs, "id"), rs.getString("type"), rs.getString("error"), d.getTime(rs, "finished_at"));
+            }
+        }
+        return groups.groups(limit);
+    }
+
+    /** Reads up to {@code limit + 1} rows: the extra one says whether a next page exists. */
+    private Page<Job> page(PreparedStatement ps, int limit) throws SQLException {
+        List<Job> items = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) items.add(JobRows.job(rs, d));
+        }
+        if (items.size() <= limit) return new Page<>(items, null);
+        List<Job> page = items.subList(0, limit);
+        return new Page<>(page, Cursors.encode(page.get(limit - 1).id()));
     }
 
     List<JobLog> logs(Connection c, UUID jobId, long afterSeq, int limit) throws SQLException {

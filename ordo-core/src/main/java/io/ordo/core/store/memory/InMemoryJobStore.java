@@ -334,6 +334,38 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
+    public Page<Job> definitionRuns(String definitionId, String cursor, int limit) {
+        JobFilter runs = JobFilter.ALL.withType(RUN_TYPE);
+        UUID after = Cursors.decode(cursor);
+        return locked(() -> {
+            NavigableMap<UUID, MemoryRow> newestFirst = rows.descendingMap();
+            if (after != null) newestFirst = newestFirst.tailMap(after, false);
+            List<Job> items = new ArrayList<>();
+            for (MemoryRow r : newestFirst.values()) {
+                if (r.parentId != null || !definitionId.equals(r.definitionId) || !matches(runs, r)) continue;
+                if (items.size() == limit) return new Page<>(items, Cursors.encode(items.get(limit - 1).id()));
+                items.add(r.toJob());
+            }
+            return new Page<>(items, null);
+        });
+    }
+
+    @Override
+    public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) {
+        return locked(() -> {
+            io.ordo.core.model.FailureGroups groups = new io.ordo.core.model.FailureGroups();
+            int seen = 0;
+            for (MemoryRow r : rows.descendingMap().values()) {
+                if (seen == scan) break;
+                if (r.status != JobStatus.FAILED) continue;
+                groups.add(r.id, r.type, r.error, r.finishedAt);
+                seen++;
+            }
+            return groups.groups(limit);
+        });
+    }
+
+    @Override
     public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
         return locked(() -> {
             return logs.getOrDefault(jobId, List.of()).stream().filter(l -> l.seq() > afterSeq).limit(limit).toList();

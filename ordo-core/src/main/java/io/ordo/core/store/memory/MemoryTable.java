@@ -278,7 +278,8 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
                 && (f.type() == null || f.type().equals(r.type))
                 && (f.parentId() == null || f.parentId().equals(r.parentId))
                 && (f.rootId() == null || f.rootId().equals(r.rootId))
-                && (f.scopeId() == null || f.scopeId().equals(r.scopeId));
+                && (f.scopeId() == null || f.scopeId().equals(r.scopeId))
+                && (f.error() == null || f.error().equals(r.error));
     }
 
     static void merge(MemoryRow r, JsonNode patch) {
