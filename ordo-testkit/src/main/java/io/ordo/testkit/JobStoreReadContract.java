@@ -6,6 +6,7 @@ import io.ordo.core.JobNotFoundException;
 import io.ordo.core.LeaseLostException;
 import io.ordo.core.QueueFullException;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobStatus;
@@ -35,6 +36,7 @@ import java.util.UUID;
 import static io.ordo.core.model.JobStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The store's reads and upkeep: keyset listing, filters, counters, logs, progress, pruning, result expiry. */
 public abstract class JobStoreReadContract extends JobStoreContractBase {
@@ -125,6 +127,136 @@ public abstract class JobStoreReadContract extends JobStoreContractBase {
         assertThat(p.progressCurrent()).isEqualTo(3);
         assertThat(p.progressTotal()).isEqualTo(10);
         assertThat(p.progressText()).isEqualTo("3 of 10 pages");
+    }
+
+    // ---- definition runs, dead-letter groups, the error filter --------------------------------------
+
+    @Test
+    void definitionRunsAreTheDefinitionsRootRunsNewestFirstInKeysetPages() {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Job run = insert(TestJobs.at(T0).type(JobStore.RUN_TYPE).definition("site", null));
+            runs.add(run.id());
+            // a run's steps carry its definition id, and a step of type ordo.run is still no run
+            insert(TestJobs.at(T0).type("step:crawl").definition("site", "crawl").parent(run));
+            insert(TestJobs.at(T0).type(JobStore.RUN_TYPE).definition("site", "nested").parent(run));
+            insert(TestJobs.at(T0).type(JobStore.RUN_TYPE).definition("other", null));
+            insert(TestJobs.at(T0).type("ordo.webhook").definition("site", null));
+        }
+        insert(TestJobs.at(T0).type(JobStore.RUN_TYPE));
+
+        List<UUID> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<Job> p = store.definitionRuns("site", cursor, 2);
+            assertThat(p.items()).hasSizeLessThanOrEqualTo(2)
+                    .allSatisfy(j -> assertThat(j.parentId()).isNull())
+                    .allSatisfy(j -> assertThat(j.type()).isEqualTo(JobStore.RUN_TYPE))
+                    .allSatisfy(j -> assertThat(j.definitionId()).isEqualTo("site"));
+            p.items().forEach(j -> seen.add(j.id()));
+            cursor = p.nextCursor();
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).as("every run once, newest first").containsExactlyElementsOf(runs.reversed());
+        assertThat(pages).isEqualTo(3);
+        assertThat(store.definitionRuns("site", null, 5).nextCursor()).as("an exact last page has no next").isNull();
+        assertThat(store.definitionRuns("other", null, 10).items()).hasSize(5);
+        assertThat(store.definitionRuns("never-ran", null, 10).items()).isEmpty();
+    }
+
+    @Test
+    void failureGroupsGroupTheNewestFailedJobsByTypeAndError() {
+        failed("a", "boom", at(1));
+        done("a");
+        failed("b", "boom", at(9));
+        failed("a", "boom", at(3));
+        failed("b", null, at(4));
+        Job other = failed("a", "other", at(5));
+        Job b2 = failed("b", "boom", at(2)); // finished before b1 though created after it
+        Job n2 = failed("b", null, at(6));
+        done("b");
+        Job a3 = failed("a", "boom", at(7));
+
+        List<FailureGroup> all = store.failureGroups(100, 10);
+        assertThat(all).extracting(FailureGroup::type, FailureGroup::error, FailureGroup::count).containsExactly(
+                tuple("a", "boom", 3L),      // biggest first
+                tuple("b", "boom", 2L),      // ties: most recently failed first (b's 9 beats b-null's 6)
+                tuple("b", null, 2L),        // no recorded error is a group of its own
+                tuple("a", "other", 1L));
+        assertThat(all.get(0)).isEqualTo(new FailureGroup("a", "boom", 3, at(1), at(7), a3.id()));
+        assertThat(all.get(1)).isEqualTo(new FailureGroup("b", "boom", 2, at(2), at(9), b2.id()));
+        assertThat(all.get(2)).isEqualTo(new FailureGroup("b", null, 2, at(4), at(6), n2.id()));
+        assertThat(all.get(3)).isEqualTo(new FailureGroup("a", "other", 1, at(5), at(5), other.id()));
+
+        assertThat(store.failureGroups(100, 2)).as("limit").containsExactlyElementsOf(all.subList(0, 2));
+        // the newest 4 failed jobs by id: a3, n2, b2, other (completed jobs do not count)
+        assertThat(store.failureGroups(4, 10)).containsExactly(
+                new FailureGroup("a", "boom", 1, at(7), at(7), a3.id()),
+                new FailureGroup("b", null, 1, at(6), at(6), n2.id()),
+                new FailureGroup("a", "other", 1, at(5), at(5), other.id()),
+                new FailureGroup("b", "boom", 1, at(2), at(2), b2.id()));
+        assertThat(store.failureGroups(1, 10)).containsExactly(new FailureGroup("a", "boom", 1, at(7), at(7), a3.id()));
+    }
+
+    @Test
+    void failureGroupsCountOnlyJobsThatAreFailedNow() {
+        Job restarted = failed("a", "boom", at(1));
+        failed("a", "boom", at(2));
+        store.restart(restarted.id(), at(3));
+        insert(TestJobs.at(T0).type("a").queue("retry"));
+        Job retried = claimFrom("retry", at(4));
+        store.fail(new Failure(retried.lease(), err(retried, "boom"), SCHEDULED, at(60), at(4)));
+        assertThat(store.failureGroups(100, 10)).extracting(FailureGroup::count).containsExactly(1L);
+        assertThat(store.failureGroups(100, 10).get(0).lastFailedAt()).isEqualTo(at(2));
+    }
+
+    @Test
+    void theErrorFilterMatchesTheLastErrorExactlyAndCombinesWithStatusAndType() {
+        Job a1 = failed("a", "boom", at(1));
+        failed("a", "boom!", at(2));
+        Job b1 = failed("b", "boom", at(3));
+        failed("b", null, at(4));
+        Job a2 = failed("a", "boom", at(5));
+        insert(TestJobs.at(T0).type("a").queue("retry"));
+        Job retried = claimFrom("retry", at(6));
+        store.fail(new Failure(retried.lease(), err(retried, "boom"), SCHEDULED, at(60), at(6)));
+
+        assertThat(ids(JobFilter.ALL.withError("boom"))).containsExactly(retried.id(), a2.id(), b1.id(), a1.id());
+        assertThat(ids(JobFilter.status(FAILED).withError("boom"))).containsExactly(a2.id(), b1.id(), a1.id());
+        assertThat(ids(JobFilter.status(FAILED).withType("a").withError("boom"))).containsExactly(a2.id(), a1.id());
+        assertThat(ids(JobFilter.status(SCHEDULED).withError("boom"))).containsExactly(retried.id());
+        assertThat(ids(JobFilter.status(PENDING).withError("boom"))).isEmpty();
+        assertThat(ids(JobFilter.ALL.withError("BOOM"))).as("exact, case and all").isEmpty();
+        Page<Job> first = store.list(JobFilter.status(FAILED).withError("boom"), null, 2);
+        assertThat(first.items()).extracting(Job::id).containsExactly(a2.id(), b1.id());
+        assertThat(store.list(JobFilter.status(FAILED).withError("boom"), first.nextCursor(), 2).items())
+                .extracting(Job::id).containsExactly(a1.id());
+    }
+
+    /** A job of {@code type} in queue "dead" that failed for good at {@code when} with {@code error}. */
+    private Job failed(String type, String error, Instant when) {
+        insert(TestJobs.at(T0).type(type).queue("dead").maxAttempts(1));
+        Job j = claimFrom("dead", when);
+        AttemptError e = new AttemptError(j.attempt(), j.leaseOwner(), when, AttemptError.ERROR, error);
+        assertThat(store.fail(new Failure(j.lease(), e, FAILED, null, when))).isTrue();
+        return get(j.id());
+    }
+
+    private void done(String type) {
+        insert(TestJobs.at(T0).type(type).queue("dead"));
+        Job j = claimFrom("dead", T0);
+        store.complete(List.of(new Completion(j.lease(), null, at(1))));
+    }
+
+    private Job claimFrom(String queue, Instant now) {
+        List<Job> got = store.claim(new ClaimRequest(queue, ALL_TYPES, 1, "w", LEASE, now));
+        assertThat(got).hasSize(1);
+        return got.get(0);
+    }
+
+    private List<UUID> ids(JobFilter f) {
+        return store.list(f, null, 100).items().stream().map(Job::id).toList();
     }
 
     // ---- retention ----------------------------------------------------------------------------------
