@@ -81,6 +81,58 @@ public abstract class JobStoreReadContract extends JobStoreContractBase {
     }
 
     @Test
+    void queueAndTypeFiltersFindWhatMatchesAndNothingElse() {
+        Job a = insert(TestJobs.at(T0).type("a").queue("q"));
+        Job b = insert(TestJobs.at(T0).type("b").queue("r"));
+        assertThat(ids(JobFilter.ALL.withType("none"))).isEmpty();
+        assertThat(ids(JobFilter.ALL.withQueue("none"))).isEmpty();
+        assertThat(ids(JobFilter.status(PENDING).withType("a"))).containsExactly(a.id());
+        assertThat(ids(JobFilter.status(PENDING).withQueue("q"))).containsExactly(a.id());
+        assertThat(ids(JobFilter.status(FAILED, RUNNING).withType("a"))).isEmpty();
+        assertThat(ids(JobFilter.ALL.withQueue("q").withType("b"))).as("both exist, never together").isEmpty();
+        assertThat(ids(JobFilter.ALL.withQueue("r").withType("b"))).containsExactly(b.id());
+
+        Job running = claimFrom("q", T0);
+        assertThat(ids(JobFilter.status(PENDING).withType("a"))).isEmpty();
+        assertThat(ids(JobFilter.status(RUNNING).withType("a").withQueue("q"))).containsExactly(a.id());
+        store.fail(new Failure(running.lease(), err(running, "x"), FAILED, null, at(1)));
+        assertThat(ids(JobFilter.status(FAILED).withType("a"))).containsExactly(a.id());
+        store.delete(a.id());
+        assertThat(ids(JobFilter.ALL.withType("a"))).isEmpty();
+        assertThat(ids(JobFilter.ALL.withQueue("q"))).isEmpty();
+        assertThat(ids(JobFilter.ALL.withType("b"))).containsExactly(b.id());
+    }
+
+    @Test
+    void aRootFilterPagesThroughTheRootAndEveryJobBelowIt() {
+        Job root = insert(TestJobs.at(T0).type("parent"));
+        List<UUID> tree = new ArrayList<>(List.of(root.id()));
+        insert(TestJobs.at(T0).type("a"));
+        for (int i = 0; i < 3; i++) {
+            Job child = insert(TestJobs.at(T0).type("child").parent(root));
+            tree.add(child.id());
+            insert(TestJobs.at(T0).type("b")); // other jobs in between
+            tree.add(insert(TestJobs.at(T0).type("child").parent(child)).id());
+        }
+        Job otherRoot = insert(TestJobs.at(T0).type("parent"));
+        insert(TestJobs.at(T0).type("child").parent(otherRoot));
+        for (int limit : List.of(1, 2, 3, 6, 7, 100)) {
+            List<UUID> seen = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<Job> p = store.list(JobFilter.ALL.withRoot(root.id()), cursor, limit);
+                assertThat(p.items()).hasSizeLessThanOrEqualTo(limit);
+                p.items().forEach(j -> seen.add(j.id()));
+                cursor = p.nextCursor();
+            } while (cursor != null);
+            assertThat(seen).as("limit %d", limit).containsExactlyElementsOf(tree.reversed());
+        }
+        assertThat(ids(JobFilter.ALL.withRoot(root.id()).withType("parent"))).containsExactly(root.id());
+        assertThat(ids(JobFilter.ALL.withRoot(root.id()).withType("child"))).hasSize(6).doesNotContain(root.id());
+        assertThat(ids(JobFilter.ALL.withRoot(tree.get(1)))).as("a job that is no root").isEmpty();
+    }
+
+    @Test
     void countersFollowEveryTransition() {
         for (int i = 0; i < 6; i++) insert(TestJobs.at(T0));
         insert(TestJobs.at(T0).runAt(at(100)));

@@ -10,6 +10,7 @@ import io.ordo.core.model.JobStatus;
 import io.ordo.core.model.Page;
 import io.ordo.core.store.JobStore;
 import io.ordo.core.util.Cursors;
+import io.ordo.core.util.Uuids;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -70,44 +72,95 @@ final class JobQueries {
         }
     }
 
-    /** Newest first; one row more than the page tells whether there is a next page. */
+    /**
+     * Newest first; one row more than the page tells whether there is a next page. A queue or type
+     * filter that the counters say nothing matches is answered without reading jobs: walking the
+     * primary key for it would read the whole table.
+     */
     Page<Job> list(Connection c, JobFilter f, String cursor, int limit) throws SQLException {
         if (limit < 1) throw new InvalidRequestException("limit must be at least 1 (got " + limit + ")");
         UUID after = Cursors.decode(cursor);
+        if (f.parentId() == null && f.rootId() == null && f.scopeId() == null && noneCounted(c, f)) return new Page<>(List.of(), null);
+        if (f.rootId() == null) return page(rows(c, f, after, limit + 1, Tree.ANY), limit);
+        // a root's tree: its descendants through the (partial) root index, and the root itself, which has no parent
+        List<Job> rows = new ArrayList<>(rows(c, f, after, limit + 1, Tree.DESCENDANTS));
+        rows.addAll(rows(c, f, after, 1, Tree.ROOT));
+        rows.sort(Comparator.comparing(Job::id, Uuids.ORDER).reversed());
+        return page(rows, limit);
+    }
+
+    /** Which rows of a root filter a query reads. */
+    private enum Tree { ANY, DESCENDANTS, ROOT }
+
+    private List<Job> rows(Connection c, JobFilter f, UUID after, int max, Tree tree) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE 1 = 1");
         if (f.statuses() != null) sql.append(" AND ").append(Guards.in("status", f.statuses()));
         if (f.queue() != null) sql.append(" AND queue = ?");
         if (f.type() != null) sql.append(" AND type = ?");
         if (f.parentId() != null) sql.append(" AND parent_id = ?");
-        if (f.rootId() != null) sql.append(" AND root_id = ?");
+        if (tree == Tree.DESCENDANTS) sql.append(" AND root_id = ? AND parent_id IS NOT NULL");
+        if (tree == Tree.ROOT) sql.append(" AND id = ? AND parent_id IS NULL");
         if (f.scopeId() != null) sql.append(" AND scope_id = ?");
         if (f.error() != null) sql.append(" AND error = ?");
         if (after != null) sql.append(" AND id < ?");
-        sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
+        sql.append(" ORDER BY id DESC LIMIT ").append(max);
         try (PreparedStatement ps = c.prepareStatement(d.sql(sql.toString()))) {
             int i = 1;
             if (f.queue() != null) ps.setString(i++, f.queue());
             if (f.type() != null) ps.setString(i++, f.type());
             if (f.parentId() != null) d.setId(ps, i++, f.parentId());
-            if (f.rootId() != null) d.setId(ps, i++, f.rootId());
+            if (tree != Tree.ANY) d.setId(ps, i++, f.rootId());
             if (f.scopeId() != null) d.setId(ps, i++, f.scopeId());
             if (f.error() != null) ps.setString(i++, f.error());
             if (after != null) d.setId(ps, i, after);
-            return page(ps, limit);
+            return jobs(ps);
         }
     }
 
-    /** Runs of a definition, newest first: the type is a literal so that a partial index on runs can serve it. */
+    /**
+     * Whether the counters by queue and status, or by type and status, say that no job has the
+     * filter's queue or type (in one of its statuses). Counters are written in the transaction that
+     * changes the job, so a zero here is as true as an empty listing would have been.
+     */
+    private boolean noneCounted(Connection c, JobFilter f) throws SQLException {
+        if (f.queue() == null && f.type() == null) return false;
+        String statuses = f.statuses() == null ? "" : " AND " + Guards.in("status", f.statuses());
+        List<String> parts = new ArrayList<>();
+        if (f.queue() != null) parts.add("(SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ?" + statuses + ")");
+        if (f.type() != null) parts.add("(SELECT COALESCE(SUM(n), 0) FROM {type_counts} WHERE type = ?" + statuses + ")");
+        try (PreparedStatement ps = c.prepareStatement(d.sql("SELECT " + String.join(", ", parts)))) {
+            int i = 1;
+            if (f.queue() != null) ps.setString(i++, f.queue());
+            if (f.type() != null) ps.setString(i, f.type());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                for (int k = 1; k <= parts.size(); k++) {
+                    if (rs.getLong(k) <= 0) return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    /** Runs of a definition, newest first, through the runs index (V3). */
     Page<Job> definitionRuns(Connection c, String definitionId, String cursor, int limit) throws SQLException {
         if (limit < 1) throw new InvalidRequestException("limit must be at least 1 (got " + limit + ")");
         UUID after = Cursors.decode(cursor);
-        String sql = "SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE type = '" + JobStore.RUN_TYPE + "' AND parent_id IS NULL"
-                + " AND definition_id = ?" + (after != null ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT " + (limit + 1);
-        try (PreparedStatement ps = c.prepareStatement(d.sql(sql))) {
+        try (PreparedStatement ps = c.prepareStatement(definitionRunsSql(after != null, limit + 1))) {
             ps.setString(1, definitionId);
             if (after != null) d.setId(ps, 2, after);
-            return page(ps, limit);
+            return page(jobs(ps), limit);
         }
+    }
+
+    /**
+     * Binds the definition id, then (when {@code paged}) the id to start below. The type and the
+     * absent parent are literals: they are the runs index's predicate, which a planner can only
+     * match against literals, also in a generic plan.
+     */
+    String definitionRunsSql(boolean paged, int rows) {
+        return d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE type = '" + JobStore.RUN_TYPE + "' AND parent_id IS NULL"
+                + " AND definition_id = ?" + (paged ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT " + rows);
     }
 
     /** The newest {@code scan} failed jobs (through the status index), grouped by type and error. */
@@ -122,12 +175,8 @@ final class JobQueries {
         return groups.groups(limit);
     }
 
-    /** Reads up to {@code limit + 1} rows: the extra one says whether a next page exists. */
-    private Page<Job> page(PreparedStatement ps, int limit) throws SQLException {
-        List<Job> items = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) items.add(JobRows.job(rs, d));
-        }
+    /** A page of {@code limit} from up to {@code limit + 1} rows, newest first: an extra row says that a next page exists. */
+    private static Page<Job> page(List<Job> items, int limit) {
         if (items.size() <= limit) return new Page<>(items, null);
         List<Job> page = items.subList(0, limit);
         return new Page<>(page, Cursors.encode(page.get(limit - 1).id()));

@@ -408,9 +408,10 @@ public final class PostgresJobStore extends JdbcJobStore {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute(d.sql("DELETE FROM {counts} WHERE n = 0"));
+            st.execute(d.sql("DELETE FROM {type_counts} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
-            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {children}, {scopes}, {events}"));
+            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {type_counts}, {children}, {scopes}, {events}"));
         } catch (SQLException e) {
             throw failure("optimize", e);
         }

@@ -2,6 +2,7 @@ package io.ordo.store.jdbc;
 
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.Job;
+import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.model.LogLevel;
 import io.ordo.core.model.NewJob;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What the SQL stores promise beyond the shared contract; one subclass per database. */
 abstract class JdbcStoreFeaturesTest {
     protected static final Instant T0 = Instant.parse("2031-03-01T10:00:00Z");
-    private static final Set<String> TYPES = Set.of("noop");
+    private static final Set<String> TYPES = Set.of("noop", "a", "b");
     private final List<JobStore> opened = new ArrayList<>();
 
     /** A store over this test's database; every call opens another instance on the same database. */
@@ -111,7 +112,7 @@ abstract class JdbcStoreFeaturesTest {
         JobStore store = open();
         List<NewJob> jobs = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            TestJobs b = TestJobs.at(T0).queue("q" + (i % 3));
+            TestJobs b = TestJobs.at(T0).queue("q" + (i % 3)).type(i % 7 == 0 ? "a" : i % 5 == 0 ? "b" : "noop");
             if (i % 10 == 0) b.runAt(T0.plusSeconds(60 + i));
             if (i % 25 == 0) b.uniqueKey("u" + (i % 50));
             jobs.add(b.build());
@@ -155,24 +156,52 @@ abstract class JdbcStoreFeaturesTest {
         store.cancel(parent.id(), T0.plusSeconds(2));
         store.finishCancelled(parent.lease(), T0.plusSeconds(3));
         store.delete(parent.id());
-        Job failed = store.list(io.ordo.core.model.JobFilter.status(JobStatus.FAILED), null, 1).items().get(0);
+        Job failed = store.list(JobFilter.status(JobStatus.FAILED), null, 1).items().get(0);
         store.restart(failed.id(), T0.plusSeconds(4));
         store.prune(T0.plusSeconds(2), 7);
         store.optimize();
 
-        assertThat(store.counts()).isEqualTo(groupBy());
+        assertThat(store.counts()).isEqualTo(groupBy("queue"));
         assertThat(store.counts().values().stream().mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum()).sum())
                 .isEqualTo(totalRows());
+        assertThat(typeCounters()).as("counters by type").isEqualTo(groupBy("type")).containsKeys("noop", "a", "b");
+
+        // every job of one type gone (deleted or pruned): its counters say so, also to another instance
+        JobFilter typeB = JobFilter.ALL.withType("b");
+        for (Job j : store.list(typeB, null, 1000).items()) {
+            if (j.status() == JobStatus.RUNNING) store.fail(new Failure(j.lease(), err(j), JobStatus.FAILED, null, T0.plusSeconds(5)));
+            else if (!j.status().isTerminal()) store.cancel(j.id(), T0.plusSeconds(5));
+        }
+        List<Job> ended = store.list(typeB, null, 1000).items();
+        assertThat(ended).isNotEmpty().allMatch(j -> j.status().isTerminal());
+        for (int i = 0; i < ended.size(); i += 2) store.delete(ended.get(i).id());
+        store.prune(T0.plusSeconds(3600), 1000);
+        JobStore reopened = open();
+        assertThat(typeCounters()).isEqualTo(groupBy("type"));
+        assertThat(reopened.counts()).isEqualTo(groupBy("queue"));
+        assertThat(reopened.list(typeB, null, 10).items()).isEmpty();
+        reopened.optimize();
+        assertThat(typeCounters()).doesNotContainKey("b").isEqualTo(groupBy("type"));
+    }
+
+    /** The counters by type and status as stored, summed over slots, zeros left out. */
+    private Map<String, Map<JobStatus, Long>> typeCounters() throws SQLException {
+        return grouped("SELECT type, status, SUM(n) FROM " + jobsTable().replace("ordo_jobs", "ordo_job_type_counts")
+                + " GROUP BY type, status HAVING SUM(n) <> 0");
     }
 
     private static AttemptError err(Job j) {
         return new AttemptError(j.attempt(), j.leaseOwner(), T0, AttemptError.ERROR, "boom");
     }
 
-    private Map<String, Map<JobStatus, Long>> groupBy() throws SQLException {
+    /** Jobs by {@code column} (queue or type) and status, counted. */
+    private Map<String, Map<JobStatus, Long>> groupBy(String column) throws SQLException {
+        return grouped("SELECT " + column + ", status, count(*) FROM " + jobsTable() + " GROUP BY " + column + ", status");
+    }
+
+    private Map<String, Map<JobStatus, Long>> grouped(String sql) throws SQLException {
         Map<String, Map<JobStatus, Long>> out = new TreeMap<>();
-        try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT queue, status, count(*) FROM " + jobsTable() + " GROUP BY queue, status")) {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), q -> new EnumMap<>(JobStatus.class))
                         .put(JobStatus.fromWire(rs.getString(2)), rs.getLong(3));
