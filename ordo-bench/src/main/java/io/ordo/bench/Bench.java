@@ -19,6 +19,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("dashboard")) {
+            DashboardBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Map<String, String> opt = new HashMap<>(Map.of("stores", "sqlite,postgres", "jobs", "20000", "batch", "1000",
                 "concurrency", "200", "claim-batch", "100", "latency-samples", "200", "floor", "true",
                 "claimers", "2", "writers", "2", "rounds", "3"));
