@@ -1,6 +1,7 @@
 package io.ordo.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ordo.core.store.JobStore;
 import io.ordo.core.util.Json;
 import io.ordo.server.OrdoServer;
 import io.ordo.server.ServerOptions;
@@ -107,8 +108,11 @@ public final class DashboardBench {
             DashboardBench bench = new DashboardBench(server.url());
             bench.putDefinitions();
             List<Call> calls = bench.calls(fixture);
-            List<Timing> timings = bench.measure(calls, Integer.parseInt(opt.get("warmup")), Integer.parseInt(opt.get("samples")));
-            print(timings, Integer.parseInt(opt.get("samples")), Double.parseDouble(opt.get("target-ms")));
+            int warmup = Integer.parseInt(opt.get("warmup"));
+            int samples = Integer.parseInt(opt.get("samples"));
+            List<Timing> timings = bench.measure(calls, warmup, samples);
+            print(timings, samples, Double.parseDouble(opt.get("target-ms")));
+            storeCalls(server.ordo().store(), warmup, samples);
         } finally {
             server.close();
             if (!keep) new BenchStore("postgresql", storeUrl, Map.of("schema", schema), jdbc).drop();
@@ -230,6 +234,22 @@ public final class DashboardBench {
             else out.add(new Timing(c, "ok", BurnDown.percentile(v, 50), BurnDown.percentile(v, 95), BurnDown.percentile(v, 100)));
         }
         return out;
+    }
+
+    /** What the dead-letter view costs in the store itself, whatever scan its route uses. */
+    private static void storeCalls(JobStore store, int warmup, int samples) {
+        System.out.printf(Locale.ROOT, "%nin-process store calls (no HTTP):%n");
+        for (int scan : List.of(1_000, 10_000, 50_000)) {
+            for (int i = 0; i < warmup; i++) store.failureGroups(scan, 50);
+            double[] v = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                long t0 = System.nanoTime();
+                store.failureGroups(scan, 50);
+                v[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9.2f%n", "failureGroups(scan=" + scan + ")",
+                    BurnDown.percentile(v, 50), BurnDown.percentile(v, 95), BurnDown.percentile(v, 100));
+        }
     }
 
     /** No such route: 404 "no route", or a fixed path taken for a job id by /api/jobs/{id}. */

@@ -199,14 +199,16 @@ final class DashboardData {
                     INSERT INTO ordo_job_logs (job_id, attempt, at, level, message)
                     SELECT id, 1 + n / 1000, created_at + n * interval '1 millisecond', 'info', 'fetched page ' || n
                     FROM (SELECT id, created_at FROM ordo_jobs WHERE status = 'failed' AND type = 'report.build'
-                          ORDER BY id LIMIT 1 OFFSET 5000) j CROSS JOIN generate_series(1, 3000) AS n
+                          ORDER BY id LIMIT 1
+                          OFFSET (SELECT count(*) / 2 FROM ordo_jobs WHERE status = 'failed' AND type = 'report.build')) j CROSS JOIN generate_series(1, 3000) AS n
                     """);
         }
     }
 
     /** The fixture of a filled store. */
     static Fixture find(Connection c) throws SQLException {
-        UUID failed = one(c, "SELECT id FROM ordo_jobs WHERE status = 'failed' AND type = 'report.build' ORDER BY id LIMIT 1 OFFSET 5000");
+        UUID failed = one(c, "SELECT id FROM ordo_jobs WHERE status = 'failed' AND type = 'report.build' ORDER BY id LIMIT 1 "
+                + "OFFSET (SELECT count(*) / 2 FROM ordo_jobs WHERE status = 'failed' AND type = 'report.build')");
         UUID run = one(c, "SELECT id FROM ordo_jobs WHERE type = 'ordo.run' AND parent_id IS NULL AND definition_id = '"
                 + DEFINITION + "' ORDER BY id LIMIT 1 OFFSET 14");
         UUID crawl = one(c, "SELECT id FROM ordo_jobs WHERE parent_id = '" + run + "' AND step = 'crawl'");

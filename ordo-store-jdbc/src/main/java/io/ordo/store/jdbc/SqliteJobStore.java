@@ -341,7 +341,6 @@ public final class SqliteJobStore extends JdbcJobStore {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA optimize");
                 st.execute(d.sql("DELETE FROM {counts} WHERE n = 0"));
-                st.execute(d.sql("DELETE FROM {type_counts} WHERE n = 0"));
                 st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
                 st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
                 st.execute("PRAGMA incremental_vacuum");
