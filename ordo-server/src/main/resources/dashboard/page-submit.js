@@ -32,7 +32,7 @@ export function SubmitPage() {
     if (meta.data && !form.type && meta.data.types.length) setForm(f => ({ ...f, type: meta.data.types.includes('noop') ? 'noop' : meta.data.types[0] }));
   }, [meta.data]);
 
-  if (!canWrite()) return html`<section><h1>Submit a job</h1><p>Your token can only read: submitting needs an admin token.</p></section>`;
+  if (!canWrite()) return html`<section class="page-submit"><h1>Submit a job</h1><p>Your token can only read: submitting needs an admin token.</p></section>`;
   const payloadProblem = jsonProblem(form.payload);
   const set = (k, v) => {
     setForm(f => ({ ...f, [k]: v }));

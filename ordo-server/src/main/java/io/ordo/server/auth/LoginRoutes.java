@@ -26,6 +26,7 @@ public final class LoginRoutes implements io.ordo.server.api.RouteGroup {
             <html lang="en"><head><meta charset="utf-8"><title>Ordo: log in</title>
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
+            <link rel="icon" href="data:,">
             <style>
             :root{--bg:#f6f7f9;--fg:#1b1f24;--muted:#5b6570;--card:#fff;--line:#d5dae0;--accent:#2f5fd0;--bad:#b42318}
             @media (prefers-color-scheme: dark){:root{--bg:#111418;--fg:#e6e9ed;--muted:#9aa4af;--card:#1a1f25;--line:#2e353d;--accent:#7aa2ff;--bad:#ff8a80}}
@@ -45,7 +46,8 @@ public final class LoginRoutes implements io.ordo.server.api.RouteGroup {
             <button type="submit">Log in</button>
             </form></main></body></html>
             """;
-    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none';"
+            + " base-uri 'none'";
 
     private final ApiTokens tokens;
     private final int maxBodyBytes;
