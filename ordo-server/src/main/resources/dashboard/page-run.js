@@ -49,7 +49,7 @@ function StepPanel({ step, job, attempts, counts, signal, tab, setTab }) {
       <div class="fact"><dt>Action</dt><dd>${step.action || job.type}</dd></div>
       <div class="fact"><dt>Attempts</dt><dd>${attempts}</dd></div>
       <div class="fact"><dt>Started</dt><dd><${Time} at=${job.started_at} /></dd></div>
-      <div class="fact"><dt>Took</dt><dd>${job.started_at ? duration(between(job.started_at, job.finished_at)) : '–'}</dd></div>
+      <div class="fact"><dt>${job.finished_at ? 'Took' : 'Running for'}</dt><dd>${job.started_at ? duration(between(job.started_at, job.finished_at)) : '–'}</dd></div>
       ${counts ? html`<div class="fact"><dt>Results</dt><dd>${num(counts.completed || 0)}</dd></div>` : null}
     </dl>
     ${job.error ? html`<p class="error-box"><strong>Error:</strong> ${job.error}</p>` : null}

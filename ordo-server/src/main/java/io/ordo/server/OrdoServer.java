@@ -245,7 +245,7 @@ public final class OrdoServer implements AutoCloseable {
 
     /** The one line printed when the server is ready. */
     public String readyLine() {
-        return "Ordo ready at " + url() + " (store: " + StoreUrls.describe(options.storeUrl())
+        return "Ordo ready at " + url() + " (dashboard and API; store: " + StoreUrls.describe(options.storeUrl())
                 + ", node " + ordo.config().nodeId() + "; " + access() + ")";
     }
 

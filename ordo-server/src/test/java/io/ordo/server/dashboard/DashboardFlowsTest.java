@@ -55,7 +55,8 @@ class DashboardFlowsTest {
     }
 
     @AfterEach
-    void noErrorsInThePage() {
+    void noErrorsInThePage(org.junit.jupiter.api.TestInfo test) {
+        b.screenshot("flow-" + test.getTestMethod().orElseThrow().getName());
         assertThat(b.problems()).as("console errors and failed requests").isEmpty();
     }
 
@@ -93,7 +94,6 @@ class DashboardFlowsTest {
         assertThat(notReloaded()).isTrue();
         assertThat(status(http, id)).isEqualTo("completed");
         assertThat(http.get("/api/jobs/" + id).json().path("payload").path("ms").asInt()).isEqualTo(1200);
-        b.screenshot("flow-submitted-job");
     }
 
     @Test
@@ -138,7 +138,6 @@ class DashboardFlowsTest {
         assertThat(status(http, run)).isEqualTo("completed");
         b.click(".graph .node[data-step=fetch]");
         b.waitFor(".step-panel[data-step=fetch]");
-        b.screenshot("flow-demo-run");
     }
 
     private Map<String, String> steps() {
