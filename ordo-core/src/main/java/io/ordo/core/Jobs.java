@@ -139,6 +139,12 @@ public final class Jobs {
         return store.logs(id, afterSeq, limit);
     }
 
+    /** The newest {@code limit} log lines before {@code beforeSeq} (all of the tail: {@code Long.MAX_VALUE}), oldest first. */
+    public List<JobLog> logsBefore(UUID id, long beforeSeq, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new InvalidRequestException("limit must be 1-" + MAX_PAGE);
+        return store.logsBefore(id, beforeSeq, limit);
+    }
+
     /** Cancels the job and its descendants; running ones stop cooperatively, then by interrupt. */
     public CancelResult cancel(UUID id) {
         CancelResult r = store.cancel(id, clock.instant());

@@ -17,6 +17,9 @@ import io.ordo.server.api.RouteGroup;
 import io.ordo.server.auth.AuthGate;
 import io.ordo.server.auth.Cors;
 import io.ordo.server.auth.LoginRoutes;
+import io.ordo.server.auth.SessionRoutes;
+import io.ordo.server.dashboard.DashboardAssets;
+import io.ordo.server.dashboard.DashboardRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,8 @@ public final class OrdoServer implements AutoCloseable {
     private boolean closing;
     private LoadReport definitionsLoaded;
     private final List<RouteGroup> extraRoutes = new java.util.ArrayList<>();
+
+    private final DashboardAssets assets = DashboardAssets.load();
 
     private OrdoServer(ServerOptions options, Ordo ordo, MetricsRoutes metrics) {
         this.options = options;
@@ -108,7 +113,9 @@ public final class OrdoServer implements AutoCloseable {
                 throw e;
             }
         }
-        AuthGate gate = new AuthGate(options.tokens(), options.corsOrigins());
+        AuthGate gate = new AuthGate(options.tokens(), options.corsOrigins(), DashboardRoutes::isPage);
+        SessionRoutes.Node self = new SessionRoutes.Node(ordo.config().nodeId(), io.ordo.core.ops.Cluster.version(), ordo.store().kind(),
+                !StoreUrls.inMemory(options.storeUrl()));
         List<RouteGroup> groups = List.of(
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
@@ -120,6 +127,8 @@ public final class OrdoServer implements AutoCloseable {
                 new OpenApiRoutes(),
                 new HealthRoutes(ordo, gate::revealsDetails),
                 new LoginRoutes(options.tokens(), options.maxBodyBytes()),
+                new SessionRoutes(options.tokens(), self, ordo.config().clock()),
+                new DashboardRoutes(assets),
                 metrics,
                 new io.ordo.server.events.EventRoutes(ordo.eventHub(), options.eventStreams()));
         Javalin javalin = Javalin.create(config -> {
@@ -236,7 +245,7 @@ public final class OrdoServer implements AutoCloseable {
 
     /** The one line printed when the server is ready. */
     public String readyLine() {
-        return "Ordo ready at " + url() + " (store: " + StoreUrls.describe(options.storeUrl())
+        return "Ordo ready at " + url() + " (dashboard and API; store: " + StoreUrls.describe(options.storeUrl())
                 + ", node " + ordo.config().nodeId() + "; " + access() + ")";
     }
 

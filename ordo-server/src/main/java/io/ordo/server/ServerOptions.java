@@ -202,7 +202,8 @@ public final class ServerOptions {
      */
     public OrdoConfig toOrdoConfig(java.util.function.Supplier<String> secretSource) {
         if (storeUrl == null) throw new IllegalStateException("resolve() the options first");
-        OrdoConfig config = OrdoConfig.defaults().storeUrl(storeUrl);
+        // the dashboard and `--wait` show a job as running when it starts, on whichever node runs it
+        OrdoConfig config = OrdoConfig.defaults().storeUrl(storeUrl).startEvents(true);
         if (nodeId != null) config.nodeId(nodeId);
         // `default` is always served so that jobs submitted without a queue run here;
         // an explicit --queue default=... overrides --concurrency.

@@ -21,7 +21,7 @@ class OrdoServerTest {
             assertThat(server.port()).isPositive();
             assertThat(server.url()).isEqualTo("http://localhost:" + server.port());
             assertThat(server.readyLine()).isEqualTo("Ordo ready at http://localhost:" + server.port()
-                    + " (store: memory, node " + server.ordo().config().nodeId() + "; no API tokens: listening on loopback only)");
+                    + " (dashboard and API; store: memory, node " + server.ordo().config().nodeId() + "; no API tokens: listening on loopback only)");
             assertThat(http.get("/health").status()).isEqualTo(200);
         }
     }

@@ -64,6 +64,7 @@ public class ForwardingJobStore implements JobStore {
     @Override public Page<Job> definitionRuns(String id, String cursor, int limit) { return delegate.definitionRuns(id, cursor, limit); }
     @Override public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) { return delegate.failureGroups(scan, limit); }
     @Override public List<JobLog> logs(UUID id, long after, int limit) { return delegate.logs(id, after, limit); }
+    @Override public List<JobLog> logsBefore(UUID id, long before, int limit) { return delegate.logsBefore(id, before, limit); }
     @Override public Map<String, Map<JobStatus, Long>> counts() { return delegate.counts(); }
     @Override public CancelResult cancel(UUID id, Instant now) { return delegate.cancel(id, now); }
     @Override public Job restart(UUID id, Instant now) { return delegate.restart(id, now); }

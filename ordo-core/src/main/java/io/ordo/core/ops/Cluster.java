@@ -149,7 +149,8 @@ public final class Cluster implements AutoCloseable {
                 qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots);
     }
 
-    private static String version() {
+    /** This build's version (the jar's Implementation-Version), {@code dev} when run from classes. */
+    public static String version() {
         String v = Cluster.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }

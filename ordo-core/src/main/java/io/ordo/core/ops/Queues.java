@@ -77,6 +77,45 @@ public final class Queues {
                 doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused);
     }
 
+    /**
+     * The last {@code window} (whole minutes, the current one included) of every queue that reported
+     * in it, minute by minute: completions, failures, start latency p50/p95 and mean run time.
+     */
+    public QueueHistory history(Duration window) {
+        long n = Math.max(1, window.toMinutes());
+        Instant current = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant first = current.minus(Duration.ofMinutes(n - 1));
+        List<Instant> minutes = new ArrayList<>();
+        for (int i = 0; i < n; i++) minutes.add(first.plus(Duration.ofMinutes(i)));
+        // per queue and minute index: completed, failed, run millis, then the latency buckets
+        int width = 3 + QueueMinute.LATENCY_BOUNDS_MS.length + 1;
+        Map<String, long[][]> sums = new java.util.TreeMap<>();
+        for (QueueMinute m : store.queueMinutes(first)) {
+            int i = (int) Duration.between(first, m.minute()).toMinutes();
+            if (i < 0 || i >= n) continue;
+            long[] row = sums.computeIfAbsent(m.queue(), q -> new long[(int) n][width])[i];
+            row[0] += m.completed();
+            row[1] += m.failed();
+            row[2] += m.runMillis();
+            for (int b = 0; b < m.latencyBuckets().size(); b++) row[3 + b] += m.latencyBuckets().get(b);
+        }
+        Map<String, QueueHistory.Series> out = new java.util.LinkedHashMap<>();
+        sums.forEach((q, rows) -> {
+            List<Long> done = new ArrayList<>(), failed = new ArrayList<>(), p50 = new ArrayList<>(), p95 = new ArrayList<>(), run = new ArrayList<>();
+            for (long[] row : rows) {
+                done.add(row[0]);
+                failed.add(row[1]);
+                long[] hist = java.util.Arrays.copyOfRange(row, 3, width);
+                p50.add(percentile(hist, 0.50));
+                p95.add(percentile(hist, 0.95));
+                long ended = row[0] + row[1];
+                run.add(ended == 0 ? null : row[2] / ended);
+            }
+            out.put(q, new QueueHistory.Series(done, failed, p50, p95, run));
+        });
+        return new QueueHistory(minutes, out);
+    }
+
     /** The upper bound of the bucket holding the {@code p} quantile (the last, open bucket reports its lower bound). */
     static Long percentile(long[] hist, double p) {
         long total = 0;

@@ -259,6 +259,9 @@ public interface JobStore extends AutoCloseable {
     /** Log lines of a job with seq greater than {@code afterSeq}, oldest first. */
     List<JobLog> logs(UUID jobId, long afterSeq, int limit);
 
+    /** The newest {@code limit} log lines of a job with seq less than {@code beforeSeq}, oldest first (a log's tail, or the page before one). */
+    List<JobLog> logsBefore(UUID jobId, long beforeSeq, int limit);
+
     /** Number of jobs by queue and status, from maintained counters (not a scan of the jobs). */
     Map<String, Map<JobStatus, Long>> counts();
 

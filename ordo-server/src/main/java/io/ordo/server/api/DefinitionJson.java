@@ -19,7 +19,7 @@ import java.util.Map;
  * The wire shapes of job definitions.
  *
  * <p>Summary (in lists): {@code {id, name, description, format, version, enabled, schedule, tags,
- * steps: [step names], created_at, updated_at}}. Full ({@code GET /api/jobs/definitions/{id}}): the
+ * steps: [step names], created_at, updated_at, next_run_at, last_run}}. Full ({@code GET /api/jobs/definitions/{id}}): the
  * summary plus {@code definition} (the definition as JSON in the same fields as the YAML/TOML, which
  * can be sent back as {@code {"definition": …}}) and {@code source} (the text as applied, in
  * {@code format}). Problems: {@code {file, field, message}} ({@code field} null for problems of the
@@ -35,7 +35,7 @@ public final class DefinitionJson {
         return "/api/jobs/definitions/" + id;
     }
 
-    public static ObjectNode summary(StoredDefinition d) {
+    private static ObjectNode summary(StoredDefinition d) {
         ObjectNode o = NODES.objectNode();
         JobDefinition def = readable(d);
         o.put("id", d.id());
@@ -56,8 +56,34 @@ public final class DefinitionJson {
         return o;
     }
 
-    public static ObjectNode full(StoredDefinition d) {
+    /**
+     * What the scheduler will do and did: {@code next_run_at} (null when disabled or unscheduled) and
+     * {@code last_run} ({@code {id, status, trigger, created_at, finished_at, error, warning}}, null when it never ran).
+     */
+    public record Schedule(java.time.Instant nextRunAt, io.ordo.core.model.Job lastRun) {
+    }
+
+    public static ObjectNode summary(StoredDefinition d, Schedule s) {
         ObjectNode o = summary(d);
+        o.put("next_run_at", JobJson.time(s.nextRunAt()));
+        io.ordo.core.model.Job run = s.lastRun();
+        if (run == null) {
+            o.putNull("last_run");
+        } else {
+            ObjectNode r = o.putObject("last_run");
+            r.put("id", run.id().toString());
+            r.put("status", run.status().wireName());
+            r.put("trigger", run.payload() == null ? null : run.payload().path("trigger").asText(null));
+            r.put("created_at", JobJson.time(run.createdAt()));
+            r.put("finished_at", JobJson.time(run.finishedAt()));
+            r.put("error", run.error());
+            r.put("warning", run.warning());
+        }
+        return o;
+    }
+
+    public static ObjectNode full(StoredDefinition d, Schedule s) {
+        ObjectNode o = summary(d, s);
         JobDefinition def = readable(d);
         o.set("definition", def == null ? d.spec() : DefinitionParser.toJson(def));
         o.put("source", d.source());
@@ -65,16 +91,16 @@ public final class DefinitionJson {
     }
 
     /** The answer to create / replace: the full definition and {@code change}: created, updated or unchanged. */
-    public static ObjectNode applied(ApplyResult r) {
-        ObjectNode o = full(r.definition());
+    public static ObjectNode applied(ApplyResult r, Schedule s) {
+        ObjectNode o = full(r.definition(), s);
         o.put("change", r.change().wireName());
         return o;
     }
 
-    public static ObjectNode list(List<StoredDefinition> all) {
+    public static ObjectNode list(List<StoredDefinition> all, java.util.function.Function<StoredDefinition, Schedule> schedule) {
         ObjectNode o = NODES.objectNode();
         ArrayNode a = o.putArray("definitions");
-        all.forEach(d -> a.add(summary(d)));
+        all.forEach(d -> a.add(summary(d, schedule.apply(d))));
         return o;
     }
 

@@ -10,6 +10,7 @@ import io.ordo.core.definition.ApplyResult;
 import io.ordo.core.definition.DefinitionParser;
 import io.ordo.core.definition.DefinitionParser.Format;
 import io.ordo.core.definition.Definitions;
+import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.Job;
 
 import java.util.Optional;
@@ -20,7 +21,9 @@ import java.util.Set;
  * so that {@code definitions} is never taken for a job id.
  *
  * <ul>
- * <li>{@code GET /api/jobs/definitions} → 200 {@code {definitions: [summary]}}</li>
+ * <li>{@code GET /api/jobs/definitions} → 200 {@code {definitions: [summary]}}, each with {@code next_run_at}
+ *     and {@code last_run}</li>
+ * <li>{@code GET /api/jobs/definitions/{id}/runs?limit=&cursor=} → 200 {@code {jobs, next_cursor}}: its runs, newest first</li>
  * <li>{@code POST /api/jobs/definitions} (body below) → 201 full definition + {@code change: "created"};
  *     409 {@code conflict} ({@code details: {id, version}}) when the id exists (use PUT to replace)</li>
  * <li>{@code GET /api/jobs/definitions/{id}} → 200 full definition; 404</li>
@@ -66,6 +69,7 @@ public final class DefinitionRoutes implements RouteGroup {
         routes.put("/api/jobs/definitions/{id}", this::replace);
         routes.delete("/api/jobs/definitions/{id}", this::delete);
         routes.post("/api/jobs/definitions/{id}/execute", this::execute);
+        routes.get("/api/jobs/definitions/{id}/runs", this::runs);
     }
 
     /** A definition text from a request body, its format and the name to use in problems. */
@@ -108,18 +112,33 @@ public final class DefinitionRoutes implements RouteGroup {
     }
 
     private void list(Context ctx) {
-        JobRoutes.send(ctx, 200, DefinitionJson.list(definitions.list()));
+        QueryParams.of(ctx, Set.of());
+        JobRoutes.send(ctx, 200, DefinitionJson.list(definitions.list(), this::schedule));
     }
 
     private void get(Context ctx) {
-        JobRoutes.send(ctx, 200, DefinitionJson.full(definitions.require(ctx.pathParam("id"))));
+        QueryParams.of(ctx, Set.of());
+        StoredDefinition d = definitions.require(ctx.pathParam("id"));
+        JobRoutes.send(ctx, 200, DefinitionJson.full(d, schedule(d)));
+    }
+
+    /** When it runs next and how it ran last. */
+    private DefinitionJson.Schedule schedule(StoredDefinition d) {
+        return new DefinitionJson.Schedule(definitions.nextRunAt(d).orElse(null), definitions.lastRun(d.id()).orElse(null));
+    }
+
+    /** {@code GET /api/jobs/definitions/{id}/runs?limit=&cursor=} → {@code {jobs, next_cursor}}: its runs, newest first (also of a deleted definition). */
+    private void runs(Context ctx) {
+        QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
+        int limit = q.limit(20);
+        JobRoutes.send(ctx, 200, JobJson.page(definitions.runs(ctx.pathParam("id"), q.cursor(), limit)));
     }
 
     private void create(Context ctx) {
         Body b = body(RequestBodies.json(ctx, maxBodyBytes));
         ApplyResult r = definitions.create(b.file(), b.format(), b.text());
         ctx.header("Location", DefinitionJson.url(r.definition().id()));
-        JobRoutes.send(ctx, 201, DefinitionJson.applied(r));
+        JobRoutes.send(ctx, 201, DefinitionJson.applied(r, schedule(r.definition())));
     }
 
     private void replace(Context ctx) {
@@ -127,7 +146,7 @@ public final class DefinitionRoutes implements RouteGroup {
         Body b = body(RequestBodies.json(ctx, maxBodyBytes));
         ApplyResult r = definitions.replace(id, b.file(), b.format(), b.text());
         if (r.change() == ApplyResult.Change.CREATED) ctx.header("Location", DefinitionJson.url(r.definition().id()));
-        JobRoutes.send(ctx, r.change() == ApplyResult.Change.CREATED ? 201 : 200, DefinitionJson.applied(r));
+        JobRoutes.send(ctx, r.change() == ApplyResult.Change.CREATED ? 201 : 200, DefinitionJson.applied(r, schedule(r.definition())));
     }
 
     private void delete(Context ctx) {

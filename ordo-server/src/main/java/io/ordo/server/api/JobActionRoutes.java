@@ -30,7 +30,7 @@ import java.util.UUID;
  * <li>{@code DELETE /api/jobs/{id}} → 200 {@code {id, deleted: true}}: with its logs and descendants. 409 while it
  *     or a descendant is not terminal (cancel it first).</li>
  * <li>{@code POST /api/jobs/bulk} {@code {action: cancel|restart|delete, ids: [id] | filter: {status, queue, type,
- *     parent_id, root_id}, max}} → 200 {@code {action, matched, succeeded, failed: [{job_id, code, message}]}}.
+ *     parent_id, root_id, error}, max}} → 200 {@code {action, matched, succeeded, failed: [{job_id, code, message}]}}.
  *     Jobs that cannot take the action are listed in {@code failed}, the others are acted on.</li>
  * </ul>
  * Each 404s for an unknown job (bulk reports those in {@code failed}).
@@ -138,7 +138,9 @@ public final class JobActionRoutes implements RouteGroup {
             List<String> list = f.strings("status");
             for (int i = 0; i < list.size(); i++) statuses.add(QueryParams.status(f.field("status") + "[" + i + "]", list.get(i)));
         }
-        JobFilter filter = new JobFilter(statuses, name(f, "queue", true), name(f, "type", false), uuid(f, "parent_id"), uuid(f, "root_id"));
+        String error = f.string("error");
+        JobFilter filter = new JobFilter(statuses, name(f, "queue", true), name(f, "type", false), uuid(f, "parent_id"), uuid(f, "root_id"))
+                .withError(error == null || error.isEmpty() ? null : error);
         if (filter.equals(JobFilter.ALL)) {
             // acting on every job in the store is never what a typo'd filter meant
             throw ApiError.badField("filter", "field 'filter' must name at least one of " + String.join(", ", new java.util.TreeSet<>(QueryParams.FILTER)));

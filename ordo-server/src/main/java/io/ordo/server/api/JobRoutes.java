@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.ordo.core.Jobs;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobRequest;
@@ -23,12 +24,13 @@ import java.util.UUID;
  * {@code /api/jobs}: submit one ({@code POST /api/jobs} → 202), submit many in one transaction
  * ({@code POST /api/jobs/batch} → 202), read one ({@code GET /api/jobs/{id}}), its direct children
  * ({@code GET /api/jobs/{id}/children}), and counts by status ({@code GET /api/jobs/stats}); lists
- * ({@code GET /api/jobs}), a job's tree, logs and results. Changes (cancel, restart, delete, bulk)
- * are in {@link JobActionRoutes}.
+ * ({@code GET /api/jobs}), a job's tree, logs and results; failed jobs grouped by type and error
+ * ({@code GET /api/jobs/dead-letter}). Changes (cancel, restart, delete, bulk) are in {@link JobActionRoutes}.
  *
  * <p>{@code GET /api/jobs/{id}} adds, for a job that has children, {@code children}: its direct
- * children by status, and for a root job with descendants, {@code tree}: all its descendants by
- * status (each with every status and {@code total}). A job without children has neither.
+ * children by status, for a root job with descendants, {@code tree}: all its descendants by
+ * status, and for a definition step, {@code scope}: every job its action spawned, at any depth
+ * (each with every status and {@code total}). A job without children has none of them.
  */
 public final class JobRoutes implements RouteGroup {
     static final int DEFAULT_PAGE = 50;
@@ -50,6 +52,7 @@ public final class JobRoutes implements RouteGroup {
         routes.get("/api/jobs", this::list);
         // fixed paths before /{id}: the first matching route wins
         routes.get("/api/jobs/stats", this::stats);
+        routes.get("/api/jobs/dead-letter", this::deadLetter);
         routes.get("/api/jobs/{id}", this::get);
         routes.get("/api/jobs/{id}/children", this::children);
         routes.get("/api/jobs/{id}/tree", this::tree);
@@ -89,15 +92,27 @@ public final class JobRoutes implements RouteGroup {
 
     /**
      * {@code GET /api/jobs/{id}/logs?after=&limit=} → {@code {logs: [{seq, attempt, at, level, message}], next_after}},
-     * oldest first; pass {@code next_after} as {@code after} to get only newer lines.
+     * oldest first; pass {@code next_after} as {@code after} to get only newer lines. {@code ?tail=N}: the newest N
+     * lines; {@code ?before=SEQ&limit=N}: the N lines just before SEQ (to page back from a tail). Both still oldest first.
      */
     private void logs(Context ctx) {
         UUID id = Uuids.parse(ctx.pathParam("id"));
-        QueryParams q = QueryParams.of(ctx, Set.of("after", "limit"));
+        QueryParams q = QueryParams.of(ctx, Set.of("after", "before", "tail", "limit"));
+        boolean backwards = q.one("before") != null || q.one("tail") != null;
+        if (backwards && (q.one("after") != null || q.one("before") != null && q.one("tail") != null)) {
+            throw ApiError.badRequest("give one of 'after', 'before' (with 'limit') or 'tail'");
+        }
+        if (q.one("tail") != null && q.one("limit") != null) throw ApiError.badField("limit", "'tail' is the number of lines: leave 'limit' out");
         long after = q.nonNegativeLong("after", 0);
-        int limit = q.limit(Jobs.MAX_PAGE);
         jobs.require(id);
-        send(ctx, 200, JobJson.logs(jobs.logs(id, after, limit), after));
+        if (!backwards) {
+            send(ctx, 200, JobJson.logs(jobs.logs(id, after, q.limit(Jobs.MAX_PAGE)), after));
+            return;
+        }
+        long before = q.nonNegativeLong("before", Long.MAX_VALUE);
+        int limit = q.one("tail") != null ? (int) Math.min(Integer.MAX_VALUE, q.nonNegativeLong("tail", 0)) : q.limit(Jobs.MAX_PAGE);
+        if (limit < 1 || limit > Jobs.MAX_PAGE) throw ApiError.badField("tail", "query parameter 'tail' must be 1-" + Jobs.MAX_PAGE + " (got " + limit + ")");
+        send(ctx, 200, JobJson.logs(jobs.logsBefore(id, before, limit), 0));
     }
 
     private void submit(Context ctx) {
@@ -123,6 +138,8 @@ public final class JobRoutes implements RouteGroup {
         if (children.values().stream().anyMatch(n -> n != null && n > 0)) {
             o.set("children", DefinitionJson.counts(children));
             if (job.parentId() == null) o.set("tree", DefinitionJson.counts(store.treeCounts(job.id())));
+            // a definition step: what its action spawned at any depth, which its progress and tolerance count
+            if (job.id().equals(job.scopeId())) o.set("scope", DefinitionJson.counts(store.scopeCounts(job.id())));
         }
         send(ctx, 200, o);
     }
@@ -135,6 +152,36 @@ public final class JobRoutes implements RouteGroup {
         String cursor = q.cursor();
         jobs.require(id);
         send(ctx, 200, JobJson.page(jobs.children(id, cursor, limit)));
+    }
+
+    static final int DEFAULT_SCAN = 10_000;
+
+    /**
+     * {@code GET /api/jobs/dead-letter?scan=&limit=} → {@code {groups: [{type, error, count, first_failed_at,
+     * last_failed_at, newest_job_id}], scanned, failed_total}}: the newest {@code scan} failed jobs (10,000 by
+     * default) grouped by type and last error, biggest first. {@code scanned < failed_total} says older failures were left out.
+     */
+    private void deadLetter(Context ctx) {
+        QueryParams q = QueryParams.of(ctx, Set.of("scan", "limit"));
+        long scan = q.nonNegativeLong("scan", DEFAULT_SCAN);
+        if (scan < 1 || scan > Jobs.MAX_SCAN) throw ApiError.badField("scan", "query parameter 'scan' must be 1-" + Jobs.MAX_SCAN + " (got " + scan + ")");
+        int limit = q.limit(100);
+        List<FailureGroup> groups = jobs.deadLetterGroups((int) scan, limit);
+        long failed = jobs.stats().byStatus().getOrDefault(JobStatus.FAILED, 0L);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode out = body.putArray("groups");
+        for (FailureGroup g : groups) {
+            ObjectNode o = out.addObject();
+            o.put("type", g.type());
+            o.put("error", g.error());
+            o.put("count", g.count());
+            o.put("first_failed_at", JobJson.time(g.firstFailedAt()));
+            o.put("last_failed_at", JobJson.time(g.lastFailedAt()));
+            o.put("newest_job_id", g.newestJobId().toString());
+        }
+        body.put("scanned", Math.min(scan, failed));
+        body.put("failed_total", failed);
+        send(ctx, 200, body);
     }
 
     private void stats(Context ctx) {

@@ -41,13 +41,17 @@ public final class OpenApiRoutes implements RouteGroup {
             op("POST", "/api/jobs/batch", "jobs", "Submit many jobs in one transaction", List.of(), "BatchRequest", 202, "BatchAccepted",
                     List.of(400, 413, 422, 429)),
             op("GET", "/api/jobs", "jobs", "List jobs, newest first (keyset pages)",
-                    List.of("status:string", "queue:string", "type:string", "parent_id:string", "root_id:string", "limit:integer", "cursor:string"),
+                    List.of("status:string", "queue:string", "type:string", "parent_id:string", "root_id:string", "error:string", "limit:integer",
+                            "cursor:string"),
                     null, 200, "JobPage", List.of(400)),
             op("GET", "/api/jobs/stats", "jobs", "Job counts by status and queue", List.of(), null, 200, "Stats", List.of()),
+            op("GET", "/api/jobs/dead-letter", "jobs", "Failed jobs grouped by type and error (the newest 'scan' of them)",
+                    List.of("scan:integer", "limit:integer"), null, 200, "DeadLetter", List.of(400)),
             op("GET", "/api/jobs/{id}", "jobs", "One job", List.of(), null, 200, "Job", READ),
             op("GET", "/api/jobs/{id}/children", "jobs", "A job's direct children", PAGE, null, 200, "JobPage", READ),
             op("GET", "/api/jobs/{id}/tree", "jobs", "A job and every job under it", PAGE, null, 200, "JobPage", READ),
-            op("GET", "/api/jobs/{id}/logs", "jobs", "A job's log lines after a sequence number", List.of("after:integer", "limit:integer"),
+            op("GET", "/api/jobs/{id}/logs", "jobs", "A job's log lines: after a sequence number, before one, or the tail",
+                    List.of("after:integer", "before:integer", "tail:integer", "limit:integer"),
                     null, 200, "Logs", READ),
             op("GET", "/api/jobs/{id}/results", "jobs", "Results of a job and the jobs under it", PAGE, null, 200, "Results", READ),
             op("POST", "/api/jobs/{id}/cancel", "jobs", "Cancel a job and its descendants", List.of(), null, 200, "CancelResult", WRITE),
@@ -66,6 +70,10 @@ public final class OpenApiRoutes implements RouteGroup {
             op("DELETE", "/api/jobs/definitions/{id}", "definitions", "Delete a job definition", List.of(), null, 200, "Deleted", List.of(404)),
             op("POST", "/api/jobs/definitions/{id}/execute", "definitions", "Run a job definition now", List.of(), null, 202, "Executed",
                     List.of(404, 409)),
+            op("GET", "/api/jobs/definitions/{id}/runs", "definitions", "A definition's runs, newest first", PAGE, null, 200, "JobPage",
+                    READ),
+            op("GET", "/api/queue/history", "queues", "Per-queue completions, failures, start latency and run time, minute by minute",
+                    List.of("minutes:integer"), null, 200, "QueueHistory", List.of(400)),
             op("GET", "/api/queue/stats", "queues", "Per-queue counts, rates, start latency and pause flag", List.of(), null, 200,
                     "QueueStats", List.of()),
             op("POST", "/api/queues/{queue}/pause", "queues", "Stop workers claiming from a queue", List.of(), null, 200, "QueueFlag",
@@ -85,10 +93,31 @@ public final class OpenApiRoutes implements RouteGroup {
             op("GET", "/openapi.json", "operations", "This document", List.of(), null, 200, null, List.of()),
             new Operation("GET", "/login", "auth", "The login page", List.of(), null, 200, null, "text/html", List.of()),
             new Operation("POST", "/login", "auth", "Log in with a token (form field or JSON); sets the login cookie", List.of(), "Login",
-                    200, "LoginAnswer", JSON, List.of(400, 401, 413)));
+                    200, "LoginAnswer", JSON, List.of(400, 401, 413)),
+            op("POST", "/logout", "auth", "Clear the login cookie (a form post is sent back to /login)", List.of(), null, 200, "LoggedOut",
+                    List.of()),
+            op("GET", "/api/session", "auth", "What the caller may do here: its role, and what this node offers", List.of(), null, 200,
+                    "Session", List.of()),
+            page("/", "Dashboard: overview"),
+            page("/jobs", "Dashboard: jobs"),
+            page("/jobs/{id}", "Dashboard: one job"),
+            page("/runs/{id}", "Dashboard: a definition run's step graph"),
+            page("/definitions", "Dashboard: job definitions"),
+            page("/definitions/{id}", "Dashboard: one job definition (source, editor, runs)"),
+            page("/new-definition", "Dashboard: write a new job definition"),
+            page("/dead-letter", "Dashboard: failed jobs by type and error"),
+            page("/nodes", "Dashboard: nodes"),
+            page("/submit", "Dashboard: submit a job"),
+            new Operation("GET", "/assets/{hash}/{file}", "dashboard", "The dashboard's scripts and styles (cached for a year: the path holds"
+                    + " a hash of their content)", List.of(), null, 200, null, "application/octet-stream", List.of(404)));
+
+    /** A dashboard page: the same HTML document for every page, which then loads the page's data over the API. */
+    private static Operation page(String path, String summary) {
+        return new Operation("GET", path, "dashboard", summary, List.of(), null, 200, null, "text/html", List.of());
+    }
 
     /** Answered without a token (DESIGN: health, readiness and the login itself); every other route needs one when tokens are set. */
-    static final java.util.Set<String> OPEN = java.util.Set.of("GET /health", "GET /ready", "GET /login", "POST /login");
+    static final java.util.Set<String> OPEN = java.util.Set.of("GET /health", "GET /ready", "GET /login", "POST /login", "POST /logout");
 
     private static Operation op(String method, String path, String tag, String summary, List<String> params, String body, int status,
                                 String response, List<Integer> errors) {

@@ -94,7 +94,7 @@ final class OpenApiSchemas {
                 "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),
                 "cancel_requested", type("boolean"), "created_at", type("string"), "started_at", nullable("string"),
                 "finished_at", nullable("string"), "updated_at", type("string"),
-                "children", counts(), "tree", counts()));
+                "children", counts(), "tree", counts(), "scope", counts()));
         s.set("JobPage", object("jobs", arrayOf(ref("Job")), "next_cursor", nullable("string")));
         s.set("Stats", object("statuses", counts(), "total", type("integer"), "queues", type("object")));
         s.set("Logs", object("logs", arrayOf(object("seq", type("integer"), "attempt", type("integer"), "at", type("string"),
@@ -109,7 +109,7 @@ final class OpenApiSchemas {
         statusOrList.putArray("oneOf").add(status()).add(arrayOf(status()));
         s.set("BulkRequest", required(object("action", action, "ids", arrayOf(type("string").put("format", "uuid")),
                 "filter", object("status", statusOrList, "queue", type("string"), "type", type("string"),
-                        "parent_id", type("string"), "root_id", type("string")),
+                        "parent_id", type("string"), "root_id", type("string"), "error", type("string")),
                 "max", type("integer").put("description", "with filter: act on at most this many (newest first)")), "action"));
         s.set("BulkResult", object("action", type("string"), "matched", type("integer"), "succeeded", type("integer"),
                 "failed", arrayOf(object("job_id", type("string"), "code", type("string"), "message", type("string")))));
@@ -129,7 +129,15 @@ final class OpenApiSchemas {
                 "running", type("integer"), "slots", type("integer")))));
         s.set("DefinitionBody", object("source", type("string"), "definition", type("object"), "file", type("string"),
                 "format", type("string")));
-        s.set("Definition", type("object").put("description", "a job definition: summary fields, and when read alone its definition and source"));
+        s.set("Definition", object("id", type("string"), "name", nullable("string"), "description", nullable("string"),
+                "format", type("string"), "version", type("integer"), "enabled", type("boolean"), "schedule", nullable("string"),
+                "tags", arrayOf(type("string")), "steps", arrayOf(type("string")), "created_at", type("string"), "updated_at", type("string"),
+                "next_run_at", nullable("string").put("description", "the schedule's next tick; null when disabled or unscheduled"),
+                "last_run", object("id", type("string"), "status", status(), "trigger", nullable("string"), "created_at", type("string"),
+                        "finished_at", nullable("string"), "error", nullable("string"), "warning", nullable("string"))
+                        .put("description", "the newest run, or null"),
+                "definition", type("object").put("description", "only when read alone: the definition as JSON"),
+                "source", nullable("string").put("description", "only when read alone: the text as applied")));
         s.set("DefinitionList", object("definitions", arrayOf(ref("Definition"))));
         s.set("Validation", object("valid", type("boolean"), "problems", arrayOf(object("file", type("string"),
                 "field", nullable("string"), "message", type("string"))), "definition", NODES.objectNode()));
@@ -138,6 +146,19 @@ final class OpenApiSchemas {
         s.set("Event", object("id", type("integer"), "type", type("string"), "payload", type("object")));
         s.set("Login", required(object("token", type("string")), "token"));
         s.set("LoginAnswer", object("role", type("string")));
+        s.set("DeadLetter", object("groups", arrayOf(object("type", type("string"), "error", nullable("string"), "count", type("integer"),
+                "first_failed_at", nullable("string"), "last_failed_at", nullable("string"), "newest_job_id", type("string"))),
+                "scanned", type("integer").put("description", "how many of the newest failed jobs were grouped"),
+                "failed_total", type("integer")));
+        ObjectNode series = arrayOf(nullable("integer"));
+        s.set("QueueHistory", object("minutes", arrayOf(type("string")).put("description", "the start of each minute, oldest first"),
+                "queues", type("object").put("description", "by queue: {completed, failed, start_latency_p50_ms, start_latency_p95_ms,"
+                        + " avg_run_ms}, each an array with one value per minute").set("additionalProperties",
+                        object("completed", series, "failed", series, "start_latency_p50_ms", series, "start_latency_p95_ms", series,
+                                "avg_run_ms", series))));
+        s.set("Session", object("auth", type("boolean"), "role", nullable("string"), "node_id", type("string"), "version", type("string"),
+                "store", type("string"), "launch_workers", type("boolean"), "server_time", type("string")));
+        s.set("LoggedOut", object("logged_out", type("boolean")));
         s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string")));
         return s;
     }

@@ -22,7 +22,7 @@ import java.util.UUID;
 final class QueryParams {
     static final Set<String> PAGE = Set.of("limit", "cursor");
     /** The filter parameters of {@code GET /api/jobs} (and of a bulk request's {@code filter}). */
-    static final Set<String> FILTER = Set.of("status", "queue", "type", "parent_id", "root_id");
+    static final Set<String> FILTER = Set.of("status", "queue", "type", "parent_id", "root_id", "error");
 
     private final Context ctx;
 
@@ -133,6 +133,15 @@ final class QueryParams {
 
     /** The job filter of {@link #FILTER}. */
     JobFilter filter() {
-        return new JobFilter(statuses(), name("queue", true), name("type", false), uuid("parent_id"), uuid("root_id"));
+        return new JobFilter(statuses(), name("queue", true), name("type", false), uuid("parent_id"), uuid("root_id")).withError(error());
+    }
+
+    /** {@code error}: a job's last error, matched exactly, so not trimmed; empty means no filter. */
+    private String error() {
+        List<String> values = ctx.queryParams("error");
+        if (values.isEmpty()) return null;
+        if (values.size() > 1) throw ApiError.badField("error", "query parameter 'error' is given " + values.size() + " times; give it once");
+        String v = values.get(0);
+        return v == null || v.isEmpty() ? null : v;
     }
 }

@@ -7,6 +7,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.ordo.core.InvalidRequestException;
 import io.ordo.core.engine.Names;
+import io.ordo.core.ops.QueueHistory;
 import io.ordo.core.ops.QueueStats;
 import io.ordo.core.ops.Queues;
 
@@ -20,6 +21,9 @@ import java.util.Set;
  *     completed_last_minute, failed_last_minute, completed_last_hour, failed_last_hour, throughput_per_second,
  *     start_latency_p50_ms, start_latency_p95_ms, paused}]}}: every queue with jobs, configured here, or flagged.
  *     The rates lag by up to a few seconds (nodes report them every few seconds).</li>
+ * <li>{@code GET /api/queue/history?minutes=60} → 200 {@code {minutes: [ISO minute starts, oldest first],
+ *     queues: {name: {completed, failed, start_latency_p50_ms, start_latency_p95_ms, avg_run_ms}}}}: one value per
+ *     minute in each array (null where no job started or ended), for charts; {@code minutes} is 1-120.</li>
  * <li>{@code POST /api/queues/{queue}/pause}, {@code …/resume} → 200 {@code {queue, paused}}: workers on every node
  *     stop (or start again) claiming from the queue; running jobs finish. Pausing a queue without jobs is allowed.</li>
  * </ul>
@@ -36,6 +40,7 @@ public final class QueueRoutes implements RouteGroup {
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/api/queue/stats", this::stats);
+        routes.get("/api/queue/history", this::history);
         routes.post("/api/queues/{queue}/pause", ctx -> flag(ctx, true));
         routes.post("/api/queues/{queue}/resume", ctx -> flag(ctx, false));
     }
@@ -43,6 +48,41 @@ public final class QueueRoutes implements RouteGroup {
     private void stats(Context ctx) {
         QueryParams.of(ctx, Set.of());
         JobRoutes.send(ctx, 200, stats(queues.stats()));
+    }
+
+    /** Queue minutes are kept two hours; the current minute is the last point. */
+    static final int MAX_HISTORY_MINUTES = 120;
+
+    private void history(Context ctx) {
+        QueryParams q = QueryParams.of(ctx, Set.of("minutes"));
+        long minutes = q.nonNegativeLong("minutes", 60);
+        if (minutes < 1 || minutes > MAX_HISTORY_MINUTES) {
+            throw ApiError.badField("minutes", "query parameter 'minutes' must be 1-" + MAX_HISTORY_MINUTES + " (got " + minutes + ")");
+        }
+        JobRoutes.send(ctx, 200, history(queues.history(java.time.Duration.ofMinutes(minutes))));
+    }
+
+    static ObjectNode history(QueueHistory h) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode minutes = body.putArray("minutes");
+        h.minutes().forEach(m -> minutes.add(JobJson.time(m)));
+        ObjectNode queues = body.putObject("queues");
+        h.queues().forEach((name, s) -> {
+            ObjectNode o = queues.putObject(name);
+            numbers(o.putArray("completed"), s.completed());
+            numbers(o.putArray("failed"), s.failed());
+            numbers(o.putArray("start_latency_p50_ms"), s.latencyP50Ms());
+            numbers(o.putArray("start_latency_p95_ms"), s.latencyP95Ms());
+            numbers(o.putArray("avg_run_ms"), s.avgRunMs());
+        });
+        return body;
+    }
+
+    private static void numbers(ArrayNode a, List<Long> values) {
+        for (Long v : values) {
+            if (v == null) a.addNull();
+            else a.add(v);
+        }
     }
 
     static ObjectNode stats(List<QueueStats> list) {

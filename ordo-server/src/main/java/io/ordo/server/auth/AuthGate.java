@@ -21,8 +21,10 @@ import java.util.Set;
  *       browsers cannot set headers on WebSocket and EventSource requests. The cookie counts only
  *       without an {@code Origin} header or from the server's own origin or a CORS-allowed one:
  *       browsers send it on WebSocket handshakes from any site's page.</li>
- *   <li>Open without a token: {@code GET /login}, {@code POST /login}, {@code GET /health} and
+ *   <li>Open without a token: {@code GET /login}, {@code POST /login}, {@code POST /logout}, {@code GET /health} and
  *       {@code GET /ready} (those two reveal only up/down to callers without a token).</li>
+ *   <li>A browser opening a dashboard page ({@code GET}, {@code Accept: text/html}) with no credential or a stale
+ *       login cookie: 303 to {@code /login?next=PAGE}, so people see the login form, never a JSON 401.</li>
  *   <li>Anything else without a valid token: 401 with {@code WWW-Authenticate: Bearer}.</li>
  *   <li>A {@code read} token may GET and HEAD, and POST to {@link #READ_ONLY_POSTS} (they compute
  *       an answer and store nothing); any other method → 403.</li>
@@ -39,15 +41,26 @@ public final class AuthGate implements Handler {
 
     private final ApiTokens tokens;
     private final Set<String> trustedOrigins;
+    private final java.util.function.Predicate<String> pages;
 
     public AuthGate(ApiTokens tokens) {
-        this(tokens, Set.of());
+        this(tokens, Set.of(), path -> false);
     }
 
-    /** @param trustedOrigins origins (besides the server's own) whose pages may use the login cookie: the CORS allow-list */
-    public AuthGate(ApiTokens tokens, java.util.Collection<String> trustedOrigins) {
+    /**
+     * @param trustedOrigins origins (besides the server's own) whose pages may use the login cookie: the CORS allow-list
+     * @param pages          the paths of dashboard pages: a browser opening one without a session is sent to the login page
+     */
+    public AuthGate(ApiTokens tokens, java.util.Collection<String> trustedOrigins, java.util.function.Predicate<String> pages) {
         this.tokens = tokens;
         this.trustedOrigins = Set.copyOf(trustedOrigins);
+        this.pages = pages;
+    }
+
+    /** A browser navigation asks for HTML first; API clients and scripts do not. */
+    private static boolean acceptsHtml(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/html");
     }
 
     /** Installs the gate in front of every HTTP route (including unknown paths) and every WebSocket upgrade. */
@@ -71,6 +84,14 @@ public final class AuthGate implements Handler {
         Role role = c.value == null || c.value.isEmpty() ? null : c.session ? tokens.roleOfSession(c.value) : tokens.roleOf(c.value);
         if (role != null) ctx.attribute(ROLE_ATTRIBUTE, role);
         if (isOpen(method, path)) return;
+        if (role == null && reading && (c.value == null || c.session) && pages.test(path) && acceptsHtml(ctx)) {
+            // a person opening a dashboard page (or with a login cookie that no longer works): the login form, then back here
+            String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect("/login?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
+            return;
+        }
         if (role == null) {
             ctx.header("WWW-Authenticate", c.value == null ? "Bearer realm=\"ordo\"" : "Bearer realm=\"ordo\", error=\"invalid_token\"");
             throw new ApiError(401, "unauthorized", c.value == null
@@ -89,6 +110,7 @@ public final class AuthGate implements Handler {
     private static boolean isOpen(HandlerType method, String path) {
         boolean reading = HandlerType.GET.equals(method) || HandlerType.HEAD.equals(method);
         return path.equals("/login") && (reading || HandlerType.POST.equals(method))
+                || path.equals("/logout") && HandlerType.POST.equals(method)
                 || reading && (path.equals("/health") || path.equals("/ready"));
     }
 

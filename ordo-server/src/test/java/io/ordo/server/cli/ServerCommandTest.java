@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /** {@code ordo server} run in-process: the ready line, serving, stopping, and bad configuration. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // --wait polls until the job ends: never hang the build
 class ServerCommandTest {
-    static final Pattern READY = Pattern.compile("Ordo ready at (http://localhost:\\d+) \\(store: memory, node ([^;\\s]+); ([^)]*)\\)");
+    static final Pattern READY = Pattern.compile("Ordo ready at (http://localhost:\\d+) \\(dashboard and API; store: memory, node ([^;\\s]+); ([^)]*)\\)");
 
     @Test
     void printsTheReadyLineServesAndStopsWhenInterrupted() throws Exception {

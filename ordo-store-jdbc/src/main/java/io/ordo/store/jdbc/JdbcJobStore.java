@@ -338,6 +338,12 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     }
 
     @Override
+    public List<JobLog> logsBefore(UUID jobId, long beforeSeq, int limit) {
+        if (limit < 1) return List.of();
+        return read(c -> queries.logsBefore(c, jobId, beforeSeq, limit));
+    }
+
+    @Override
     public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
         if (limit < 1) return List.of();
         return read(c -> queries.logs(c, jobId, afterSeq, limit));

@@ -37,6 +37,7 @@ final class JobQueries {
     private final SqlDialect d;
     private final String get;
     private final String logs;
+    private final String logsBefore;
     private final String counts;
     private final String nextScheduled;
     private final String backlog;
@@ -50,6 +51,7 @@ final class JobQueries {
         this.d = d;
         get = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE id = ?");
         logs = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+        logsBefore = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?");
         counts = d.sql("SELECT queue, status, SUM(n) FROM {counts} GROUP BY queue, status HAVING SUM(n) <> 0");
         backlog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
         cacheHit = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE cache_key = ? AND " + Guards.in("status", Set.of(COMPLETED))
@@ -192,6 +194,19 @@ final class JobQueries {
                 while (rs.next()) out.add(JobRows.log(rs, d));
             }
             return out;
+        }
+    }
+
+    List<JobLog> logsBefore(Connection c, UUID jobId, long beforeSeq, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(logsBefore)) {
+            d.setId(ps, 1, jobId);
+            ps.setLong(2, beforeSeq);
+            ps.setInt(3, limit);
+            List<JobLog> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(JobRows.log(rs, d));
+            }
+            return out.reversed();
         }
     }
 

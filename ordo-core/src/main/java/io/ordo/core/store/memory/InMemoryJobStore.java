@@ -366,6 +366,14 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
+    public List<JobLog> logsBefore(UUID jobId, long beforeSeq, int limit) {
+        return locked(() -> {
+            List<JobLog> before = logs.getOrDefault(jobId, List.of()).stream().filter(l -> l.seq() < beforeSeq).toList();
+            return List.copyOf(before.subList(Math.max(0, before.size() - limit), before.size()));
+        });
+    }
+
+    @Override
     public List<JobLog> logs(UUID jobId, long afterSeq, int limit) {
         return locked(() -> {
             return logs.getOrDefault(jobId, List.of()).stream().filter(l -> l.seq() > afterSeq).limit(limit).toList();
