@@ -1,12 +1,15 @@
--- What the dashboard reads without walking ordo_jobs: a definition's runs through a partial index,
--- and job counts by type and status beside those by queue and status, so that a listing filtered by
+-- What the dashboard reads without walking ordo_jobs: a definition's runs and a type's failed jobs
+-- through partial indexes, and job counts by type and status beside those by queue and status, so that a listing filtered by
 -- a type or queue that has no (matching) jobs is answered from the counters.
 --
 -- The index set after this migration (V1 explains why it is small: status is indexed, so every
--- update of a job writes every index whose predicate it meets): status, claim, parent, root, scope,
--- promote, unique, cache, dedup, result expiry, webhook due, and the runs index below, which only
--- the root jobs of definition runs enter. Listing by queue or type alone still walks the primary key
--- newest first when the counters say that jobs match; see README, "Performance".
+-- update of a job writes every index whose predicate it meets): the primary key, status, claim,
+-- parent, root, scope, promote, unique, cache, dedup, result expiry, webhook due, and two partial
+-- ones below that a plain job's claim and completion never write: runs (the root jobs of definition
+-- runs) and failed. Listing by queue or type alone still walks the primary key newest first when the
+-- counters say that jobs match: indexes on (type, id) and (queue, id) would serve a type or queue
+-- with few jobs, but each would be written on every status change (README, "Performance", has the
+-- figures that decided against them).
 
 -- Writers wait while the counters are rebuilt from the jobs, so that none commits a job that
 -- neither the GROUP BY below nor the new trigger function counts.
@@ -14,6 +17,9 @@ LOCK TABLE ordo_jobs IN SHARE MODE;
 
 -- definitionRuns: the runs of one definition, newest first (the query names the type as a literal)
 CREATE INDEX ordo_jobs_runs_idx ON ordo_jobs (definition_id, id) WHERE type = 'ordo.run' AND parent_id IS NULL;
+-- the dead-letter view's groups: failed jobs of a type (and error), newest first, without walking
+-- every failed job; a job enters it once, when it fails for good, so claims and completions never write it
+CREATE INDEX ordo_jobs_failed_idx ON ordo_jobs (type, id) WHERE status = 'failed';
 
 -- Slotted like ordo_job_counts (see V1): readers sum the slots of a (type, status).
 CREATE TABLE ordo_job_type_counts (

@@ -1,10 +1,12 @@
--- What the dashboard reads without walking ordo_jobs: a definition's runs through a partial index,
--- and job counts by type and status beside those by queue and status, so that a listing filtered by
+-- What the dashboard reads without walking ordo_jobs: a definition's runs and a type's failed jobs
+-- through partial indexes, and job counts by type and status beside those by queue and status, so that a listing filtered by
 -- a type or queue that has no (matching) jobs is answered from the counters. Listing by queue or
 -- type alone still walks the primary key newest first when jobs match; see README, "Performance".
 
 -- definitionRuns: the runs of one definition, newest first (the query names the type as a literal)
 CREATE INDEX ordo_jobs_runs_idx ON ordo_jobs (definition_id, id) WHERE type = 'ordo.run' AND parent_id IS NULL;
+-- the dead-letter view's groups: failed jobs of a type (and error), newest first; only failed jobs enter it
+CREATE INDEX ordo_jobs_failed_idx ON ordo_jobs (type, id) WHERE status = 'failed';
 
 -- The counters gain the type in their key instead of a second table: SQLite's triggers run per row,
 -- and a second table would double the upserts of every status change (a 100-row status flip took

@@ -91,22 +91,11 @@ final class JobQueries {
         return page(rows, limit);
     }
 
-    /** Which rows of a root filter a query reads. */
-    private enum Tree { ANY, DESCENDANTS, ROOT }
+    /** Which rows of a root filter a query reads (ANY: the filter as it is). */
+    enum Tree { ANY, DESCENDANTS, ROOT }
 
     private List<Job> rows(Connection c, JobFilter f, UUID after, int max, Tree tree) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE 1 = 1");
-        if (f.statuses() != null) sql.append(" AND ").append(Guards.in("status", f.statuses()));
-        if (f.queue() != null) sql.append(" AND queue = ?");
-        if (f.type() != null) sql.append(" AND type = ?");
-        if (f.parentId() != null) sql.append(" AND parent_id = ?");
-        if (tree == Tree.DESCENDANTS) sql.append(" AND root_id = ? AND parent_id IS NOT NULL");
-        if (tree == Tree.ROOT) sql.append(" AND id = ? AND parent_id IS NULL");
-        if (f.scopeId() != null) sql.append(" AND scope_id = ?");
-        if (f.error() != null) sql.append(" AND error = ?");
-        if (after != null) sql.append(" AND id < ?");
-        sql.append(" ORDER BY id DESC LIMIT ").append(max);
-        try (PreparedStatement ps = c.prepareStatement(d.sql(sql.toString()))) {
+        try (PreparedStatement ps = c.prepareStatement(listSql(f, after != null, max, tree))) {
             int i = 1;
             if (f.queue() != null) ps.setString(i++, f.queue());
             if (f.type() != null) ps.setString(i++, f.type());
@@ -117,6 +106,26 @@ final class JobQueries {
             if (after != null) d.setId(ps, i, after);
             return jobs(ps);
         }
+    }
+
+    /**
+     * A listing's statement: statuses are literals (partial indexes such as the failed one match
+     * only literals, also in a generic plan); then binds queue, type, parent, root, scope, error and
+     * the id to start below, each when the filter has it.
+     */
+    String listSql(JobFilter f, boolean paged, int max, Tree tree) {
+        StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE 1 = 1");
+        if (f.statuses() != null) sql.append(" AND ").append(Guards.in("status", f.statuses()));
+        if (f.queue() != null) sql.append(" AND queue = ?");
+        if (f.type() != null) sql.append(" AND type = ?");
+        if (f.parentId() != null) sql.append(" AND parent_id = ?");
+        if (tree == Tree.DESCENDANTS) sql.append(" AND root_id = ? AND parent_id IS NOT NULL");
+        if (tree == Tree.ROOT) sql.append(" AND id = ? AND parent_id IS NULL");
+        if (f.scopeId() != null) sql.append(" AND scope_id = ?");
+        if (f.error() != null) sql.append(" AND error = ?");
+        if (paged) sql.append(" AND id < ?");
+        sql.append(" ORDER BY id DESC LIMIT ").append(max);
+        return d.sql(sql.toString());
     }
 
     /**

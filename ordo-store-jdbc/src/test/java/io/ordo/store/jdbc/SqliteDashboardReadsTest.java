@@ -40,11 +40,28 @@ class SqliteDashboardReadsTest {
         }
     }
 
+    @Test
+    void deadLetterGroupsReadTheFailedIndexInOrder() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("ordo.db");
+        JobFilter failed = JobFilter.status(JobStatus.FAILED).withType("a");
+        try (SqliteJobStore store = (SqliteJobStore) new JdbcStoreProvider().open(url, Map.of())) {
+            for (JobFilter f : List.of(failed, failed.withError("boom"))) {
+                String plan = plan(url, store.queries.listSql(f, false, 21, JobQueries.Tree.ANY), false, f.error() == null ? 1 : 2);
+                assertThat(plan).as("%s", f).contains("ordo_jobs_failed_idx").doesNotContain("USE TEMP B-TREE");
+            }
+        }
+    }
+
     private static String plan(String url, String sql, boolean paged) throws SQLException {
+        return plan(url, sql, paged, 1);
+    }
+
+    /** The plan of {@code sql} with its first {@code texts} parameters bound to "site", then (paged) an id. */
+    private static String plan(String url, String sql, boolean paged, int texts) throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-            ps.setString(1, "site");
-            if (paged) ps.setString(2, "ffffffff-ffff-7fff-bfff-ffffffffffff");
+            for (int i = 1; i <= texts; i++) ps.setString(i, "site");
+            if (paged) ps.setString(texts + 1, "ffffffff-ffff-7fff-bfff-ffffffffffff");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) plan.append(rs.getString("detail")).append('\n');
             }
