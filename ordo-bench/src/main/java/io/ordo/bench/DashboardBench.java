@@ -34,7 +34,7 @@ import java.util.Map;
  *
  * <pre>
  *   ordo-bench/bench dashboard [--jobs 1000000] [--samples 30] [--warmup 5] [--target-ms 100]
- *                              [--schema S (reuse a filled schema)] [--keep false] [--fill-only false]
+ *                              [--schema S (reuse a filled schema)] [--keep false] [--fill-only false] [--only REGEX (call names)]
  * </pre>
  */
 public final class DashboardBench {
@@ -54,7 +54,7 @@ public final class DashboardBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("jobs", "1000000", "samples", "30", "warmup", "5",
-                "target-ms", "100", "schema", "", "keep", "false", "fill-only", "false", "chunk", "100000"));
+                "target-ms", "100", "schema", "", "keep", "false", "fill-only", "false", "chunk", "100000", "only", ""));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench dashboard: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -107,7 +107,8 @@ public final class DashboardBench {
             server.start();
             DashboardBench bench = new DashboardBench(server.url());
             bench.putDefinitions();
-            List<Call> calls = bench.calls(fixture);
+            String only = opt.get("only");
+            List<Call> calls = bench.calls(fixture).stream().filter(c -> only.isEmpty() || c.name().matches(only)).toList();
             int warmup = Integer.parseInt(opt.get("warmup"));
             int samples = Integer.parseInt(opt.get("samples"));
             List<Timing> timings = bench.measure(calls, warmup, samples);
@@ -162,14 +163,19 @@ public final class DashboardBench {
         }
     }
 
-    /** Every call a dashboard page makes, with ids from the data; page 2's cursor is read from page 1. */
+    /**
+     * Every call a dashboard page makes (ordo-server's dashboard/*.js), with ids from the data; the
+     * cursor of page 2 and the sequence number to page back from are read from a first answer.
+     */
     private List<Call> calls(DashboardData.Fixture f) throws Exception {
         List<Call> calls = new ArrayList<>();
+        // overview, nodes, session (every page)
         calls.add(new Call("jobs stats", "/api/jobs/stats"));
         calls.add(new Call("queue stats", "/api/queue/stats"));
         calls.add(new Call("queue history 60 min", "/api/queue/history?minutes=60"));
         calls.add(new Call("cluster nodes", "/api/cluster/nodes"));
         calls.add(new Call("session", "/api/session"));
+        // jobs page: every filter
         calls.add(new Call("jobs", "/api/jobs?limit=50"));
         calls.add(new Call("jobs status=failed", "/api/jobs?limit=50&status=failed"));
         calls.add(new Call("jobs status=pending", "/api/jobs?limit=50&status=pending"));
@@ -183,19 +189,37 @@ public final class DashboardBench {
         calls.add(new Call("jobs parent_id=<crawl step>", "/api/jobs?limit=50&parent_id=" + f.crawlStep()));
         calls.add(new Call("jobs root_id=<run>", "/api/jobs?limit=50&root_id=" + f.run()));
         JsonNode first = Json.parse(get("/api/jobs?limit=50").body());
-        String cursor = URLEncoder.encode(first.path("next_cursor").asText(), StandardCharsets.UTF_8);
-        calls.add(new Call("jobs cursor=<page 2>", "/api/jobs?limit=50&cursor=" + cursor));
+        calls.add(new Call("jobs cursor=<page 2>", "/api/jobs?limit=50&cursor=" + encode(first.path("next_cursor").asText())));
+        // job page and run page
         calls.add(new Call("job", "/api/jobs/" + f.failedJob()));
         calls.add(new Call("job (a run: tree counts)", "/api/jobs/" + f.run()));
-        calls.add(new Call("job logs 500", "/api/jobs/" + f.loggedJob() + "/logs?after=0&limit=500"));
+        calls.add(new Call("job (a step: scope counts)", "/api/jobs/" + f.crawlStep()));
+        calls.add(new Call("job logs after=0 limit=500", "/api/jobs/" + f.loggedJob() + "/logs?after=0&limit=500"));
+        calls.add(new Call("job logs tail=500", "/api/jobs/" + f.loggedJob() + "/logs?tail=500"));
+        JsonNode tail = Json.parse(get("/api/jobs/" + f.loggedJob() + "/logs?tail=500").body());
+        calls.add(new Call("job logs before=<tail> limit=500",
+                "/api/jobs/" + f.loggedJob() + "/logs?limit=500&before=" + tail.path("logs").path(0).path("seq").asLong(1)));
+        calls.add(new Call("children of a job (50)", "/api/jobs/" + f.crawlStep() + "/children?limit=50"));
         calls.add(new Call("children of a step (100)", "/api/jobs/" + f.crawlStep() + "/children?limit=100"));
         calls.add(new Call("children of a run (1000)", "/api/jobs/" + f.run() + "/children?limit=1000"));
         calls.add(new Call("tree of a step (100)", "/api/jobs/" + f.crawlStep() + "/tree?limit=100"));
+        calls.add(new Call("tree of a run (50)", "/api/jobs/" + f.run() + "/tree?limit=50"));
         calls.add(new Call("results of a run (50)", "/api/jobs/" + f.run() + "/results?limit=50"));
+        // definitions
         calls.add(new Call("definitions", "/api/jobs/definitions"));
+        calls.add(new Call("definition", "/api/jobs/definitions/" + DashboardData.DEFINITION));
         calls.add(new Call("definition runs (20)", "/api/jobs/definitions/" + DashboardData.DEFINITION + "/runs?limit=20"));
+        // dead letter: the groups, a group's jobs, and what a group action lists first
         calls.add(new Call("dead letter", "/api/jobs/dead-letter"));
+        calls.add(new Call("dead-letter group (big)", "/api/jobs?limit=20&status=failed&type=report.build&error=" + encode(f.commonError())));
+        calls.add(new Call("dead-letter group (rare type)", "/api/jobs?limit=20&status=failed&type=" + DashboardData.RARE_TYPE
+                + "&error=" + encode(f.rareError())));
+        calls.add(new Call("dead-letter group action list", "/api/jobs?limit=1000&status=failed&type=billing.charge"));
         return calls;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

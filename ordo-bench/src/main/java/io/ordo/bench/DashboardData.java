@@ -23,7 +23,7 @@ final class DashboardData {
     static final String DEFINITION = "site-docs";
 
     /** Ids and names the benchmark's calls use. */
-    record Fixture(UUID failedJob, UUID loggedJob, UUID run, UUID crawlStep) {
+    record Fixture(UUID failedJob, UUID loggedJob, UUID run, UUID crawlStep, String commonError, String rareError) {
     }
 
     private static final Duration SPAN = Duration.ofDays(6); // within the default retention: nothing gets pruned
@@ -212,7 +212,15 @@ final class DashboardData {
         UUID run = one(c, "SELECT id FROM ordo_jobs WHERE type = 'ordo.run' AND parent_id IS NULL AND definition_id = '"
                 + DEFINITION + "' ORDER BY id LIMIT 1 OFFSET 14");
         UUID crawl = one(c, "SELECT id FROM ordo_jobs WHERE parent_id = '" + run + "' AND step = 'crawl'");
-        return new Fixture(failed, failed, run, crawl);
+        return new Fixture(failed, failed, run, crawl, text(c, "SELECT error FROM ordo_jobs WHERE id = '" + failed + "'"),
+                text(c, "SELECT error FROM ordo_jobs WHERE type = '" + RARE_TYPE + "' AND status = 'failed' AND error IS NOT NULL ORDER BY id LIMIT 1"));
+    }
+
+    private static String text(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) throw new IllegalStateException("fixture query found nothing: " + sql);
+            return rs.getString(1);
+        }
     }
 
     private static UUID one(Connection c, String sql) throws SQLException {
