@@ -12,6 +12,7 @@ import java.util.Map;
  *   java -jar ordo-bench/target/ordo-bench.jar [--stores sqlite,postgres] [--jobs 20000] [--batch 1000]
  *        [--concurrency 200] [--claim-batch 100] [--latency-samples 200] [--floor true]
  *        [--claimers 2] [--writers 2] [--rounds 3]
+ *   java -jar ordo-bench/target/ordo-bench.jar dashboard [options of {@link DashboardBench}]
  * </pre>
  */
 public final class Bench {

@@ -13,11 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,15 +22,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The dashboard's API calls against a large PostgreSQL store: fills a fresh schema with
+ * The dashboard's API calls against a large store (a PostgreSQL schema or a SQLite file): fills it with
  * {@code --jobs} jobs ({@link DashboardData}), starts an in-process {@link OrdoServer} on it and
  * times every call the dashboard makes over HTTP, {@code --samples} times each after
  * {@code --warmup} rounds, calls interleaved round by round. Prints p50/p95/max per call and
  * PASS when its p95 is within {@code --target-ms}.
  *
  * <pre>
- *   ordo-bench/bench dashboard [--jobs 1000000] [--samples 30] [--warmup 5] [--target-ms 100]
- *                              [--schema S (reuse a filled schema)] [--keep false] [--fill-only false] [--only REGEX (call names)]
+ *   ordo-bench/bench dashboard [--store postgres|sqlite] [--jobs 1000000] [--samples 30] [--warmup 5] [--target-ms 100]
+ *                              [--keep false] [--fill-only false] [--reuse SCHEMA|FILE (filled by a kept run)]
+ *                              [--only REGEX (call names)]
  * </pre>
  */
 public final class DashboardBench {
@@ -54,7 +51,7 @@ public final class DashboardBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("jobs", "1000000", "samples", "30", "warmup", "5",
-                "target-ms", "100", "schema", "", "keep", "false", "fill-only", "false", "chunk", "100000", "only", ""));
+                "target-ms", "100", "store", "postgres", "reuse", "", "keep", "false", "fill-only", "false", "chunk", "100000", "only", ""));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench dashboard: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -62,45 +59,32 @@ public final class DashboardBench {
             }
             opt.put(args[i].substring(2), args[++i]);
         }
-        BenchStore.ensureDatabase();
-        boolean reuse = !opt.get("schema").isEmpty();
-        String schema = reuse ? opt.get("schema") : "dash_" + Long.toHexString(System.nanoTime());
-        boolean keep = reuse || Boolean.parseBoolean(opt.get("keep")) || Boolean.parseBoolean(opt.get("fill-only"));
-        String jdbc = BenchStore.PG_BASE + BenchStore.PG_DB;
-        String storeUrl = jdbc + "?user=postgres&currentSchema=" + schema;
-        System.out.printf(Locale.ROOT, "Ordo dashboard API benchmark: PostgreSQL schema %s.%s; %d cores, Java %s%n",
-                BenchStore.PG_DB, schema, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        ServerOptions options = new ServerOptions().storeUrl(storeUrl).host("127.0.0.1").port(0).resolve(Map.of());
+        DashboardTarget target = DashboardTarget.of(opt.get("store"), opt.get("reuse"));
+        boolean keep = target.reused() || Boolean.parseBoolean(opt.get("keep")) || Boolean.parseBoolean(opt.get("fill-only"));
+        System.out.printf(Locale.ROOT, "Ordo dashboard API benchmark: %s %s; %d cores, Java %s%n",
+                target.kind(), target.name(), Runtime.getRuntime().availableProcessors(), Runtime.version());
+        ServerOptions options = new ServerOptions().storeUrl(target.storeUrl()).host("127.0.0.1").port(0).resolve(Map.of());
         // the history spans six days: keep it all (retention) however long the run takes
         OrdoServer server = OrdoServer.create(options, config -> config.retention(Duration.ofDays(30)));
         DashboardData.Fixture fixture;
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET search_path TO \"" + schema + "\"");
-                st.execute("SET TIME ZONE 'UTC'");
-            }
-            if (reuse) {
+        try (Connection c = target.connect()) {
+            if (target.reused()) {
                 fixture = DashboardData.find(c);
             } else {
                 int jobs = Integer.parseInt(opt.get("jobs"));
                 System.out.printf(Locale.ROOT, "filling %,d jobs...%n", jobs);
                 long t0 = System.nanoTime();
-                c.setAutoCommit(false);
-                fixture = DashboardData.fill(c, jobs, Instant.now(), Integer.parseInt(opt.get("chunk")));
-                c.setAutoCommit(true);
+                fixture = target.fill(c, jobs, Integer.parseInt(opt.get("chunk")));
                 double fillSec = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
-                // what autovacuum would have done by now (it is off on some servers): statistics and the visibility map
-                try (Statement st = c.createStatement()) {
-                    st.execute("VACUUM (ANALYZE) ordo_jobs, ordo_job_logs, ordo_job_counts, ordo_child_counts, ordo_scope_counts");
-                }
-                System.out.printf(Locale.ROOT, "filled in %.1f s, VACUUM ANALYZE %.1f s%n", fillSec, (System.nanoTime() - t1) / 1e9);
+                String tidy = target.tidy(c);
+                System.out.printf(Locale.ROOT, "filled in %.1f s, %s %.1f s%n", fillSec, tidy, (System.nanoTime() - t1) / 1e9);
             }
-            System.out.println(describe(c));
+            System.out.println(target.describe(c));
         }
         if (Boolean.parseBoolean(opt.get("fill-only"))) {
             server.close();
-            System.out.println("filled schema kept: " + schema + " (reuse with --schema " + schema + ")");
+            System.out.println("filled store kept: " + target.name() + " (reuse with --store " + opt.get("store") + " --reuse " + target.name() + ")");
             return;
         }
         try {
@@ -116,20 +100,8 @@ public final class DashboardBench {
             storeCalls(server.ordo().store(), warmup, samples);
         } finally {
             server.close();
-            if (!keep) new BenchStore("postgresql", storeUrl, Map.of("schema", schema), jdbc).drop();
-            else System.out.println("schema kept: " + schema);
-        }
-    }
-
-    private static String describe(Connection c) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-                SELECT (SELECT count(*) FROM ordo_jobs), (SELECT count(*) FROM ordo_jobs WHERE status = 'failed'),
-                       (SELECT count(*) FROM ordo_jobs WHERE status IN ('pending', 'scheduled')),
-                       (SELECT count(*) FROM ordo_jobs WHERE type = 'ordo.run'), (SELECT count(*) FROM ordo_job_logs),
-                       pg_size_pretty(pg_total_relation_size('ordo_jobs'))""")) {
-            rs.next();
-            return String.format(Locale.ROOT, "store: %,d jobs (%,d failed, %,d pending or scheduled, %,d definition runs), %,d log lines; ordo_jobs with indexes %s",
-                    rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getString(6));
+            if (!keep) target.drop();
+            else System.out.println("store kept: " + target.name());
         }
     }
 

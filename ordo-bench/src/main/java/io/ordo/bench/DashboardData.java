@@ -226,7 +226,7 @@ final class DashboardData {
     private static UUID one(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) throw new IllegalStateException("fixture query found nothing: " + sql);
-            return (UUID) rs.getObject(1);
+            return UUID.fromString(rs.getString(1));
         }
     }
 }
