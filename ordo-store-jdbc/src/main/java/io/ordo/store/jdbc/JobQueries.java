@@ -96,6 +96,8 @@ final class JobQueries {
 
     private List<Job> rows(Connection c, JobFilter f, UUID after, int max, Tree tree) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(listSql(f, after != null, max, tree))) {
+            // by queue or type the walk is short for a common value and the whole table for a rare one
+            if (f.queue() != null || f.type() != null) d.planForEachValue(ps);
             int i = 1;
             if (f.queue() != null) ps.setString(i++, f.queue());
             if (f.type() != null) ps.setString(i++, f.type());

@@ -84,4 +84,10 @@ abstract class SqlDialect {
 
     /** After a table name: read it through this index ("" where the planner is left to choose). */
     abstract String indexedBy(String index);
+
+    /**
+     * Plans {@code ps} for its parameter values on every execution, never with a cached generic
+     * plan: for statements whose best plan depends on the value (a rare type against a common one).
+     */
+    abstract void planForEachValue(PreparedStatement ps) throws SQLException;
 }

@@ -116,4 +116,9 @@ final class SqliteDialect extends SqlDialect {
     String indexedBy(String index) {
         return " INDEXED BY " + index;
     }
+
+    /** SQLite keeps no generic plan across the executions of a statement: nothing to opt out of. */
+    @Override
+    void planForEachValue(PreparedStatement ps) {
+    }
 }

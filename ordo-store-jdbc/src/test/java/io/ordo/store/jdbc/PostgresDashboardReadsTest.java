@@ -118,6 +118,30 @@ class PostgresDashboardReadsTest {
         }
     }
 
+    /**
+     * A listing by type or queue is planned for its value each time: however often it runs, its
+     * statement is never server-prepared (so never planned generically), while a listing by status is.
+     */
+    @Test
+    void listingsByTypeOrQueueArePlannedForTheirValue() throws Exception {
+        schema = PgTestDatabase.newSchema();
+        store = PgTestDatabase.open(schema, Map.of("maxPoolSize", "1"));
+        store.insert(List.of(TestJobs.at(T0).type("a").queue("q").build()), InsertOptions.NONE);
+        for (int i = 0; i < 12; i++) {
+            assertThat(store.list(JobFilter.ALL.withType("a"), null, 10).items()).hasSize(1);
+            assertThat(store.list(JobFilter.status(JobStatus.PENDING).withQueue("q"), null, 10).items()).hasSize(1);
+            assertThat(store.list(JobFilter.status(JobStatus.PENDING), null, 10).items()).hasSize(1);
+        }
+        List<String> prepared = new ArrayList<>();
+        try (Connection c = store.pool().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT statement FROM pg_prepared_statements")) {
+            while (rs.next()) prepared.add(rs.getString(1));
+        }
+        assertThat(prepared).as("the listing by status, prepared on the server").anyMatch(s -> s.contains("status = 'pending' ORDER BY id DESC"));
+        assertThat(prepared).as("listings by type or queue (the counters' query may be prepared)")
+                .noneMatch(s -> s.contains("ORDER BY id DESC") && (s.contains("type = $") || s.contains("queue = $")));
+    }
+
     /** 20,000 plain jobs, then 30 runs of definition 'site' with a step each, and 30 of 'other'. */
     private void fill(int plain) {
         for (int done = 0; done < plain; done += 5_000) {
