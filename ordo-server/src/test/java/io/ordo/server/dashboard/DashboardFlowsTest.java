@@ -260,6 +260,19 @@ class DashboardFlowsTest {
     }
 
     @Test
+    void aWorkerLaunchedFromTheNodesPageJoinsTheCluster() {
+        b.open("/nodes");
+        b.waitFor("table.nodes");
+        int before = b.all("tr[data-state=alive]").size();
+        b.clickButton(".page-nodes form", "Launch worker");
+        String note = b.waitFor(".page-nodes .note").getText();
+        assertThat(note).startsWith("Worker worker-").contains("is starting");
+        String node = note.substring("Worker ".length(), note.indexOf(' ', "Worker ".length()));
+        b.waitFor("tr[data-node='" + node + "'][data-state=alive]", Duration.ofSeconds(60));
+        assertThat(b.all("tr[data-state=alive]")).hasSize(before + 1);
+    }
+
+    @Test
     void hundredsOfEventsASecondAreDrawnAFewTimesASecond() {
         b.open("/jobs");
         b.waitFor(".page-jobs");
