@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * {@link TestServer}'s setup plus two handlers for the read routes: {@code talk} logs
- * {@code payload.lines} lines (sleeping {@code payload.ms} between them) and returns {@code {lines}};
- * {@code fan} spawns {@code payload.children} {@code talk} children and returns {@code {spawned}}.
+ * {@code payload.lines} lines (sleeping {@code payload.ms} between them), reports its progress line by
+ * line and returns {@code {lines}}; {@code fan} spawns {@code payload.children} children of type
+ * {@code payload.type} ({@code talk} with one line by default) and returns {@code {spawned}}.
  */
 public final class ApiTestServer {
     private ApiTestServer() {
@@ -30,7 +31,7 @@ public final class ApiTestServer {
         return OrdoServer.create(options.resolve(Map.of()), config -> config.handler(new Talk()).handler(new Fan())).start();
     }
 
-    static final class Talk implements JobHandler {
+    public static final class Talk implements JobHandler {
         @Override
         public String type() {
             return "talk";
@@ -43,13 +44,14 @@ public final class ApiTestServer {
             long ms = p.path("ms").asLong(0);
             for (int i = 1; i <= lines; i++) {
                 ctx.log(i % 2 == 0 ? LogLevel.WARN : LogLevel.INFO, "line " + i);
+                ctx.progress(i, lines, "line " + i);
                 if (ms > 0) Thread.sleep(ms);
             }
             return Map.of("lines", lines);
         }
     }
 
-    static final class Fan implements JobHandler {
+    public static final class Fan implements JobHandler {
         @Override
         public String type() {
             return "fan";
@@ -58,8 +60,9 @@ public final class ApiTestServer {
         @Override
         public Object run(JobContext ctx) {
             int n = ctx.payload().path("children").asInt(2);
+            String type = ctx.payload().path("type").asText("talk");
             List<JobRequest> children = new java.util.ArrayList<>();
-            for (int i = 0; i < n; i++) children.add(JobRequest.of("talk").payload(Map.of("lines", 1)));
+            for (int i = 0; i < n; i++) children.add(type.equals("talk") ? JobRequest.of("talk").payload(Map.of("lines", 1)) : JobRequest.of(type));
             ctx.spawn(children);
             return Map.of("spawned", n);
         }

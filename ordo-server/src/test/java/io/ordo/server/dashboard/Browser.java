@@ -128,7 +128,7 @@ final class Browser implements AutoCloseable {
     /** Clicks the first button whose text is {@code label} (inside {@code scope}, a CSS selector). */
     void clickButton(String scope, String label) {
         By by = By.xpath(".//*[self::button or self::a][normalize-space(.)='" + label + "']");
-        WebElement root = driver.findElement(By.cssSelector(scope));
+        WebElement root = waitFor(scope);
         new WebDriverWait(driver, WAIT).until(d -> {
             List<WebElement> found = root.findElements(by);
             return !found.isEmpty() && found.get(0).isDisplayed() && found.get(0).isEnabled();

@@ -183,17 +183,37 @@ class DashboardFlowsTest {
         b.open("/jobs/" + id);
         b.waitFor(".page-job ol.log");
         Set<Integer> counts = new LinkedHashSet<>();
+        Set<String> progress = new LinkedHashSet<>();
         b.waitUntil("all 12 lines arrive", x -> {
             counts.add(x.all("ol.log li[data-seq]").size());
+            x.all(".page-job [role=progressbar]").forEach(p -> progress.add(p.getAttribute("aria-valuenow")));
             return counts.contains(12);
         }, LONG);
         assertThat(counts.stream().filter(n -> n > 0 && n < 12).count()).as("lines seen arriving, not only at the end: " + counts).isGreaterThanOrEqualTo(3);
+        assertThat(progress.stream().filter(v -> !v.equals("0") && !v.equals("12")).count()).as("the progress bar moving: " + progress)
+                .isGreaterThanOrEqualTo(2);
         b.waitFor(".page-job[data-status=completed]", LONG);
         Boolean atBottom = (Boolean) b.js("const l = document.querySelector('ol.log'); return l.scrollTop + l.clientHeight >= l.scrollHeight - 8;");
         assertThat(atBottom).as("follow keeps the newest line in view").isTrue();
         new org.openqa.selenium.support.ui.Select(b.driver().findElement(By.cssSelector(".log-tools select[name=level]"))).selectByValue("warn");
-        b.waitUntil("only warnings are shown", x -> x.all("ol.log li[data-seq]").size() == 2);
+        b.waitUntil("only warnings are shown", x -> x.all("ol.log li[data-seq]").size() == 6);
         assertThat(b.all("ol.log li[data-seq]").stream().map(WebElement::getText)).allMatch(t -> t.contains("WARN"));
+    }
+
+    @Test
+    void aLongLogShowsItsEndFirstAndOlderLinesOnRequest() {
+        String id = submit(http, "{\"type\": \"talk\", \"payload\": {\"lines\": 620}}");
+        await().atMost(LONG).until(() -> status(http, id).equals("completed"));
+        b.open("/jobs/" + id);
+        b.waitFor(".page-job ol.log li[data-seq]");
+        List<WebElement> lines = b.all("ol.log li[data-seq]");
+        assertThat(lines).hasSize(500);
+        assertThat(lines.get(499).getText()).endsWith("line 620");
+        assertThat(lines.get(0).getText()).endsWith("line 121");
+        b.clickButton(".log-tools", "Load older lines");
+        b.waitUntil("the older lines are there", x -> x.all("ol.log li[data-seq]").size() == 620);
+        assertThat(b.all("ol.log li[data-seq]").get(0).getText()).endsWith("line 1");
+        assertThat(b.present(".log-tools button")).as("nothing older left to load").isFalse();
     }
 
     @Test
@@ -260,11 +280,24 @@ class DashboardFlowsTest {
     }
 
     @Test
+    void aWorkerLaunchedFromTheNodesPageJoinsTheCluster() {
+        b.open("/nodes");
+        b.waitFor("table.nodes");
+        int before = b.all("tr[data-state=alive]").size();
+        b.clickButton(".page-nodes form", "Launch worker");
+        String note = b.waitFor(".page-nodes .note").getText();
+        assertThat(note).startsWith("Worker worker-").contains("is starting");
+        String node = note.substring("Worker ".length(), note.indexOf(' ', "Worker ".length()));
+        b.waitFor("tr[data-node='" + node + "'][data-state=alive]", Duration.ofSeconds(60));
+        assertThat(b.all("tr[data-state=alive]")).hasSize(before + 1);
+    }
+
+    @Test
     void hundredsOfEventsASecondAreDrawnAFewTimesASecond() {
         b.open("/jobs");
         b.waitFor(".page-jobs");
         b.js("window.__start = Object.assign({}, window.ordo.live, {at: performance.now()});");
-        String fan = submit(http, "{\"type\": \"fan\", \"payload\": {\"children\": 3000}}");
+        String fan = submit(http, "{\"type\": \"fan\", \"payload\": {\"children\": 3000, \"type\": \"noop\"}}");
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, fan).equals("completed"));
         b.waitUntil("the stream has caught up", x -> ((Number) x.js("return window.ordo.live.events - window.__start.events")).longValue() >= 6000,
                 LONG);

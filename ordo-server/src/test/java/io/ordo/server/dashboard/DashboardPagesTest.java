@@ -40,7 +40,7 @@ class DashboardPagesTest {
         for (int i = 0; i < 4; i++) submit(http, "{\"type\": \"noop\"}");
         submit(http, "{\"type\": \"noop\", \"delay\": \"1h\", \"queue\": \"mail\"}");
         String talk = submit(http, "{\"type\": \"talk\", \"payload\": {\"lines\": 40}}");
-        String fan = submit(http, "{\"type\": \"fan\", \"payload\": {\"children\": 12}}");
+        String fan = submit(http, "{\"type\": \"fan\", \"payload\": {\"children\": 12, \"type\": \"noop\"}}");
         List<String> failed = new ArrayList<>();
         for (int i = 0; i < 3; i++) failed.add(submit(http, "{\"type\": \"fail\", \"max_attempts\": 2, \"payload\": {\"message\": \"upstream said no\"}}"));
         failed.add(submit(http, "{\"type\": \"fail\", \"max_attempts\": 1, \"payload\": {\"message\": \"disk full\"}}"));
