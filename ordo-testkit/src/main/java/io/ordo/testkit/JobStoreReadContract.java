@@ -171,6 +171,25 @@ public abstract class JobStoreReadContract extends JobStoreContractBase {
     }
 
     @Test
+    void aLogIsReadFromItsTailAndPagedBackwardsOldestFirst() {
+        insert(TestJobs.at(T0));
+        insert(TestJobs.at(T0));
+        Job j = claimOne("w", T0);
+        Job other = claimOne("w", T0);
+        for (int i = 0; i < 7; i++) {
+            assertThat(store.appendLog(j.lease(), LogLevel.INFO, "line " + i, at(i))).isTrue();
+            assertThat(store.appendLog(other.lease(), LogLevel.INFO, "other " + i, at(i))).isTrue();
+        }
+        var tail = store.logsBefore(j.id(), Long.MAX_VALUE, 3);
+        assertThat(tail).extracting(l -> l.message()).containsExactly("line 4", "line 5", "line 6");
+        var before = store.logsBefore(j.id(), tail.get(0).seq(), 3);
+        assertThat(before).extracting(l -> l.message()).containsExactly("line 1", "line 2", "line 3");
+        assertThat(store.logsBefore(j.id(), before.get(0).seq(), 3)).extracting(l -> l.message()).containsExactly("line 0");
+        assertThat(store.logsBefore(j.id(), Long.MAX_VALUE, 100)).hasSize(7);
+        assertThat(store.logsBefore(other.id(), 0, 10)).isEmpty();
+    }
+
+    @Test
     void progressIsStored() {
         insert(TestJobs.at(T0));
         Job j = claimOne("w", T0);
