@@ -1,6 +1,7 @@
 package io.ordo.core;
 
 import io.ordo.core.engine.JobFactory;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobLog;
@@ -128,7 +129,7 @@ public final class Jobs {
      * biggest groups first. Restart or delete a group with {@link #bulk(BulkAction, JobFilter, int)}
      * and a filter on status {@code failed}, the type and the error.
      */
-    public List<io.ordo.core.model.FailureGroup> deadLetterGroups(int scan, int limit) {
+    public List<FailureGroup> deadLetterGroups(int scan, int limit) {
         if (scan < 1 || scan > MAX_SCAN) throw new InvalidRequestException("scan must be 1-" + MAX_SCAN + " (got " + scan + ")");
         checkLimit(limit);
         return store.failureGroups(scan, limit);

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.ordo.core.Ordo;
 import io.ordo.core.definition.LoadReport;
+import io.ordo.core.ops.Cluster;
 import io.ordo.server.api.ApiJson;
 import io.ordo.server.api.ClusterRoutes;
 import io.ordo.server.api.JobActionRoutes;
@@ -51,7 +52,6 @@ public final class OrdoServer implements AutoCloseable {
     private boolean closing;
     private LoadReport definitionsLoaded;
     private final List<RouteGroup> extraRoutes = new java.util.ArrayList<>();
-
     private final DashboardAssets assets = DashboardAssets.load();
 
     private OrdoServer(ServerOptions options, Ordo ordo, MetricsRoutes metrics) {
@@ -114,7 +114,7 @@ public final class OrdoServer implements AutoCloseable {
             }
         }
         AuthGate gate = new AuthGate(options.tokens(), options.corsOrigins(), DashboardRoutes::isPage);
-        SessionRoutes.Node self = new SessionRoutes.Node(ordo.config().nodeId(), io.ordo.core.ops.Cluster.version(), ordo.store().kind(),
+        SessionRoutes.Node self = new SessionRoutes.Node(ordo.config().nodeId(), Cluster.version(), ordo.store().kind(),
                 !StoreUrls.inMemory(options.storeUrl()));
         List<RouteGroup> groups = List.of(
                 // before the job routes: /api/jobs/definitions is not a job id

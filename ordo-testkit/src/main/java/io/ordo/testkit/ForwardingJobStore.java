@@ -3,6 +3,7 @@ package io.ordo.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobLog;
@@ -62,7 +63,7 @@ public class ForwardingJobStore implements JobStore {
     @Override public Optional<Job> get(UUID id) { return delegate.get(id); }
     @Override public Page<Job> list(JobFilter f, String cursor, int limit) { return delegate.list(f, cursor, limit); }
     @Override public Page<Job> definitionRuns(String id, String cursor, int limit) { return delegate.definitionRuns(id, cursor, limit); }
-    @Override public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) { return delegate.failureGroups(scan, limit); }
+    @Override public List<FailureGroup> failureGroups(int scan, int limit) { return delegate.failureGroups(scan, limit); }
     @Override public List<JobLog> logs(UUID id, long after, int limit) { return delegate.logs(id, after, limit); }
     @Override public List<JobLog> logsBefore(UUID id, long before, int limit) { return delegate.logsBefore(id, before, limit); }
     @Override public Map<String, Map<JobStatus, Long>> counts() { return delegate.counts(); }

@@ -2,9 +2,11 @@ package io.ordo.core.definition;
 
 import io.ordo.core.InvalidRequestException;
 import io.ordo.core.JobNotFoundException;
+import io.ordo.core.Jobs;
 import io.ordo.core.action.StepAction;
 import io.ordo.core.definition.DefinitionParser.Format;
 import io.ordo.core.model.Job;
+import io.ordo.core.model.Page;
 import io.ordo.core.store.JobStore;
 import io.ordo.core.util.Json;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -266,9 +269,9 @@ public final class Definitions {
     }
 
     /** The runs of a definition (stored or not, any more), newest first. */
-    public io.ordo.core.model.Page<Job> runs(String id, String cursor, int limit) {
-        if (limit < 1 || limit > io.ordo.core.Jobs.MAX_PAGE) {
-            throw new io.ordo.core.InvalidRequestException("limit must be 1-" + io.ordo.core.Jobs.MAX_PAGE + " (got " + limit + ")");
+    public Page<Job> runs(String id, String cursor, int limit) {
+        if (limit < 1 || limit > Jobs.MAX_PAGE) {
+            throw new InvalidRequestException("limit must be 1-" + Jobs.MAX_PAGE + " (got " + limit + ")");
         }
         return store.definitionRuns(id, cursor, limit);
     }
@@ -282,11 +285,11 @@ public final class Definitions {
      * When the scheduler starts the next run of {@code d}: its schedule's next tick after now;
      * empty when it is disabled, has no schedule, or the schedule cannot be read.
      */
-    public Optional<java.time.Instant> nextRunAt(StoredDefinition d) {
+    public Optional<Instant> nextRunAt(StoredDefinition d) {
         if (!d.enabled() || d.schedule() == null || d.schedule().isBlank()) return Optional.empty();
         try {
             return DefinitionScheduler.nextTick(d.schedule(), clock.instant());
-        } catch (io.ordo.core.InvalidRequestException e) {
+        } catch (InvalidRequestException e) {
             return Optional.empty();
         }
     }

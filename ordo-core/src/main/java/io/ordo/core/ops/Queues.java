@@ -8,9 +8,13 @@ import io.ordo.core.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Queues: their stats, and pausing or resuming them (workers on every node stop claiming from a paused queue). */
@@ -83,13 +87,13 @@ public final class Queues {
      */
     public QueueHistory history(Duration window) {
         long n = Math.max(1, window.toMinutes());
-        Instant current = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant current = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         Instant first = current.minus(Duration.ofMinutes(n - 1));
         List<Instant> minutes = new ArrayList<>();
         for (int i = 0; i < n; i++) minutes.add(first.plus(Duration.ofMinutes(i)));
         // per queue and minute index: completed, failed, run millis, then the latency buckets
         int width = 3 + QueueMinute.LATENCY_BOUNDS_MS.length + 1;
-        Map<String, long[][]> sums = new java.util.TreeMap<>();
+        Map<String, long[][]> sums = new TreeMap<>();
         for (QueueMinute m : store.queueMinutes(first)) {
             int i = (int) Duration.between(first, m.minute()).toMinutes();
             if (i < 0 || i >= n) continue;
@@ -99,13 +103,13 @@ public final class Queues {
             row[2] += m.runMillis();
             for (int b = 0; b < m.latencyBuckets().size(); b++) row[3 + b] += m.latencyBuckets().get(b);
         }
-        Map<String, QueueHistory.Series> out = new java.util.LinkedHashMap<>();
+        Map<String, QueueHistory.Series> out = new LinkedHashMap<>();
         sums.forEach((q, rows) -> {
             List<Long> done = new ArrayList<>(), failed = new ArrayList<>(), p50 = new ArrayList<>(), p95 = new ArrayList<>(), run = new ArrayList<>();
             for (long[] row : rows) {
                 done.add(row[0]);
                 failed.add(row[1]);
-                long[] hist = java.util.Arrays.copyOfRange(row, 3, width);
+                long[] hist = Arrays.copyOfRange(row, 3, width);
                 p50.add(percentile(hist, 0.50));
                 p95.add(percentile(hist, 0.95));
                 long ended = row[0] + row[1];

@@ -3,6 +3,7 @@ package io.ordo.core.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobLog;
@@ -254,7 +255,7 @@ public interface JobStore extends AutoCloseable {
      * biggest groups first (ties: the most recently failed first), at most {@code limit} groups.
      * Bounded by {@code scan} so that it stays cheap however many jobs failed.
      */
-    List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit);
+    List<FailureGroup> failureGroups(int scan, int limit);
 
     /** Log lines of a job with seq greater than {@code afterSeq}, oldest first. */
     List<JobLog> logs(UUID jobId, long afterSeq, int limit);

@@ -10,10 +10,13 @@ import io.ordo.core.definition.JobDefinition;
 import io.ordo.core.definition.Problem;
 import io.ordo.core.definition.StepDefinition;
 import io.ordo.core.definition.StoredDefinition;
+import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The wire shapes of job definitions.
@@ -60,13 +63,13 @@ public final class DefinitionJson {
      * What the scheduler will do and did: {@code next_run_at} (null when disabled or unscheduled) and
      * {@code last_run} ({@code {id, status, trigger, created_at, finished_at, error, warning}}, null when it never ran).
      */
-    public record Schedule(java.time.Instant nextRunAt, io.ordo.core.model.Job lastRun) {
+    public record Schedule(Instant nextRunAt, Job lastRun) {
     }
 
     public static ObjectNode summary(StoredDefinition d, Schedule s) {
         ObjectNode o = summary(d);
         o.put("next_run_at", JobJson.time(s.nextRunAt()));
-        io.ordo.core.model.Job run = s.lastRun();
+        Job run = s.lastRun();
         if (run == null) {
             o.putNull("last_run");
         } else {
@@ -97,7 +100,7 @@ public final class DefinitionJson {
         return o;
     }
 
-    public static ObjectNode list(List<StoredDefinition> all, java.util.function.Function<StoredDefinition, Schedule> schedule) {
+    public static ObjectNode list(List<StoredDefinition> all, Function<StoredDefinition, Schedule> schedule) {
         ObjectNode o = NODES.objectNode();
         ArrayNode a = o.putArray("definitions");
         all.forEach(d -> a.add(summary(d, schedule.apply(d))));

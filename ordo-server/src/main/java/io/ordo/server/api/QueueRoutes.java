@@ -11,6 +11,7 @@ import io.ordo.core.ops.QueueHistory;
 import io.ordo.core.ops.QueueStats;
 import io.ordo.core.ops.Queues;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -59,7 +60,7 @@ public final class QueueRoutes implements RouteGroup {
         if (minutes < 1 || minutes > MAX_HISTORY_MINUTES) {
             throw ApiError.badField("minutes", "query parameter 'minutes' must be 1-" + MAX_HISTORY_MINUTES + " (got " + minutes + ")");
         }
-        JobRoutes.send(ctx, 200, history(queues.history(java.time.Duration.ofMinutes(minutes))));
+        JobRoutes.send(ctx, 200, history(queues.history(Duration.ofMinutes(minutes))));
     }
 
     static ObjectNode history(QueueHistory h) {

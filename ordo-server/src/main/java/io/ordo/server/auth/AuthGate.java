@@ -4,11 +4,15 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import io.ordo.server.api.ApiError;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The one check in front of every HTTP route and WebSocket upgrade, so routes added later are
@@ -41,7 +45,7 @@ public final class AuthGate implements Handler {
 
     private final ApiTokens tokens;
     private final Set<String> trustedOrigins;
-    private final java.util.function.Predicate<String> pages;
+    private final Predicate<String> pages;
 
     public AuthGate(ApiTokens tokens) {
         this(tokens, Set.of(), path -> false);
@@ -51,7 +55,7 @@ public final class AuthGate implements Handler {
      * @param trustedOrigins origins (besides the server's own) whose pages may use the login cookie: the CORS allow-list
      * @param pages          the paths of dashboard pages: a browser opening one without a session is sent to the login page
      */
-    public AuthGate(ApiTokens tokens, java.util.Collection<String> trustedOrigins, java.util.function.Predicate<String> pages) {
+    public AuthGate(ApiTokens tokens, java.util.Collection<String> trustedOrigins, Predicate<String> pages) {
         this.tokens = tokens;
         this.trustedOrigins = Set.copyOf(trustedOrigins);
         this.pages = pages;
@@ -88,7 +92,7 @@ public final class AuthGate implements Handler {
             // a person opening a dashboard page (or with a login cookie that no longer works): the login form, then back here
             String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
             ctx.header("Cache-Control", "no-store");
-            ctx.redirect("/login?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
             ctx.skipRemainingHandlers();
             return;
         }

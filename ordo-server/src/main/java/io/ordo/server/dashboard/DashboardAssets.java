@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -69,7 +71,7 @@ public final class DashboardAssets {
         all.update(indexTemplate.getBytes(StandardCharsets.UTF_8));
         this.hash = HexFormat.of().formatHex(all.digest()).substring(0, 16);
         String base = "/assets/" + hash;
-        java.util.StringJoiner entries = new java.util.StringJoiner(", ", "{\"imports\": {", "}}");
+        StringJoiner entries = new StringJoiner(", ", "{\"imports\": {", "}}");
         new TreeMap<>(IMPORTS).forEach((module, file) -> entries.add("\"" + module + "\": \"" + base + "/" + file + "\""));
         String importMap = entries.toString();
         this.scriptHash = "'sha256-" + Base64.getEncoder().encodeToString(sha256().digest(importMap.getBytes(StandardCharsets.UTF_8))) + "'";
@@ -173,7 +175,7 @@ public final class DashboardAssets {
         return assets.get(name);
     }
 
-    public java.util.Set<String> names() {
+    public Set<String> names() {
         return assets.keySet();
     }
 

@@ -5,6 +5,7 @@ import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.event.OrdoEvent;
 import io.ordo.core.event.StoredEvent;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobLog;
@@ -333,7 +334,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     }
 
     @Override
-    public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) {
+    public List<FailureGroup> failureGroups(int scan, int limit) {
         return read(c -> queries.failureGroups(c, scan, limit));
     }
 

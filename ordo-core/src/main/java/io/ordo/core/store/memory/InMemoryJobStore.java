@@ -7,6 +7,8 @@ import io.ordo.core.LeaseLostException;
 import io.ordo.core.QueueFullException;
 import io.ordo.core.definition.StoredDefinition;
 import io.ordo.core.model.AttemptError;
+import io.ordo.core.model.FailureGroup;
+import io.ordo.core.model.FailureGroups;
 import io.ordo.core.model.IllegalTransitionException;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
@@ -351,9 +353,9 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
-    public List<io.ordo.core.model.FailureGroup> failureGroups(int scan, int limit) {
+    public List<FailureGroup> failureGroups(int scan, int limit) {
         return locked(() -> {
-            io.ordo.core.model.FailureGroups groups = new io.ordo.core.model.FailureGroups();
+            FailureGroups groups = new FailureGroups();
             int seen = 0;
             for (MemoryRow r : rows.descendingMap().values()) {
                 if (seen == scan) break;
