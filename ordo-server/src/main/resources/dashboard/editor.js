@@ -5,7 +5,7 @@ import { html, useRef, useState, useLayoutEffect } from './html.js';
 const LINE = 20; // px, the editor's fixed line height (style.css: .code)
 
 /** ["steps", 1, "depends", 0] from "steps[1].depends[0]". */
-export function pathTokens(field) {
+function pathTokens(field) {
   const out = [];
   for (const part of (field || '').split('.')) {
     const m = /^([^[\]]*)((?:\[\d+])*)$/.exec(part);

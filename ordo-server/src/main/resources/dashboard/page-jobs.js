@@ -1,6 +1,6 @@
 // Jobs: filters, newest first with keyset pages, rows that follow the live stream, bulk actions.
 import { html, useState, useEffect, useRef } from './html.js';
-import { api, qs, canWrite, plain } from './api.js';
+import { api, qs, canWrite } from './api.js';
 import { useLocation, navigate } from './router.js';
 import { useData, useLive, useThrottled, useInterval, ErrorNote, Loading, Empty, confirmDialog, plural, ActionButton } from './ui.js';
 import { JobTable, applyStatusEvents } from './job-table.js';

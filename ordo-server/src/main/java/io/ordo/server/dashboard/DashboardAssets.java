@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -173,10 +172,6 @@ public final class DashboardAssets {
 
     public Asset asset(String name) {
         return assets.get(name);
-    }
-
-    public Set<String> names() {
-        return assets.keySet();
     }
 
     /** The page every dashboard route answers, with the hash and import map filled in. */
