@@ -11,7 +11,7 @@ import java.util.Map;
  * <pre>
  *   java -jar ordo-bench/target/ordo-bench.jar [--stores sqlite,postgres] [--jobs 20000] [--batch 1000]
  *        [--concurrency 200] [--claim-batch 100] [--latency-samples 200] [--floor true]
- *        [--claimers 2] [--writers 2] [--rounds 3] [--start-events false]
+ *        [--claimers 2] [--writers 2] [--rounds 3]
  *   java -jar ordo-bench/target/ordo-bench.jar dashboard [options of {@link DashboardBench}]
  * </pre>
  */
@@ -27,8 +27,6 @@ public final class Bench {
         Map<String, String> opt = new HashMap<>(Map.of("stores", "sqlite,postgres", "jobs", "20000", "batch", "1000",
                 "concurrency", "200", "claim-batch", "100", "latency-samples", "200", "floor", "true",
                 "claimers", "2", "writers", "2", "rounds", "3"));
-        // true: an event when each job starts too, as `ordo server` and `ordo worker` publish
-        opt.put("start-events", "false");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -55,8 +53,7 @@ public final class Bench {
                 try {
                     last = BurnDown.run(store, jobs, Integer.parseInt(opt.get("batch")), Integer.parseInt(opt.get("concurrency")),
                             Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")),
-                            Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")),
-                            Boolean.parseBoolean(opt.get("start-events")));
+                            Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")));
                     System.out.println("round " + round + "/" + rounds + "  " + BurnDown.format(last));
                 } finally {
                     store.drop();

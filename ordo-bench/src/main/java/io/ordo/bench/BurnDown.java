@@ -28,11 +28,10 @@ public final class BurnDown {
     }
 
     static Result run(BenchStore store, int jobs, int batch, int concurrency, int claimBatch, int latencySamples,
-                      int claimers, int writers, boolean startEvents) throws Exception {
+                      int claimers, int writers) throws Exception {
         LatencyProbe probe = new LatencyProbe();
         OrdoConfig config = OrdoConfig.defaults().storeUrl(store.url()).queue("default", concurrency).claimBatch(claimBatch)
-                .poll(Duration.ofMillis(200)).retention(Duration.ofDays(1)).pipelines(claimers, writers).handler(probe)
-                .startEvents(startEvents);
+                .poll(Duration.ofMillis(200)).retention(Duration.ofDays(1)).pipelines(claimers, writers).handler(probe);
         store.properties().forEach(config::storeProperty);
         try (Ordo ordo = Ordo.create(config)) {
             List<JobRequest> chunk = new ArrayList<>(batch);

@@ -5,7 +5,6 @@ import io.ordo.core.engine.JobMonitor;
 import io.ordo.core.event.EventBus;
 import io.ordo.core.engine.JobFactory;
 import io.ordo.core.engine.Maintenance;
-import io.ordo.core.engine.QueueConfig;
 import io.ordo.core.engine.RetryPolicy;
 import io.ordo.core.engine.WorkerPool;
 import io.ordo.core.model.Job;
@@ -83,9 +82,9 @@ public final class Ordo implements AutoCloseable {
         config.queues().values().forEach(q -> slots.put(q.name(), config.workers() ? q.concurrency() : 0));
         this.metrics = config.meterRegistry() == null ? null
                 : new io.ordo.core.engine.EngineMetrics(config.meterRegistry(), store, slots, this::runningIn);
-        var observer = metrics == null
-                ? io.ordo.core.engine.JobObserver.all(queueMetrics, new io.ordo.core.engine.StatusEvents(events, config.startEvents()))
-                : io.ordo.core.engine.JobObserver.all(queueMetrics, new io.ordo.core.engine.StatusEvents(events, config.startEvents()), metrics);
+        // status changes are not published here: the store writes their events with the change itself
+        var observer = metrics == null ? io.ordo.core.engine.JobObserver.all(queueMetrics)
+                : io.ordo.core.engine.JobObserver.all(queueMetrics, metrics);
         this.pool = config.workers()
                 ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
                 monitor, events, observer)
@@ -97,7 +96,7 @@ public final class Ordo implements AutoCloseable {
                 });
         if (metrics != null) cluster.onReport(metrics::poll);
         monitor.onCancel(this::cancelled);
-        var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(), events,
+        var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(),
                 this::inserted);
         runner.attach(monitor);
         this.definitions = new io.ordo.core.definition.Definitions(store, runner, handlers.actions(), config.clock());
@@ -172,15 +171,10 @@ public final class Ordo implements AutoCloseable {
     private void cancelledByUser(CancelResult r) {
         cancelled(r);
         if (r.job().isTerminal()) monitor.check(r.job().parentId());
-        java.time.Instant now = config.clock().instant();
-        for (java.util.UUID id : r.cancelled()) {
-            store.get(id).ifPresent(j -> io.ordo.core.engine.StatusEvents.publish(events, j, JobStatus.CANCELLED, "cancelled", now));
-        }
     }
 
     private void rescued(Job job) {
         monitor.ended(job);
-        store.get(job.id()).ifPresent(j -> io.ordo.core.engine.StatusEvents.publish(events, j, j.status(), j.error(), config.clock().instant()));
     }
 
     private void queueFlagsChanged() {
@@ -207,7 +201,12 @@ public final class Ordo implements AutoCloseable {
                 : store.setting(io.ordo.core.ops.Webhooks.SECRET_SETTING, io.ordo.core.ops.Webhooks::newSecret);
     }
 
-    /** Live events of this node (spawns, progress, status changes). */
+    /**
+     * The live events this node publishes that the store does not write itself: task and job
+     * progress, saved results and queue stats, as they happen. Status changes, spawns and log lines
+     * are written by the store in the transaction of the change; {@link #eventHub()} delivers every
+     * event of every node, from the store's log, in one order.
+     */
     public EventBus events() {
         return events;
     }

@@ -53,7 +53,6 @@ public final class OrdoConfig {
     private boolean scheduler = true;
     private int eventBuffer = 50_000;
     private Duration eventRetention = Duration.ofHours(1);
-    private boolean startEvents = false;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private String webhookSecret;
     private Clock clock = Clock.systemUTC();
@@ -239,15 +238,6 @@ public final class OrdoConfig {
         return this;
     }
 
-    /**
-     * Whether a {@code job_status_change} event is also published when a job starts (default false:
-     * every end of an attempt is published; starts would double the event log's writes).
-     */
-    public OrdoConfig startEvents(boolean on) {
-        this.startEvents = on;
-        return this;
-    }
-
     /** Where Ordo records its meters (jobs by state, counters, histograms); none by default. */
     public OrdoConfig meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
         this.meterRegistry = registry;
@@ -303,7 +293,6 @@ public final class OrdoConfig {
     public boolean scheduler() { return scheduler; }
     public int eventBuffer() { return eventBuffer; }
     public Duration eventRetention() { return eventRetention; }
-    public boolean startEvents() { return startEvents; }
     public io.micrometer.core.instrument.MeterRegistry meterRegistry() { return meterRegistry; }
     public String webhookSecret() { return webhookSecret; }
 }

@@ -203,7 +203,7 @@ public final class ServerOptions {
     public OrdoConfig toOrdoConfig(java.util.function.Supplier<String> secretSource) {
         if (storeUrl == null) throw new IllegalStateException("resolve() the options first");
         // the dashboard and `--wait` show a job as running when it starts, on whichever node runs it
-        OrdoConfig config = OrdoConfig.defaults().storeUrl(storeUrl).startEvents(true);
+        OrdoConfig config = OrdoConfig.defaults().storeUrl(storeUrl);
         if (nodeId != null) config.nodeId(nodeId);
         // `default` is always served so that jobs submitted without a queue run here;
         // an explicit --queue default=... overrides --concurrency.

@@ -260,12 +260,14 @@ public abstract class DefinitionContract {
     @Test
     void spawnsAreAnnounced() {
         Ordo o = node(4);
-        List<OrdoEvent> seen = new CopyOnWriteArrayList<>();
-        o.events().subscribe(e -> {
-            if (e.type().equals(EventTypes.JOB_SPAWN)) seen.add(e);
-        });
         Job done = awaitEnd(o, fanout(o, "events", 3, List.of(), 0, null, null));
         Job fan = steps(o, done).get("fan");
+        // written by the store with each child and step, in the transaction that inserted it (on
+        // PostgreSQL readable once every older transaction has ended)
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.eventsAfter(0, 10_000).stream()
+                .filter(e -> e.event().type().equals(EventTypes.JOB_SPAWN)).count() >= 4);
+        List<OrdoEvent> seen = store.eventsAfter(0, 10_000).stream().map(io.ordo.core.event.StoredEvent::event)
+                .filter(e -> e.type().equals(EventTypes.JOB_SPAWN)).toList();
         assertThat(seen).filteredOn(e -> fan.id().toString().equals(e.payload().get("parent_id"))).hasSize(3);
         assertThat(seen).filteredOn(e -> "fan".equals(e.payload().get("step"))).hasSize(1);
     }

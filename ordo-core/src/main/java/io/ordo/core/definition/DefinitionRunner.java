@@ -9,9 +9,6 @@ import io.ordo.core.action.StepHandler;
 import io.ordo.core.definition.StepDefinition.OnError;
 import io.ordo.core.engine.Backoff;
 import io.ordo.core.engine.JobMonitor;
-import io.ordo.core.event.EventBus;
-import io.ordo.core.event.EventTypes;
-import io.ordo.core.event.OrdoEvent;
 import io.ordo.core.model.ChildCounts;
 import io.ordo.core.model.ChildPolicy;
 import io.ordo.core.model.Job;
@@ -32,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +52,6 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
     private final Map<String, StepAction> actions;
     private final InsertOptions insertOptions;
     private final Clock clock;
-    private final EventBus events;
     private final Consumer<List<Job>> onInserted;
     private JobMonitor monitor;
 
@@ -65,12 +60,11 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
      * @param onInserted told about created jobs (to wake local workers)
      */
     public DefinitionRunner(JobStore store, Map<String, StepAction> actions, InsertOptions insertOptions, Clock clock,
-                            EventBus events, Consumer<List<Job>> onInserted) {
+                            Consumer<List<Job>> onInserted) {
         this.store = store;
         this.actions = actions;
         this.insertOptions = insertOptions;
         this.clock = clock;
-        this.events = events;
         this.onInserted = onInserted;
     }
 
@@ -240,22 +234,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
         onInserted.accept(created);
         // a step recorded as skipped or answered from the cache ends without any worker: look again
         if (monitor != null && created.stream().anyMatch(Job::isTerminal)) monitor.check(run.id());
-        for (Job j : created) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("job_id", j.id().toString());
-            p.put("parent_id", run.id().toString());
-            p.put("root_id", run.id().toString());
-            p.put("type", j.type());
-            p.put("step", j.step());
-            p.put("parent_job_id", run.id().toString());
-            p.put("discovered_by", run.id().toString());
-            p.put("child_job_id", j.id().toString());
-            p.put("job_type", j.type());
-            p.put("item_reference", j.step());
-            p.put("depth", j.depth());
-            p.put("status", j.status().wireName());
-            p.put("timestamp", j.createdAt().toString());
-            events.publish(new OrdoEvent(EventTypes.JOB_SPAWN, j.id(), run.id(), p, j.createdAt()));
+        for (Job j : created) { // their job_spawn events were written by the store with the steps
             log.info("run {}: step {} {}", run.id(), j.step(), j.status() == JobStatus.PENDING ? "started"
                     : j.status() == JobStatus.SCHEDULED ? "retry scheduled at " + j.runAt() : j.status().wireName());
         }

@@ -196,17 +196,7 @@ public final class JobMonitor implements AutoCloseable {
         store.setProgress(parent.id(), counts.terminal(), counts.total(), counts.progressText(), now);
         if (!store.finishWaiting(parent.id(), to, error, meta, now)) return false;
         lastProgress.remove(parent.id());
-        publishProgress(parent, counts, true);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("job_id", parent.id().toString());
-        if (parent.parentId() != null) p.put("parent_id", parent.parentId().toString());
-        p.put("status", to.wireName());
-        if (error != null) p.put("error", error);
-        if (warning != null) p.put("warning", warning);
-        p.put("root_id", parent.rootId().toString());
-        p.put("job_type", parent.type());
-        p.put("timestamp", now.toString());
-        events.publish(new OrdoEvent(EventTypes.JOB_STATUS_CHANGE, parent.id(), parent.rootId(), p, now));
+        publishProgress(parent, counts, true); // its status change was written by the store with the change
         check(parent.parentId());
         return true;
     }

@@ -87,12 +87,8 @@ final class RunningJob implements JobContext {
     @Override
     public void log(LogLevel level, String message) {
         Instant now = now();
+        // the store writes the line's job_log event with the line
         fenced(pool.store().appendLog(job.lease(), level, message == null ? "" : message, now), "log");
-        java.util.Map<String, Object> p = base(now);
-        p.put("level", level.wireName());
-        p.put("message", message == null ? "" : message);
-        p.put("metadata", java.util.Map.of("depth", job.depth(), "job_type", job.type(), "attempt", job.attempt()));
-        publish(io.ordo.core.event.EventTypes.JOB_LOG, p, now);
     }
 
     @Override

@@ -326,23 +326,7 @@ public final class WorkerPool implements AutoCloseable {
         List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions, truncate);
         List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
         onInserted.accept(created);
-        for (Job c : created) {
-            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
-            p.put("job_id", c.id().toString());
-            p.put("parent_id", parent.job().id().toString());
-            p.put("root_id", c.rootId().toString());
-            p.put("type", c.type());
-            // the seed's names for the same facts
-            p.put("parent_job_id", parent.job().id().toString());
-            p.put("discovered_by", parent.job().id().toString());
-            p.put("child_job_id", c.id().toString());
-            p.put("job_type", c.type());
-            if (c.uniqueKey() != null) p.put("item_reference", c.uniqueKey());
-            p.put("depth", c.depth());
-            p.put("status", c.status().wireName());
-            p.put("timestamp", c.createdAt().toString());
-            events.publish(new io.ordo.core.event.OrdoEvent(io.ordo.core.event.EventTypes.JOB_SPAWN, c.id(), c.rootId(), p, c.createdAt()));
-        }
+        // their job_spawn events were written by the store with the children
         return results;
     }
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The event log's statements. Ids come from the table (identity / AUTOINCREMENT) and must become
- * visible in increasing order, so that a reader polling {@code id > last} never skips one: on
- * SQLite the single writer guarantees it, on PostgreSQL the store serializes appends with an
- * advisory lock held until commit ({@link JdbcJobStore#appendingEvents}).
+ * The event log's statements. Most events are written by triggers in the transaction of the change
+ * they describe (migration V4); this class appends the others (progress, results, queue stats) and
+ * reads the log. A reader polling {@code id > last} must never skip an event that commits late:
+ * on SQLite the single writer draws and commits ids in the same order; on PostgreSQL an id is its
+ * transaction's id followed by an ordinal ({@code ordo_event_ids}), and readers read only below
+ * the horizon {@code xmin(snapshot) << 20}, under which every transaction has ended already.
  */
 final class EventLogSql {
     private static final TypeReference<Map<String, Object>> PAYLOAD = new TypeReference<>() {
@@ -38,13 +41,19 @@ final class EventLogSql {
         this.d = d;
         // PostgreSQL: the whole batch in one statement; ORDER BY ord so that ids follow the list order
         this.unnest = d instanceof PostgresDialect;
+        // PostgreSQL: ids reserved in this transaction, in list order; readers stop below the horizon
         insert = unnest
-                ? d.sql("INSERT INTO {events} (type, job_id, root_id, payload, at) SELECT u.type, u.job_id, u.root_id, u.payload::jsonb, "
-                + "u.at::timestamptz FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY "
-                + "AS u(type, job_id, root_id, payload, at, ord) ORDER BY u.ord")
+                ? d.sql("WITH u AS (SELECT * FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY "
+                + "AS u(type, job_id, root_id, payload, at, ord)), ids AS (SELECT {event_ids}(count(*)) AS first FROM u) "
+                + "INSERT INTO {events} (id, type, job_id, root_id, payload, at) SELECT ids.first + u.ord - 1, u.type, u.job_id, "
+                + "u.root_id, u.payload::jsonb, u.at::timestamptz FROM u, ids")
                 : d.sql("INSERT INTO {events} (type, job_id, root_id, payload, at) VALUES (?, ?, ?, ?, ?)");
-        after = d.sql("SELECT id, type, job_id, root_id, payload, at FROM {events} WHERE id > ? ORDER BY id LIMIT ?");
-        last = d.sql("SELECT COALESCE(MAX(id), 0) FROM {events}");
+        after = unnest
+                ? d.sql("SELECT id, type, job_id, root_id, payload, at FROM {events} WHERE id > ? AND id < ? ORDER BY id LIMIT ?")
+                : d.sql("SELECT id, type, job_id, root_id, payload, at FROM {events} WHERE id > ? ORDER BY id LIMIT ?");
+        last = unnest
+                ? d.sql("SELECT COALESCE(MAX(id), 0) FROM {events} WHERE id < ?")
+                : d.sql("SELECT COALESCE(MAX(id), 0) FROM {events}");
         first = d.sql("SELECT COALESCE(MIN(id), 0) FROM {events}");
         prune = d.sql("DELETE FROM {events} WHERE id IN (SELECT id FROM {events} WHERE at < ? ORDER BY at LIMIT ?)");
     }
@@ -91,11 +100,29 @@ final class EventLogSql {
         }
     }
 
+    /**
+     * The first id no reader may pass yet. Read in its own statement, before the events: every
+     * transaction below it ended before this snapshot, so the later statement sees all their events.
+     */
+    long horizon(Connection c) throws SQLException {
+        if (!unnest) return 0;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")) {
+            rs.next();
+            return rs.getLong(1) << ORDINAL_BITS;
+        }
+    }
+
+    /** Bits of an id that count events within one PostgreSQL transaction (ordo_event_ids). */
+    static final int ORDINAL_BITS = 20;
+
     List<StoredEvent> after(Connection c, long afterId, int limit) throws SQLException {
         List<StoredEvent> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(after)) {
-            ps.setLong(1, afterId);
-            ps.setInt(2, limit);
+            int i = 1;
+            ps.setLong(i++, afterId);
+            if (unnest) ps.setLong(i++, horizon(c));
+            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new StoredEvent(rs.getLong("id"), new OrdoEvent(rs.getString("type"), d.getId(rs, "job_id"),
@@ -107,7 +134,12 @@ final class EventLogSql {
     }
 
     long last(Connection c) throws SQLException {
-        return single(c, last);
+        try (PreparedStatement ps = c.prepareStatement(last)) {
+            if (unnest) ps.setLong(1, horizon(c));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     long first(Connection c) throws SQLException {

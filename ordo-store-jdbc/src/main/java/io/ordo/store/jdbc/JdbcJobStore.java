@@ -60,6 +60,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final Definitions definitions;
     final EventLogSql events;
     final OpsSql ops;
+    private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcJobStore(SqlDialect d) {
         this.d = d;
@@ -97,11 +98,21 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     void jobsReady(Connection c, Set<String> queues) throws SQLException {
     }
 
-    /**
-     * Runs first in an append's transaction. PostgreSQL serializes appends here: ids are drawn and
-     * committed in the same order, so readers never skip an event that commits late.
-     */
+    /** Runs first in an append's transaction (of the events no trigger writes: progress, results, queue stats). */
     void appendingEvents(Connection c) throws SQLException {
+    }
+
+    /**
+     * A write committed: it may have written events (the triggers of migration V4 do), so this
+     * process's event readers look now instead of at their next poll. Cheap; called on every commit.
+     */
+    void committed() {
+        for (Runnable l : eventListeners) l.run();
+    }
+
+    @Override
+    public void onEventsAppended(Runnable listener) {
+        eventListeners.add(listener);
     }
 
     /** A write transaction for event appends; a store may relax durability for them (events are not the record of truth). */

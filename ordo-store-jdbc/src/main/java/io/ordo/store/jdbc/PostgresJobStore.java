@@ -56,6 +56,7 @@ public final class PostgresJobStore extends JdbcJobStore {
     private final String schema;
     private final HikariDataSource pool;
     private final PgListener listener;
+    private final EventNotifier notifier;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
     private final PgInserts inserts;
@@ -68,6 +69,7 @@ public final class PostgresJobStore extends JdbcJobStore {
         this.schema = schema;
         this.pool = pool;
         this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema, schema);
+        this.notifier = new EventNotifier(pool::getConnection, schema);
         inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
         // a job with children (their counters, probed through the primary key for each updated row)
@@ -195,11 +197,16 @@ public final class PostgresJobStore extends JdbcJobStore {
     private <T> T retrying(boolean transaction, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
-                if (!transaction) return work.run(c);
+                if (!transaction) {
+                    T out = work.run(c);
+                    committed();
+                    return out;
+                }
                 c.setAutoCommit(false);
                 try {
                     T out = work.run(c);
                     c.commit();
+                    committed();
                     return out;
                 } catch (Throwable t) {
                     try {
@@ -304,26 +311,22 @@ public final class PostgresJobStore extends JdbcJobStore {
     }
 
     /**
-     * Appends take one advisory lock (its own key space, per schema) until their transaction ends:
-     * ids drawn under it are committed in the order drawn, so a reader polling {@code id > last} never
-     * misses an event whose transaction committed after a later id became visible. Appends are
-     * batched by the engine's EventLog, so the lock is taken a few times a second at most. The NOTIFY
-     * (payload: the schema) is delivered at commit. The commit does not wait for the WAL flush
-     * ({@code synchronous_commit} off for this transaction only): events feed live views, not the
-     * record of truth, so a crash may lose the last few but never a job or the order of the rest.
+     * Appends of the events no trigger writes (progress, results, queue stats) commit without waiting
+     * for the WAL flush ({@code synchronous_commit} off for this transaction only): they feed live
+     * views, not the record of truth, so a crash may lose the last few. Status changes, spawns and
+     * logs are written by triggers in the transaction of the change and are as durable as it.
      */
     @Override
     void appendingEvents(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL synchronous_commit TO OFF");
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_notify(?, ?)")) {
-            ps.setInt(1, LOCK_SPACE + 1);
-            ps.setString(2, schema);
-            ps.setString(3, PgListener.EVENTS_CHANNEL);
-            ps.setString(4, schema);
-            ps.executeQuery().close();
-        }
+    }
+
+    @Override
+    void committed() {
+        super.committed();
+        notifier.signal();
     }
 
     @Override
@@ -394,6 +397,7 @@ public final class PostgresJobStore extends JdbcJobStore {
     @Override
     public void onEventsAppended(Runnable l) {
         if (closed.get()) throw new IllegalStateException("store is closed");
+        super.onEventsAppended(l);
         listener.addEvents(l);
     }
 
@@ -421,6 +425,7 @@ public final class PostgresJobStore extends JdbcJobStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         try {
+            notifier.close();
             listener.close();
         } finally {
             pool.close();

@@ -177,8 +177,9 @@ public final class SqliteJobStore extends JdbcJobStore {
     }
 
     /**
-     * Event appends commit without waiting for the disk (synchronous=NORMAL for that transaction):
-     * events feed live views, not the record of truth, and an fsync per batch held the single
+     * Appends of the events no trigger writes (progress, results, queue stats) commit without waiting
+     * for the disk (synchronous=NORMAL for that transaction): they feed live views, not the record of
+     * truth, and an fsync per batch held the single
      * writer long enough to halve throughput. In WAL mode the frames still reach the disk with the
      * next durable commit or checkpoint, so order and consistency are kept; a power cut may lose the
      * last few events, never a job.
@@ -231,13 +232,16 @@ public final class SqliteJobStore extends JdbcJobStore {
 
     private <T> T onWriter(SqlWork<T> work) {
         writeLock.lock();
+        T out;
         try (Connection c = writer.getConnection()) {
-            return work.run(c);
+            out = work.run(c);
         } catch (SQLException e) {
             throw failure("write", e);
         } finally {
             writeLock.unlock();
         }
+        committed();
+        return out;
     }
 
     @Override

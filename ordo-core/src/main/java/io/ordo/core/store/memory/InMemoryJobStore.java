@@ -240,7 +240,9 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
         return locked(() -> {
             MemoryRow r = leased(lease);
             if (r == null) return false;
-            logs.computeIfAbsent(r.id, k -> new ArrayList<>()).add(new JobLog(++logSeq, r.id, r.attempt, now, level, message));
+            JobLog line = new JobLog(++logSeq, r.id, r.attempt, now, level, message);
+            logs.computeIfAbsent(r.id, k -> new ArrayList<>()).add(line);
+            noted.logged(r, line);
             return true;
         });
     }
@@ -489,8 +491,7 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
 
     @Override
     public Job restart(UUID id, Instant now) {
-        lock.lock();
-        try {
+        return locked(() -> {
             MemoryRow r = row(id);
             if (r.status != JobStatus.FAILED && r.status != JobStatus.CANCELLED) {
                 throw new ConflictException("job " + id + " is " + r.status.wireName() + "; only failed or cancelled jobs can be restarted");
@@ -499,17 +500,17 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
                 throw new ConflictException("job " + id + ": unique key '" + r.uniqueKey + "' is held by live job " + liveUniqueKeys.get(r.uniqueKey));
             }
             r.runAt = now;
-            move(r, JobStatus.PENDING, now);
+            try {
+                move(r, JobStatus.PENDING, now);
+            } catch (IllegalTransitionException e) {
+                throw new ConflictException(e.getMessage());
+            }
             r.maxAttempts = Math.max(r.maxAttempts, r.attempt + 1);
             r.cancelRequested = false;
             r.finishedAt = null;
             r.leaseOwner = null;
             return r.toJob();
-        } catch (IllegalTransitionException e) {
-            throw new ConflictException(e.getMessage());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override

@@ -64,11 +64,21 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
     final MemoryDefinitions definitions = new MemoryDefinitions();
     final MemoryOps ops = new MemoryOps();
 
-    /** Runs {@code work} under the store's one lock. */
+    final MemoryEvents noted = new MemoryEvents();
+
+    /**
+     * Runs {@code work} under the store's one lock. The events it noted are appended when it returns
+     * (as a trigger's are committed with its statement) and forgotten when it throws.
+     */
     <T> T locked(java.util.function.Supplier<T> work) {
         lock.lock();
         try {
-            return work.get();
+            T out = work.get();
+            if (lock.getHoldCount() == 1) ops.append(noted.take());
+            return out;
+        } catch (RuntimeException | Error e) {
+            if (lock.getHoldCount() == 1) noted.forget();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -106,18 +116,15 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
 
     @Override
     public List<SubmitResult> insertForTick(String definitionId, Instant tickAt, List<NewJob> jobs, InsertOptions options) {
-        lock.lock();
-        try {
-            if (!definitions.recordTick(definitionId, tickAt)) return List.of();
+        return locked(() -> {
+            if (!definitions.recordTick(definitionId, tickAt)) return List.<SubmitResult>of();
             try {
                 return insertLocked(jobs, options);
             } catch (RuntimeException e) {
                 definitions.forgetTick(definitionId, tickAt); // all or nothing, as in a transaction
                 throw e;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -129,11 +136,13 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
 
 
     void move(MemoryRow r, JobStatus to, Instant now) {
+        JobStatus from = r.status;
         Transitions.check(r.id.toString(), r.status, to);
         leaveStatus(r);
         r.status = to;
         r.updatedAt = now;
         enterStatus(r);
+        if (to != from) noted.statusChanged(r);
     }
 
     void leaveStatus(MemoryRow r) {
@@ -207,6 +216,7 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
                 if (r.parentId != null) childrenOf.computeIfAbsent(r.parentId, p -> new HashSet<>()).add(r.id);
                 if (r.dedupKey != null) dedupKeys.put(r.rootId + "|" + r.dedupKey, r.id);
                 enterStatus(r);
+                if (r.parentId != null) noted.spawned(r);
                 made[i] = r;
                 out.add(new SubmitResult(r.toJob(), true));
             }
