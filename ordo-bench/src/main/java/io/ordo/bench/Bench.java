@@ -51,7 +51,14 @@ public final class Bench {
         int jobs = Integer.parseInt(opt.get("jobs"));
         int rounds = Integer.parseInt(opt.get("rounds"));
         List<String> stores = Arrays.stream(opt.get("stores").split(",")).map(String::trim).toList();
-        List<Peer> peers = peers(opt, stores);
+        List<Peer> peers;
+        try {
+            peers = peers(opt, stores);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ordo-bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.printf(Locale.ROOT, "Ordo burn-down: %d no-op jobs, submit batches of %s, %s slots, claim batch %s; %d cores, Java %s%n",
                 jobs, opt.get("batch"), opt.get("concurrency"), opt.get("claim-batch"),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());

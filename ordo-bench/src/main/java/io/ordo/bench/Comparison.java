@@ -56,11 +56,12 @@ final class Comparison {
             for (Peer.Result r : bySystem.get(system)) each.append(String.format(Locale.ROOT, "%,.0f ", r.endToEndPerSec()));
             System.out.printf(Locale.ROOT, "  %-18s %,12.0f %,18.0f   %s%n", system, median(system), median(system, true), each.toString().trim());
         }
-        System.out.println("  (end-to-end: Ordo from starting the workers on a filled queue until the store counts all completed;"
-                + " db-scheduler and JobRunr from the first submit, workers running, until the last handler call returned;"
-                + " the floor: rows/s of a bare UPDATE ... SKIP LOCKED loop. incl. submitting: Ordo's submit and run phases added up.)");
         List<String> ordo = bySystem.keySet().stream().filter(s -> s.startsWith("ordo-")).toList();
         List<String> peers = bySystem.keySet().stream().filter(s -> !s.startsWith("ordo-")).toList();
+        System.out.println("  (end-to-end: Ordo from starting the workers on a filled queue until the store counts all completed"
+                + (peers.isEmpty() ? "" : "; db-scheduler and JobRunr from the first submit, workers running, until the last handler"
+                + " call returned; the floor: rows/s of a bare UPDATE ... SKIP LOCKED loop")
+                + ". incl. submitting: Ordo's submit and run phases added up.)");
         if (ordo.isEmpty() || peers.isEmpty()) return;
         System.out.printf(Locale.ROOT, "%nOrdo's median / the peer's median (end-to-end; incl. submitting in brackets):%n");
         System.out.printf(Locale.ROOT, "  %-18s", "peer");
