@@ -73,13 +73,20 @@ public final class Bench {
             for (String name : stores) {
                 BurnDown.Result r = ordoRound(name, jobs, opt);
                 System.out.println("round " + round + "/" + rounds + "  " + BurnDown.format(r));
-                table.add(new Peer.Result("ordo-" + r.store(), jobs, r.enqueuePerSec(), r.endToEndPerSec(), ""));
+                table.add(round, new Peer.Result("ordo-" + r.store(), jobs, r.enqueuePerSec(), r.endToEndPerSec(), ""));
             }
             for (Peer peer : peers) {
-                Peer.Result r = peer.run(jobs);
+                Peer.Result r;
+                try {
+                    r = peer.run(jobs);
+                } catch (Exception e) {
+                    // one peer failing should not cost the figures of the others
+                    System.out.printf(Locale.ROOT, "round %d/%d  %-16s FAILED: %s%n", round, rounds, peer.name(), e);
+                    continue;
+                }
                 System.out.printf(Locale.ROOT, "round %d/%d  %-16s jobs=%-7d %s end-to-end=%,9.0f jobs/s   %s%n", round, rounds, r.system(), r.jobs(),
                         r.submitPerSec() > 0 ? String.format(Locale.ROOT, "submit=%,10.0f jobs/s  ", r.submitPerSec()) : "", r.endToEndPerSec(), r.note());
-                table.add(r);
+                table.add(round, r);
             }
         }
         table.print();

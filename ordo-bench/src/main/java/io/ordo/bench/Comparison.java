@@ -13,21 +13,23 @@ import java.util.Map;
  * medians when there is more than one round.
  */
 final class Comparison {
-    private final Map<String, List<Peer.Result>> bySystem = new LinkedHashMap<>();
+    private record Entry(int round, Peer.Result result) {
+    }
+
+    private final Map<String, List<Entry>> bySystem = new LinkedHashMap<>();
     private final int rounds;
 
     Comparison(int rounds) {
         this.rounds = rounds;
     }
 
-    void add(Peer.Result r) {
-        bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r);
+    void add(int round, Peer.Result r) {
+        bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(new Entry(round, r));
     }
 
-    /** The rounds that count: all but the first, unless there is only one. */
+    /** The rounds that count: all but the first, unless there is only one (a peer may have failed in some). */
     private List<Peer.Result> counted(String system) {
-        List<Peer.Result> all = bySystem.get(system);
-        return rounds > 1 && all.size() > 1 ? all.subList(1, all.size()) : all;
+        return bySystem.get(system).stream().filter(e -> rounds == 1 || e.round() > 1).map(Entry::result).toList();
     }
 
     double median(String system) {
@@ -53,7 +55,7 @@ final class Comparison {
         System.out.printf(Locale.ROOT, "  %-18s %12s %18s   %s%n", "system", "end-to-end", "incl. submitting", "every round (end-to-end)");
         for (String system : bySystem.keySet()) {
             StringBuilder each = new StringBuilder();
-            for (Peer.Result r : bySystem.get(system)) each.append(String.format(Locale.ROOT, "%,.0f ", r.endToEndPerSec()));
+            for (Entry e : bySystem.get(system)) each.append(String.format(Locale.ROOT, "r%d %,.0f  ", e.round(), e.result().endToEndPerSec()));
             System.out.printf(Locale.ROOT, "  %-18s %,12.0f %,18.0f   %s%n", system, median(system), median(system, true), each.toString().trim());
         }
         List<String> ordo = bySystem.keySet().stream().filter(s -> s.startsWith("ordo-")).toList();

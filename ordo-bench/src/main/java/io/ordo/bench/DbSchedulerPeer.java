@@ -51,10 +51,10 @@ record DbSchedulerPeer(int threads, int batch) implements Peer {
                     }
                 }
                 double submitSec = (System.nanoTime() - t0) / 1e9;
-                while (done.get() < jobs) Thread.sleep(5);
+                Peer.await("db-scheduler handler calls", done::get, jobs, 5);
                 double runSec = (System.nanoTime() - t0) / 1e9;
                 // a one-time task's row is deleted after its handler returns: the store's view of "all done"
-                while (remaining(db) > 0) Thread.sleep(5);
+                Peer.await("db-scheduler rows deleted", () -> jobs - remaining(db), jobs, 5);
                 double storedSec = (System.nanoTime() - t0) / 1e9;
                 return new Result(name(), jobs, jobs / submitSec, jobs / runSec, String.format(java.util.Locale.ROOT,
                         "%d threads, lock-and-fetch, 100 ms poll; until the table was empty: %,.0f jobs/s", threads, jobs / storedSec));

@@ -54,10 +54,10 @@ public final class JobRunrPeer implements Peer {
                 long t0 = System.nanoTime();
                 scheduler.enqueue(IntStream.range(0, jobs).boxed(), n -> JobRunrPeer.noop(n));
                 double submitSec = (System.nanoTime() - t0) / 1e9;
-                while (DONE.get() < jobs) Thread.sleep(5);
+                Peer.await("JobRunr job method calls", DONE::get, jobs, 5);
                 double runSec = (System.nanoTime() - t0) / 1e9;
                 // the SUCCEEDED state is saved after the method returns: the store's view of "all done"
-                while (storage.getJobStats().getSucceeded() < jobs) Thread.sleep(20);
+                Peer.await("JobRunr jobs succeeded", () -> storage.getJobStats().getSucceeded(), jobs, 20);
                 double storedSec = (System.nanoTime() - t0) / 1e9;
                 return new Result(name(), jobs, jobs / submitSec, jobs / runSec, String.format(Locale.ROOT,
                         "%d workers, poll %d s; until the store said all succeeded: %,.0f jobs/s", workers, POLL.toSeconds(), jobs / storedSec));
