@@ -30,9 +30,7 @@ public final class BurnDown {
     static Result run(BenchStore store, int jobs, int batch, int concurrency, int claimBatch, int latencySamples,
                       int claimers, int writers) throws Exception {
         LatencyProbe probe = new LatencyProbe();
-        OrdoConfig config = OrdoConfig.defaults().storeUrl(store.url()).queue("default", concurrency).claimBatch(claimBatch)
-                .poll(Duration.ofMillis(200)).retention(Duration.ofDays(1)).pipelines(claimers, writers).handler(probe);
-        store.properties().forEach(config::storeProperty);
+        OrdoConfig config = config(store, concurrency, claimBatch, claimers, writers).handler(probe);
         try (Ordo ordo = Ordo.create(config)) {
             List<JobRequest> chunk = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) chunk.add(JobRequest.of("noop"));
@@ -51,6 +49,14 @@ public final class BurnDown {
             double[] latencies = probe.measure(ordo, latencySamples);
             return new Result(store.name(), jobs, jobs / enqueueSec, jobs / runSec, percentile(latencies, 50), percentile(latencies, 99));
         }
+    }
+
+    /** The engine as the benchmarks run it: one queue, the store's own properties (PostgreSQL: its schema). */
+    static OrdoConfig config(BenchStore store, int concurrency, int claimBatch, int claimers, int writers) {
+        OrdoConfig config = OrdoConfig.defaults().storeUrl(store.url()).queue("default", concurrency).claimBatch(claimBatch)
+                .poll(Duration.ofMillis(200)).retention(Duration.ofDays(1)).pipelines(claimers, writers);
+        store.properties().forEach(config::storeProperty);
+        return config;
     }
 
     static double percentile(double[] values, int p) {
