@@ -7,6 +7,7 @@ import io.ordo.core.engine.JobFactory;
 import io.ordo.core.engine.Maintenance;
 import io.ordo.core.engine.QueueConfig;
 import io.ordo.core.engine.RetryPolicy;
+import io.ordo.core.engine.VacuumDuty;
 import io.ordo.core.engine.WorkerPool;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
@@ -47,6 +48,7 @@ public final class Ordo implements AutoCloseable {
     private final Jobs jobs;
     private final WorkerPool pool;
     private final Maintenance maintenance;
+    private final VacuumDuty vacuumDuty;
     private final EventBus events = new EventBus();
     private final io.ordo.core.event.EventLog eventLog;
     private final io.ordo.core.event.EventHub eventHub;
@@ -78,6 +80,7 @@ public final class Ordo implements AutoCloseable {
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
         this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
+        this.vacuumDuty = store.health().map(h -> new VacuumDuty(config, h)).orElse(null);
         var queueMetrics = new io.ordo.core.engine.QueueMetrics(store, config.nodeId());
         Map<String, Integer> slots = new HashMap<>();
         config.queues().values().forEach(q -> slots.put(q.name(), config.workers() ? q.concurrency() : 0));
@@ -117,6 +120,7 @@ public final class Ordo implements AutoCloseable {
         eventLog.start();
         eventHub.start();
         maintenance.start();
+        if (vacuumDuty != null) vacuumDuty.start();
         monitor.start();
         scheduler.start();
         cluster.start();
@@ -240,6 +244,7 @@ public final class Ordo implements AutoCloseable {
         cluster.close();
         monitor.close();
         maintenance.close();
+        if (vacuumDuty != null) vacuumDuty.close();
         eventLog.close();
         eventHub.close();
         queue.close();
