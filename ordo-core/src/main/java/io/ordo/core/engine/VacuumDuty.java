@@ -6,6 +6,7 @@ import io.ordo.core.store.StoreHealth;
 import io.ordo.core.store.StoreHealth.Autovacuum;
 import io.ordo.core.store.StoreHealth.DeadRowLimits;
 import io.ordo.core.store.StoreHealth.Vacuum;
+import io.ordo.core.util.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,8 @@ public final class VacuumDuty implements AutoCloseable {
         if (!a.effective()) {
             if (config.autoVacuum()) {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}): Ordo will vacuum its hot tables itself,"
-                        + " one node at a time, checking every {} (turn off with --auto-vacuum false)", a.detail(),
-                        config.autoVacuumInterval());
+                        + " one node at a time, checking every {} (--auto-vacuum false or OrdoConfig.autoVacuum(false) turns this off)",
+                        a.detail(), Durations.format(config.autoVacuumInterval()));
             } else {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}) and this node's vacuum duty is off"
                         + " (--auto-vacuum false): unless another node or a scheduled VACUUM cleans them, the queue slows down"

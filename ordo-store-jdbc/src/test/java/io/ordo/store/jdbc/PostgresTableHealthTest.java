@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -140,36 +139,18 @@ class PostgresTableHealthTest {
         assertThat(vacuums).as("a vacuum ran").extracting(Vacuum::table).contains("ordo_jobs");
     }
 
-    // ---- helpers: rows written and statistics read through a plain connection -------------------
+    // ---- helpers ---------------------------------------------------------------------------------
 
     private void insertJobs(int n) throws SQLException {
-        try (Connection c = PgTestDatabase.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema + "\".ordo_jobs "
-                     + "(id, type, queue, status, max_attempts, run_at, root_id, created_at, updated_at) "
-                     + "SELECT g.id, 'work', 'default', 'completed', 1, now(), g.id, now(), now() "
-                     + "FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, ?)) g")) {
-            ps.setInt(1, n);
-            ps.executeUpdate();
-        }
+        PgDeadRows.insertJobs(schema, n);
     }
 
-    /** Every job row gets a new version; the old ones are dead, and this session's statistics are sent at once. */
     private void rewriteJobs() throws SQLException {
-        try (Connection c = PgTestDatabase.connect(); Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE \"" + schema + "\".ordo_jobs SET updated_at = now()");
-            st.execute("SELECT pg_stat_force_next_flush()");
-        }
+        PgDeadRows.rewriteJobs(schema);
     }
 
     private long deadRows(String table) throws SQLException {
-        try (Connection c = PgTestDatabase.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT n_dead_tup FROM pg_stat_user_tables WHERE schemaname = ? AND relname = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+        return PgDeadRows.deadRows(schema, table);
     }
 
     private static String scalar(String sql) throws SQLException {
