@@ -112,8 +112,7 @@ final class PgTableHealth implements StoreHealth {
         }
         List<String> why = new ArrayList<>();
         if (!on) why.add("autovacuum = off");
-        // without row statistics autovacuum never sees dead rows (and neither does the duty)
-        if (!counts) why.add("track_counts = off");
+        if (!counts) why.add("track_counts = off: no dead-row counts, so neither autovacuum nor Ordo's duty sees dead rows; turn it on");
         if (!disabled.isEmpty()) why.add("autovacuum_enabled = false on " + String.join(", ", disabled));
         return new Coverage(on && counts, disabled, new Autovacuum(why.isEmpty(), String.join("; ", why)));
     }

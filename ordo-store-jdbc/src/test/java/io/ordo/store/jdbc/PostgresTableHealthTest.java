@@ -58,7 +58,7 @@ class PostgresTableHealthTest {
         PostgresJobStore store = open();
         boolean serverWide = "on".equals(scalar("SELECT current_setting('autovacuum')"));
         assertThat(health(store).autovacuum().effective()).as("read at open").isEqualTo(serverWide);
-        if (!serverWide) assertThat(health(store).autovacuum().detail()).isEqualTo("autovacuum = off");
+        if (!serverWide) assertThat(health(store).autovacuum().detail()).startsWith("autovacuum = off");
 
         execute("ALTER TABLE \"" + schema + "\".ordo_jobs SET (autovacuum_enabled = off)");
         health(store).vacuumDeadRows(NEVER); // each pass reads the settings again
