@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * {@code ordo nodes [--json]}: the nodes on the server's store, alive, stopped or lost, then whether
  * PostgreSQL's autovacuum covers Ordo's tables (nothing on SQLite and memory, where it does not apply).
  */
-@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues.")
+@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues; then whether PostgreSQL autovacuum covers Ordo's tables.")
 final class NodesCommand implements Callable<Integer> {
     private final CliContext ctx;
 
