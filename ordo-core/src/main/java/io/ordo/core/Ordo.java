@@ -6,6 +6,7 @@ import io.ordo.core.event.EventBus;
 import io.ordo.core.engine.JobFactory;
 import io.ordo.core.engine.Maintenance;
 import io.ordo.core.engine.RetryPolicy;
+import io.ordo.core.engine.VacuumDuty;
 import io.ordo.core.engine.WorkerPool;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
@@ -46,6 +47,7 @@ public final class Ordo implements AutoCloseable {
     private final Jobs jobs;
     private final WorkerPool pool;
     private final Maintenance maintenance;
+    private final VacuumDuty vacuumDuty;
     private final EventBus events = new EventBus();
     private final io.ordo.core.event.EventLog eventLog;
     private final io.ordo.core.event.EventHub eventHub;
@@ -77,6 +79,7 @@ public final class Ordo implements AutoCloseable {
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
         this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
+        this.vacuumDuty = store.health().map(h -> new VacuumDuty(config, h)).orElse(null);
         var queueMetrics = new io.ordo.core.engine.QueueMetrics(store, config.nodeId());
         Map<String, Integer> slots = new HashMap<>();
         config.queues().values().forEach(q -> slots.put(q.name(), config.workers() ? q.concurrency() : 0));
@@ -116,6 +119,7 @@ public final class Ordo implements AutoCloseable {
         eventLog.start();
         eventHub.start();
         maintenance.start();
+        if (vacuumDuty != null) vacuumDuty.start();
         monitor.start();
         scheduler.start();
         cluster.start();
@@ -239,6 +243,7 @@ public final class Ordo implements AutoCloseable {
         cluster.close();
         monitor.close();
         maintenance.close();
+        if (vacuumDuty != null) vacuumDuty.close();
         eventLog.close();
         eventHub.close();
         queue.close();

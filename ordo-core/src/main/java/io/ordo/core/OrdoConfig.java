@@ -48,6 +48,8 @@ public final class OrdoConfig {
     private Duration retention = Duration.ofDays(7);
     private Duration pruneInterval = Duration.ofMinutes(1);
     private int pruneBatch = 1000;
+    private boolean autoVacuum = true;
+    private Duration autoVacuumInterval = Duration.ofSeconds(30);
     private int maxDepth = 32;
     private Duration monitorSweep = Duration.ofSeconds(5);
     private boolean scheduler = true;
@@ -205,6 +207,23 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * Whether this node takes its turn at the vacuum duty (default true): on a store whose database
+     * needs its tables vacuumed (PostgreSQL), one node at a time checks Ordo's hot tables every
+     * {@code interval} and vacuums those whose dead rows pile up while autovacuum is off or behind.
+     */
+    public OrdoConfig autoVacuum(boolean on, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) throw new InvalidRequestException("auto-vacuum interval must be positive");
+        this.autoVacuum = on;
+        this.autoVacuumInterval = interval;
+        return this;
+    }
+
+    /** {@link #autoVacuum(boolean, Duration)} every 30 seconds. */
+    public OrdoConfig autoVacuum(boolean on) {
+        return autoVacuum(on, autoVacuumInterval);
+    }
+
     /** How deep a tree of spawned jobs may grow (root = 0). */
     public OrdoConfig maxDepth(int maxDepth) {
         if (maxDepth < 1) throw new InvalidRequestException("maxDepth must be >= 1");
@@ -287,6 +306,8 @@ public final class OrdoConfig {
     public Duration retention() { return retention; }
     public Duration pruneInterval() { return pruneInterval; }
     public int pruneBatch() { return pruneBatch; }
+    public boolean autoVacuum() { return autoVacuum; }
+    public Duration autoVacuumInterval() { return autoVacuumInterval; }
     public Clock clock() { return clock; }
     public int maxDepth() { return maxDepth; }
     public Duration monitorSweep() { return monitorSweep; }

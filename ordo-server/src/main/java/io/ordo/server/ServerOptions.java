@@ -24,7 +24,7 @@ import java.util.Objects;
  * How a server is configured. Each setting comes from a flag when given, else from the
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
  * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
- * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}), else from the config file
+ * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}), else from the config file
  * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
@@ -66,6 +66,7 @@ public final class ServerOptions {
     private final List<String> corsOrigins = new ArrayList<>();
     private String webhookSecret;
     private Boolean insecureOpen;
+    private Boolean autoVacuum;
     private io.ordo.server.auth.ApiTokens tokens;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
@@ -95,6 +96,8 @@ public final class ServerOptions {
     public ServerOptions webhookSecret(String secret) { this.webhookSecret = secret; return this; }
     /** Allows listening on a non-loopback address without API tokens: anyone who can connect may then do anything. */
     public ServerOptions insecureOpen(Boolean on) { this.insecureOpen = on; return this; }
+    /** Whether this node takes its turn at the vacuum duty on PostgreSQL (default on; see {@link OrdoConfig#autoVacuum(boolean)}). */
+    public ServerOptions autoVacuum(Boolean on) { this.autoVacuum = on; return this; }
 
     /** Fills every setting not given as a flag from {@code env}, then the config file, then the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
@@ -109,6 +112,7 @@ public final class ServerOptions {
         if (concurrency < 0) throw new InvalidRequestException("concurrency must be >= 0 (got " + concurrency + ")");
         if (lease != null && lease.toMillis() < 300) throw new InvalidRequestException("lease must be at least 300ms (got " + Durations.format(lease) + ")");
         if (storeUrl.isBlank()) throw new InvalidRequestException("store URL is empty");
+        if (autoVacuum == null) autoVacuum = envBool(env, "ORDO_AUTO_VACUUM", true);
         if (maxBodyBytes < 1024) throw new InvalidRequestException("max body size must be at least 1 KiB");
         if (definitionsDir == null) {
             String fromEnv = envOr(env, "ORDO_DEFINITIONS", null);
@@ -180,6 +184,13 @@ public final class ServerOptions {
         return v == null || v.isBlank() ? fallback : v.trim();
     }
 
+    private static boolean envBool(Map<String, String> env, String name, boolean fallback) {
+        String v = envOr(env, name, null);
+        if (v == null) return fallback;
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return Boolean.parseBoolean(v);
+        throw new InvalidRequestException(name + ": '" + v + "' is not true or false");
+    }
+
     private static int envInt(Map<String, String> env, String name, int fallback) {
         String v = envOr(env, name, null);
         if (v == null) return fallback;
@@ -214,6 +225,7 @@ public final class ServerOptions {
         if (lease != null) config.lease(lease, lease.dividedBy(3));
         if (shutdownGrace != null) config.shutdownGrace(shutdownGrace);
         if (webhookSecret != null) config.webhookSecret(webhookSecret);
+        config.autoVacuum(autoVacuum == null || autoVacuum);
         SafeFetch fetch = new SafeFetch(networkPolicy());
         registerActions(config, fetch);
         if (secretSource != null) config.handler(new WebhookHandler(fetch, secretSource));
@@ -269,5 +281,6 @@ public final class ServerOptions {
     public io.ordo.server.auth.ApiTokens tokens() { return tokens == null ? io.ordo.server.auth.ApiTokens.none() : tokens; }
     public List<String> corsOrigins() { return List.copyOf(corsOrigins); }
     public boolean insecureOpen() { return Boolean.TRUE.equals(insecureOpen); }
+    public boolean autoVacuum() { return autoVacuum == null || autoVacuum; }
     public Path configFile() { return configFile; }
 }

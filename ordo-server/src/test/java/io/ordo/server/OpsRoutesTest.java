@@ -80,6 +80,7 @@ class OpsRoutesTest {
             Http.Response ready = http.get("/ready");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().path("status").asText()).isEqualTo("ready");
+            assertThat(ready.json().path("table_health").path("autovacuum").asText()).isEqualTo("not_applicable");
 
             down.set(true);
             Http.Response notReady = http.get("/ready");
@@ -101,6 +102,9 @@ class OpsRoutesTest {
             Http.Response ready = http.get("/ready");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().path("store").asText()).isEqualTo(server.ordo().store().kind());
+            // SQLite has no vacuum daemon to be off, and the node has no duty there
+            assertThat(ready.json().path("table_health").path("autovacuum").asText()).isEqualTo("not_applicable");
+            assertThat(ready.json().path("table_health").path("vacuum_duty").asBoolean()).isFalse();
         }
     }
 

@@ -74,6 +74,15 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theVacuumDutyIsOnUnlessTheFlagOrTheEnvironmentTurnsItOff() {
+        assertThat(new ServerOptions().resolve(Map.of()).toOrdoConfig().autoVacuum()).isTrue();
+        assertThat(new ServerOptions().resolve(Map.of("ORDO_AUTO_VACUUM", "false")).toOrdoConfig().autoVacuum()).isFalse();
+        assertThat(new ServerOptions().autoVacuum(true).resolve(Map.of("ORDO_AUTO_VACUUM", "false")).toOrdoConfig().autoVacuum()).isTrue();
+        assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_AUTO_VACUUM", "sometimes")))
+                .hasMessage("ORDO_AUTO_VACUUM: 'sometimes' is not true or false");
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_PORT", "http"))).isInstanceOf(InvalidRequestException.class)
                 .hasMessage("ORDO_PORT: 'http' is not a whole number");

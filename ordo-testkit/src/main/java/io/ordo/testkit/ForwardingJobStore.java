@@ -19,6 +19,7 @@ import io.ordo.core.store.Failure;
 import io.ordo.core.store.HeartbeatResult;
 import io.ordo.core.store.InsertOptions;
 import io.ordo.core.store.JobStore;
+import io.ordo.core.store.StoreHealth;
 import io.ordo.core.store.SubmitResult;
 
 import java.time.Instant;
@@ -103,5 +104,6 @@ public class ForwardingJobStore implements JobStore {
     @Override public void ping() { delegate.ping(); }
     @Override public void onJobsAvailable(Consumer<String> l) { delegate.onJobsAvailable(l); }
     @Override public void optimize() { delegate.optimize(); }
+    @Override public Optional<StoreHealth> health() { return delegate.health(); }
     @Override public void close() { }
 }

@@ -162,6 +162,11 @@ public final class Cluster implements AutoCloseable {
                 : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : NodeView.ALIVE)).toList();
     }
 
+    /** How the store's tables are kept healthy: autovacuum as the store last read it, and this node's vacuum duty. */
+    public TableHealth tableHealth() {
+        return TableHealth.of(store, config);
+    }
+
     private void safely(String what, Runnable r) {
         try {
             r.run();

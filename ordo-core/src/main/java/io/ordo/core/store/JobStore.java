@@ -286,6 +286,11 @@ public interface JobStore extends AutoCloseable {
     default void optimize() {
     }
 
+    /** The health of the store's tables, for stores whose database needs them vacuumed (PostgreSQL); empty otherwise. */
+    default Optional<StoreHealth> health() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

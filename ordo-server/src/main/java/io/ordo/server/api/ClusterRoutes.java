@@ -8,14 +8,16 @@ import io.javalin.http.Context;
 import io.ordo.core.ops.Cluster;
 import io.ordo.core.ops.NodeInfo;
 import io.ordo.core.ops.NodeView;
+import io.ordo.core.ops.TableHealth;
 
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, started_at, seen_at,
- * stopped_at, queues, types, running, slots}]}}: every node the store knows; {@code state} is {@code alive},
- * {@code stopped} (shut down cleanly) or {@code lost} (silent for three report intervals).
+ * stopped_at, queues, types, running, slots}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
+ * store knows; {@code state} is {@code alive}, {@code stopped} (shut down cleanly) or {@code lost} (silent for three
+ * report intervals). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
  *
  * <p>Launching a worker ({@code POST /api/cluster/workers}) is {@link WorkerRoutes}.
  */
@@ -33,7 +35,22 @@ public final class ClusterRoutes implements RouteGroup {
 
     private void nodes(Context ctx) {
         QueryParams.of(ctx, Set.of());
-        JobRoutes.send(ctx, 200, nodes(cluster.nodes()));
+        ObjectNode body = nodes(cluster.nodes());
+        body.set("table_health", tableHealth(cluster.tableHealth()));
+        JobRoutes.send(ctx, 200, body);
+    }
+
+    /**
+     * {@code {autovacuum: "on"|"off"|"not_applicable", detail, vacuum_duty}}: whether PostgreSQL's
+     * autovacuum covers Ordo's hot tables (as the store last read it; not applicable to SQLite and
+     * memory), why not, and whether this node takes its turn at the vacuum duty.
+     */
+    static ObjectNode tableHealth(TableHealth h) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("autovacuum", h.autovacuum());
+        o.put("detail", h.detail());
+        o.put("vacuum_duty", h.vacuumDuty());
+        return o;
     }
 
     static ObjectNode nodes(List<NodeView> views) {

@@ -13,8 +13,11 @@ import java.util.function.Predicate;
 
 /**
  * {@code GET /health} (liveness): {@code {status: "ok", store, node}} while the server is up.
- * {@code GET /ready} (readiness): 200 {@code {status: "ready", store, node}} when the store answers
- * (its migrations ran when the node opened it, before the port was bound); 503 with the error
+ * {@code GET /ready} (readiness): 200 {@code {status: "ready", store, node, table_health}} when the
+ * store answers (its migrations ran when the node opened it, before the port was bound);
+ * {@code table_health} is {@code {autovacuum: on|off|not_applicable, detail, vacuum_duty}}
+ * ({@link ClusterRoutes#tableHealth}), informative only: autovacuum off does not make a node
+ * unready, since the vacuum duty copes with it. 503 with the error
  * shape otherwise. Callers that may not see details (no token on a server with tokens) get only
  * the status, so these two routes can stay open to load balancers.
  */
@@ -61,6 +64,8 @@ public final class HealthRoutes implements RouteGroup {
                     show ? Map.of("store", ordo.store().kind()) : Map.of()));
             return;
         }
-        JobRoutes.send(ctx, 200, status(ctx, "ready"));
+        ObjectNode body = status(ctx, "ready");
+        if (details.test(ctx)) body.set("table_health", ClusterRoutes.tableHealth(ordo.cluster().tableHealth()));
+        JobRoutes.send(ctx, 200, body);
     }
 }

@@ -126,7 +126,10 @@ final class OpenApiSchemas {
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
                 "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
-                "running", type("integer"), "slots", type("integer")))));
+                "running", type("integer"), "slots", type("integer"))), "table_health", ref("TableHealth")));
+        s.set("TableHealth", object("autovacuum", type("string").put("description", "on, off or not_applicable (SQLite, memory)"),
+                "detail", type("string").put("description", "why autovacuum does not cover Ordo's tables; empty otherwise"),
+                "vacuum_duty", type("boolean").put("description", "whether the answering node takes its turn at the vacuum duty")));
         s.set("DefinitionBody", object("source", type("string"), "definition", type("object"), "file", type("string"),
                 "format", type("string")));
         s.set("Definition", object("id", type("string"), "name", nullable("string"), "description", nullable("string"),
@@ -159,7 +162,8 @@ final class OpenApiSchemas {
         s.set("Session", object("auth", type("boolean"), "role", nullable("string"), "node_id", type("string"), "version", type("string"),
                 "store", type("string"), "launch_workers", type("boolean"), "server_time", type("string")));
         s.set("LoggedOut", object("logged_out", type("boolean")));
-        s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string")));
+        s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string"),
+                "table_health", ref("TableHealth")));
         return s;
     }
 }

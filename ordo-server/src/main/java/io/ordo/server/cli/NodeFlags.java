@@ -36,10 +36,14 @@ final class NodeFlags {
             description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
     List<String> allowExec = new ArrayList<>();
 
+    @Option(names = "--auto-vacuum", paramLabel = "true|false", arity = "1",
+            description = "Take a turn at vacuuming Ordo's hot PostgreSQL tables when their dead rows pile up (default: true)")
+    Boolean autoVacuum;
+
     /** Options with these flags set (the caller adds its own, then resolves). Bad values are usage errors. */
     ServerOptions options() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
-                .allowExec(allowExec);
+                .allowExec(allowExec).autoVacuum(autoVacuum);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {

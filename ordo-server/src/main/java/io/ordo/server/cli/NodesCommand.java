@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code ordo nodes [--json]}: the nodes on the server's store, alive, stopped or lost. */
-@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues.")
+/**
+ * {@code ordo nodes [--json]}: the nodes on the server's store, alive, stopped or lost, then whether
+ * PostgreSQL's autovacuum covers Ordo's tables (nothing on SQLite and memory, where it does not apply).
+ */
+@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues; then whether PostgreSQL autovacuum covers Ordo's tables.")
 final class NodesCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -45,6 +48,13 @@ final class NodesCommand implements Callable<Integer> {
         }
         if (t.size() == 0) ctx.out().println("no nodes");
         else ctx.out().print(t.render());
+        JsonNode health = nodes.path("table_health");
+        if (health.path("autovacuum").asText().equals("off")) {
+            ctx.out().println("autovacuum: off (" + health.path("detail").asText() + "); vacuum duty on the answering node: "
+                    + (health.path("vacuum_duty").asBoolean() ? "on" : "off"));
+        } else if (health.path("autovacuum").asText().equals("on")) {
+            ctx.out().println("autovacuum: on");
+        }
         return Main.OK;
     }
 }

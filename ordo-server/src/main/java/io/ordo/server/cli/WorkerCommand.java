@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /** {@code ordo worker}: runs jobs from a shared store without the HTTP API, until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "worker", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run a worker node: claims and runs jobs from the store that servers and other workers share; no HTTP API.",
-                "Stops gracefully on Ctrl-C / SIGTERM. Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_CONCURRENCY)."})
+                "Stops gracefully on Ctrl-C / SIGTERM. Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_CONCURRENCY,",
+                "ORDO_AUTO_VACUUM)."})
 final class WorkerCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,5 +154,24 @@ class SqlStoreApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/cluster/nodes").json().toString().contains(node));
         JsonNode n = http.get("/api/cluster/nodes").json().path("nodes").get(0);
         assertThat(n.path("state").asText()).isEqualTo("alive");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void readyAndNodesTellWhetherAutovacuumCoversTheTables(String store) throws Exception {
+        start(store);
+        String expected = "not_applicable";
+        if (store.equals("postgresql")) {
+            try (Connection c = DriverManager.getConnection(PG, PG_USER, System.getenv("ORDO_TEST_PG_PASSWORD"));
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW autovacuum")) {
+                rs.next();
+                expected = rs.getString(1); // off on the test server; then the node vacuums the tables itself
+            }
+        }
+        JsonNode ready = http.get("/ready").json().path("table_health");
+        assertThat(ready.path("autovacuum").asText()).isEqualTo(expected);
+        assertThat(ready.path("vacuum_duty").asBoolean()).isEqualTo(store.equals("postgresql"));
+        if (expected.equals("off")) assertThat(ready.path("detail").asText()).contains("autovacuum = off");
+        assertThat(http.get("/api/cluster/nodes").json().path("table_health")).isEqualTo(ready);
     }
 }

@@ -1,6 +1,7 @@
 package io.ordo.server.cli;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.util.Map;
 
@@ -28,5 +29,15 @@ class WorkerCommandTest {
         assertThat(Cli.run(Map.of(), "worker", "--queue", "nope").exit()).isEqualTo(Main.USAGE);
         assertThat(Cli.run(Map.of(), "worker", "--lease", "-5s").exit()).isEqualTo(Main.USAGE);
         assertThat(Cli.run(Map.of(), "worker", "--port", "8080").exit()).isEqualTo(Main.USAGE);
+        assertThat(Cli.run(Map.of(), "worker", "--auto-vacuum", "maybe").exit()).isEqualTo(Main.USAGE);
+        assertThat(Cli.run(Map.of("ORDO_AUTO_VACUUM", "maybe"), "worker").exit()).isEqualTo(Main.USAGE);
+    }
+
+    @Test
+    void autoVacuumTakesTrueOrFalse() {
+        NodeFlags flags = new NodeFlags();
+        new CommandLine(flags).parseArgs("--auto-vacuum", "false");
+        assertThat(flags.options().resolve(Map.of()).toOrdoConfig().autoVacuum()).isFalse();
+        assertThat(new NodeFlags().options().resolve(Map.of()).toOrdoConfig().autoVacuum()).as("default").isTrue();
     }
 }

@@ -9,6 +9,7 @@ import io.ordo.core.model.NewJob;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.Completion;
 import io.ordo.core.store.HeartbeatResult;
+import io.ordo.core.store.StoreHealth;
 import io.ordo.core.util.Uuids;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
@@ -62,13 +64,14 @@ public final class PostgresJobStore extends JdbcJobStore {
     private final PgInserts inserts;
     private final String completeSql;
     private final String heartbeatSql;
+    private final PgTableHealth health;
 
     private PostgresJobStore(JdbcSettings settings, String schema, HikariDataSource pool) {
         super(new PostgresDialect(schema));
         this.settings = settings;
         this.schema = schema;
         this.pool = pool;
-        this.listener = new PgListener(this::listenConnection, this::queuesWithPendingJobs, "ordo-pg-listen-" + schema, schema);
+        this.listener = new PgListener(() -> directConnection("ordo-listen"), this::queuesWithPendingJobs, "ordo-pg-listen-" + schema, schema);
         this.notifier = new EventNotifier(pool::getConnection, schema);
         inserts = new PgInserts(d, queries);
         String ttl = d.plusMillis("c.now", "j.result_ttl_ms");
@@ -90,6 +93,7 @@ public final class PostgresJobStore extends JdbcJobStore {
                 + "FROM unnest(?::uuid[], ?::text[], ?::int4[]) AS l(id, owner, attempt) "
                 + "WHERE j.id = l.id AND j.status = 'running' AND j.lease_owner = l.owner AND j.attempt = l.attempt "
                 + "RETURNING j.id, j.cancel_requested");
+        health = new PgTableHealth(schema, LOCK_SPACE + 2, () -> directConnection("ordo-vacuum"));
     }
 
     /** Opens the store at a {@code jdbc:postgresql://} URL, creating and migrating its schema if needed. */
@@ -122,7 +126,9 @@ public final class PostgresJobStore extends JdbcJobStore {
             String actual = rs.next() ? rs.getString(1) : null;
             if (schema == null) schema = actual;
             if (schema == null) throw new JdbcStoreException("postgresql store: the connection has no current schema");
-            return new PostgresJobStore(s, schema, pool);
+            PostgresJobStore store = new PostgresJobStore(s, schema, pool);
+            store.health.refresh(c);
+            return store;
         } catch (SQLException | RuntimeException e) {
             pool.close();
             if (e instanceof JdbcStoreException j) throw j;
@@ -138,9 +144,10 @@ public final class PostgresJobStore extends JdbcJobStore {
         return p;
     }
 
-    private Connection listenConnection() throws SQLException {
+    /** A connection outside the pool (LISTEN, the vacuum duty's session lock). */
+    private Connection directConnection(String appName) throws SQLException {
         Properties p = new Properties();
-        p.putAll(driverProperties(settings, schema, "ordo-listen"));
+        p.putAll(driverProperties(settings, schema, appName));
         if (settings.user() != null) p.setProperty("user", settings.user());
         if (settings.password() != null) p.setProperty("password", settings.password());
         return DriverManager.getConnection(settings.url(), p);
@@ -415,10 +422,15 @@ public final class PostgresJobStore extends JdbcJobStore {
             st.execute(d.sql("DELETE FROM {type_counts} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {children} WHERE n = 0"));
             st.execute(d.sql("DELETE FROM {scopes} WHERE n = 0"));
-            st.execute(d.sql("VACUUM (ANALYZE) {jobs}, {logs}, {counts}, {type_counts}, {children}, {scopes}, {events}"));
+            st.execute(health.vacuumSql(PgTableHealth.HOT));
         } catch (SQLException e) {
             throw failure("optimize", e);
         }
+    }
+
+    @Override
+    public Optional<StoreHealth> health() {
+        return Optional.of(health);
     }
 
     @Override
