@@ -8,10 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Guarantee 1 and 3 with a real process: a server is killed with SIGKILL while jobs run, started
  * again on the same store, and every job still reaches a terminal state; the attempts the kill
- * interrupted are in the jobs' attempt history.
+ * interrupted are in the jobs' attempt history, and every job's terminal status event is in the event
+ * log exactly once (events are committed with the changes they describe).
  */
 class CrashRecoveryTest {
     private final List<ServerProcess> processes = new ArrayList<>();
@@ -50,17 +54,23 @@ class CrashRecoveryTest {
     private void crashAndRecover(String storeUrl) throws Exception {
         ServerProcess first = track(new ServerProcess(storeUrl)).start();
         List<String> ids = new ArrayList<>();
-        ids.addAll(submitBatch(first, "{\"type\":\"sleep\",\"payload\":{\"ms\":2500},\"max_attempts\":3}", 8));
+        // half the 8 slots: the other half keeps completing short jobs until the kill
+        ids.addAll(submitBatch(first, "{\"type\":\"sleep\",\"payload\":{\"ms\":4000},\"max_attempts\":3}", 4));
         ids.addAll(submitBatch(first, "{\"type\":\"noop\"}", 20));
         ids.addAll(submitBatch(first, "{\"type\":\"fail\",\"payload\":{\"times\":1},\"max_attempts\":3,\"backoff\":{\"base\":\"100ms\",\"cap\":\"1s\"}}", 5));
         ids.addAll(submitBatch(first, "{\"type\":\"noop\",\"delay\":\"3s\"}", 5));
-        await().atMost(Duration.ofSeconds(20)).until(() -> first.get("/api/jobs/stats").path("statuses").path("running").asInt() >= 4);
+        // short jobs completing all the time, so that the kill lands among claims and completions
+        List<String> flood = new ArrayList<>();
+        for (int i = 0; i < 3; i++) flood.addAll(submitBatch(first, "{\"type\":\"sleep\",\"payload\":{\"ms\":15}}", 500));
+        await().atMost(Duration.ofSeconds(20)).until(() -> first.get("/api/jobs/stats").path("statuses").path("running").asInt() >= 4
+                && first.get("/api/jobs/stats").path("statuses").path("completed").asInt() >= 100);
 
         first.kill();
 
         ServerProcess second = track(new ServerProcess(storeUrl)).start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> ids.stream().allMatch(id -> ServerProcess.terminal(second.get("/api/jobs/" + id))));
+        int total = ids.size() + flood.size();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> second.get("/api/jobs/stats").path("statuses").path("completed").asInt() == total);
 
         int interrupted = 0;
         for (String id : ids) {
@@ -74,7 +84,28 @@ class CrashRecoveryTest {
             }
         }
         assertThat(interrupted).as("attempts interrupted by the kill and recorded").isGreaterThanOrEqualTo(4);
-        assertThat(second.get("/api/jobs/stats").path("total").asInt()).isEqualTo(ids.size());
+        assertThat(second.get("/api/jobs/stats").path("total").asInt()).isEqualTo(total);
+
+        // the events were committed with the changes: every job has exactly one terminal status
+        // event (none lost to the kill, none written twice), and it says how the job ended
+        await().atMost(Duration.ofSeconds(20)).until(() -> terminalEvents(storeUrl).size() == total);
+        Map<String, List<String>> ends = terminalEvents(storeUrl);
+        List<String> all = new ArrayList<>(ids);
+        all.addAll(flood);
+        assertThat(ends.keySet()).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(ends.values()).allSatisfy(s -> assertThat(s).containsExactly("completed"));
+    }
+
+    /** The terminal statuses each job's job_status_change events report, read from the store's event log. */
+    private static Map<String, List<String>> terminalEvents(String storeUrl) throws Exception {
+        String status = storeUrl.startsWith("jdbc:sqlite:") ? "json_extract(payload, '$.status')" : "payload ->> 'status'";
+        Map<String, List<String>> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(storeUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT job_id, " + status + " FROM ordo_events WHERE type = 'job_status_change' AND "
+                     + status + " IN ('completed', 'failed', 'cancelled', 'skipped') ORDER BY id")) {
+            while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+        return out;
     }
 
     private ServerProcess track(ServerProcess p) {
