@@ -17,7 +17,7 @@ final class NodeFlags {
     @Option(names = "--store", paramLabel = "URL", description = "Store URL: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or memory: (default: SQLite file <data>/ordo.db)")
     String store;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 10)")
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once on queue 'default' (default: 100)")
     Integer concurrency;
 
     @Option(names = "--queue", paramLabel = "NAME=N[:CAP]", description = "Also serve queue NAME with N concurrent jobs and at most CAP waiting (repeatable)")
