@@ -11,6 +11,9 @@
 
 -- Ids are written by ordo_event_ids() below; the identity goes (old ids are smaller than any new one).
 ALTER TABLE ordo_events ALTER COLUMN id DROP IDENTITY;
+-- Every status change now writes an event: one index fewer per event. Pruning walks the primary
+-- key oldest first instead (ids follow time closely enough; see EventLogSql.prune).
+DROP INDEX ordo_events_at_idx;
 
 -- Reserves n event ids in the current transaction and returns the first. The ordinal lives in a
 -- transaction-local setting, so it starts at 0 in every transaction and a rolled-back

@@ -4,6 +4,10 @@
 -- committed in the same order and a reader reading id > last never skips one. Payloads match the
 -- PostgreSQL triggers' (V4 there); a JSON null is dropped when the event is read.
 
+-- Every status change now writes an event: one index fewer per event. Pruning walks the primary
+-- key oldest first instead (see EventLogSql.prune).
+DROP INDEX ordo_events_at_idx;
+
 CREATE TRIGGER ordo_jobs_status_event AFTER UPDATE OF status ON ordo_jobs
 WHEN OLD.status IS NOT NEW.status
 BEGIN

@@ -115,7 +115,6 @@ public final class EventHub implements AutoCloseable {
     private void loop() {
         while (!closed) {
             try {
-                startCursor();
                 drain();
                 failures = 0;
             } catch (RuntimeException e) {
@@ -137,14 +136,21 @@ public final class EventHub implements AutoCloseable {
         if (cursor < 0) cursor = store.lastEventId();
     }
 
+    /**
+     * Nobody listens: forget the position instead of reading the log (every commit wakes the
+     * tailer); the next subscriber sets it again from the log's end before its own replay begins.
+     * Under the same lock as {@link #startCursor}, which a subscriber calls after registering, so
+     * that a reset can never follow a new subscriber's start.
+     */
+    private synchronized boolean idle() {
+        if (!subscribers.isEmpty()) return false;
+        cursor = -1;
+        return true;
+    }
+
     private void drain() {
-        // nobody listens: skip what was appended instead of reading it (a subscriber that comes later
-        // replays from the store); the id is read before looking, so one registering meanwhile loses nothing
-        long last = store.lastEventId();
-        if (subscribers.isEmpty()) {
-            cursor = Math.max(cursor, last);
-            return;
-        }
+        if (idle()) return;
+        startCursor();
         while (!closed) {
             List<StoredEvent> page = store.eventsAfter(cursor, PAGE);
             for (StoredEvent e : page) {

@@ -35,6 +35,7 @@ final class EventLogSql {
     private final String after;
     private final String last;
     private final String first;
+    private final String oldest;
     private final String prune;
 
     EventLogSql(SqlDialect d) {
@@ -55,7 +56,8 @@ final class EventLogSql {
                 ? d.sql("SELECT COALESCE(MAX(id), 0) FROM {events} WHERE id < ?")
                 : d.sql("SELECT COALESCE(MAX(id), 0) FROM {events}");
         first = d.sql("SELECT COALESCE(MIN(id), 0) FROM {events}");
-        prune = d.sql("DELETE FROM {events} WHERE id IN (SELECT id FROM {events} WHERE at < ? ORDER BY at LIMIT ?)");
+        oldest = d.sql("SELECT id, at FROM {events} ORDER BY id LIMIT ?");
+        prune = d.sql("DELETE FROM {events} WHERE id <= ?");
     }
 
     /** A batch ready to bind: serialized before the append's transaction, so that the writer lock is held for the insert only. */
@@ -146,11 +148,23 @@ final class EventLogSql {
         return single(c, first);
     }
 
-    /** Deletes up to {@code limit} events older than {@code before}, oldest first. */
+    /**
+     * Deletes up to {@code limit} events older than {@code before}: the oldest by id, up to the first
+     * one that is not old enough. Ids follow time (a transaction's events carry its own clock's
+     * times), so the walk is bounded by {@code limit} and needs no index on time; an event a little
+     * out of time order is pruned in a later round.
+     */
     int prune(Connection c, Instant before, int limit) throws SQLException {
+        long upTo = -1;
+        try (PreparedStatement ps = c.prepareStatement(oldest)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && d.getTime(rs, "at").isBefore(before)) upTo = rs.getLong("id");
+            }
+        }
+        if (upTo < 0) return 0;
         try (PreparedStatement ps = c.prepareStatement(prune)) {
-            d.setTime(ps, 1, before);
-            ps.setInt(2, limit);
+            ps.setLong(1, upTo);
             return ps.executeUpdate();
         }
     }
