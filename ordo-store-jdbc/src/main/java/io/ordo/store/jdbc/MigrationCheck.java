@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
 final class MigrationCheck {
     private static final Logger log = LoggerFactory.getLogger(MigrationCheck.class);
     private static final Pattern VERSIONED = Pattern.compile("V([0-9][0-9_.]*)__.+\\.sql");
-    /** Flyway's baseline row (version 0, see {@link Migrations}): not a migration file. */
-    private static final String BASELINE = "0";
+    /** Rows Flyway writes for itself, not for a migration file: the baseline (version 0) and "schema created". */
+    private static final Set<String> MARKERS = Set.of("BASELINE", "SCHEMA");
     private static final Map<String, Set<String>> SHIPPED = new ConcurrentHashMap<>();
 
     private MigrationCheck() {
@@ -129,12 +129,13 @@ final class MigrationCheck {
                     table = quote(rs.getString(1)) + "." + table;
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT version, success FROM " + table)) {
+            try (ResultSet rs = st.executeQuery("SELECT version, type, success FROM " + table)) {
                 while (rs.next()) {
                     String version = rs.getString(1);
-                    if (!rs.getBoolean(2)) return Set.of(); // a failed migration: Flyway reports it
+                    if (!rs.getBoolean(3)) return Set.of(); // a failed migration: Flyway reports it
+                    if (MARKERS.contains(rs.getString(2))) continue;
                     if (version == null) return Set.of(); // a repeatable migration: not Ordo's
-                    if (!version.equals(BASELINE)) out.add(version);
+                    out.add(version);
                 }
             }
         } catch (SQLException e) {
