@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time of an Ordo server: starts it N times on a fresh and on an existing SQLite data
 # directory, polls GET /ready every ~20 ms, prints each time to 200 and the median, stops it.
+# Also prints the CPU time the JVM had used by then (all threads), less sensitive to other load.
 #
 #   ordo-server/scripts/startup-time.sh [-n RUNS] [-- COMMAND...]
 #
@@ -25,6 +26,9 @@ if [ $# -eq 0 ]; then
   set -- "$JAVA_HOME/bin/java" -jar "$root/ordo-server/target/ordo.jar"
 fi
 
+# the server runs in an empty directory (no ./job-definitions to load), so the command must not be relative
+case $1 in */*) set -- "$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")" "${@:2}" ;; esac
+
 work=$(mktemp -d)
 pid=""
 cleanup() {
@@ -45,7 +49,7 @@ start_once() {
   shift
   port=$(free_port)
   t0=$(now_ms)
-  "$@" server --port "$port" --data "$data" >"$work/out.log" 2>&1 &
+  (cd "$work" && exec "$@" server --port "$port" --data "$data" >"$work/out.log" 2>&1) &
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/ready"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -54,21 +58,31 @@ start_once() {
     sleep 0.02
   done
   t1=$(now_ms)
+  # CPU time (all threads, user+system) the JVM used until ready: steadier than wall-clock on a busy machine
+  cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$(jvm_pid "$pid")/stat" 2>/dev/null || echo 0)
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-  echo $((t1 - t0))
+  echo "$((t1 - t0)) $cpu_ms"
+}
+
+# the java process: the launched one, or its child when a script (./ordo) execs or runs it
+jvm_pid() {
+  local p=$1 c
+  while [ "$(cat "/proc/$p/comm" 2>/dev/null)" != java ] && c=$(pgrep -P "$p" | head -n 1) && [ -n "$c" ]; do p=$c; done
+  echo "$p"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
 measure() {
   local label=$1 fresh=$2; shift 2
-  local times=() t i
+  local times=() cpus=() t c i
   for ((i = 1; i <= runs; i++)); do
     if [ "$fresh" = yes ]; then rm -rf "$work/data"; fi
-    t=$(start_once "$work/data" "$@")
-    times+=("$t")
+    read -r t c < <(start_once "$work/data" "$@")
+    times+=("$t"); cpus+=("$c")
   done
-  printf '%-9s runs(ms): %s  median: %s ms\n' "$label" "${times[*]}" "$(printf '%s\n' "${times[@]}" | median)"
+  printf '%-9s wall(ms): %s  median %s | cpu(ms): %s  median %s\n' "$label" "${times[*]}" \
+    "$(printf '%s\n' "${times[@]}" | median)" "${cpus[*]}" "$(printf '%s\n' "${cpus[@]}" | median)"
 }
 
 echo "command: $* server --port P --data DIR   ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
