@@ -47,6 +47,7 @@ free_port() {
 start_once() {
   local data=$1 port t0 t1
   shift
+  trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null' EXIT
   port=$(free_port)
   t0=$(now_ms)
   (cd "$work" && exec "$@" server --port "$port" --data "$data" >"$work/out.log" 2>&1) &
