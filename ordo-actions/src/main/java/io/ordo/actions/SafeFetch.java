@@ -56,8 +56,8 @@ public final class SafeFetch {
     });
 
     private final NetworkPolicy policy;
-    // built on first use: the client (TLS context, trust store) costs ~0.3 s of start-up that a
-    // node whose jobs never fetch anything should not pay
+    // built on first use: building the client (TLS context, trust store) took most of a second of
+    // a start on a busy 2-core machine, which a node whose jobs never fetch anything need not pay
     private volatile CloseableHttpClient client;
 
     public SafeFetch(NetworkPolicy policy) {
