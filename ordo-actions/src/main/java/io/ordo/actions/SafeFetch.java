@@ -56,10 +56,26 @@ public final class SafeFetch {
     });
 
     private final NetworkPolicy policy;
-    private final CloseableHttpClient client;
+    // built on first use: building the client (TLS context, trust store) took most of a second of
+    // a start on a busy 2-core machine, which a node whose jobs never fetch anything need not pay
+    private volatile CloseableHttpClient client;
 
     public SafeFetch(NetworkPolicy policy) {
         this.policy = policy;
+    }
+
+    private CloseableHttpClient client() {
+        CloseableHttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) client = c = newClient(policy);
+            }
+        }
+        return c;
+    }
+
+    private static CloseableHttpClient newClient(NetworkPolicy policy) {
         DnsResolver checked = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
@@ -78,7 +94,7 @@ public final class SafeFetch {
                 return out;
             }
         };
-        this.client = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(checked)
                         .setMaxConnTotal(200).setMaxConnPerRoute(32)
@@ -237,7 +253,7 @@ public final class SafeFetch {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         ClassicHttpResponse resp = null;
         try {
-            resp = client.executeOpen(null, req, null);
+            resp = client().executeOpen(null, req, null);
             Map<String, String> headers = new LinkedHashMap<>();
             for (Header h : resp.getHeaders()) headers.merge(h.getName().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
             byte[] body = new byte[0];

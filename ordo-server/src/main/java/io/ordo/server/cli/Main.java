@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -17,10 +18,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ordo", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class, usageHelpAutoWidth = true,
-        description = "Ordo: durable job orchestration for the JVM.",
-        subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class,
-                StatsCommand.class, NodesCommand.class, CommandLine.HelpCommand.class})
+        description = "Ordo: durable job orchestration for the JVM.")
 public final class Main implements Callable<Integer> {
+    /** The subcommands, in the order help lists them (added in code: see {@link #commandLine}). */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, WorkerCommand.class, SubmitCommand.class,
+            JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class, StatsCommand.class, NodesCommand.class,
+            CommandLine.HelpCommand.class);
+
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
@@ -38,7 +42,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CliContext ctx = new CliContext(o, e, env);
         try {
-            return commandLine(ctx).execute(args);
+            return commandLine(ctx, args.length > 0 ? args[0] : null).execute(args);
         } finally {
             o.flush();
             e.flush();
@@ -46,6 +50,15 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(CliContext ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /**
+     * @param first the first argument: when it names a subcommand, only that one is built. Picocli
+     *              reads every command's annotations by reflection up front, which took a few
+     *              hundred milliseconds of each start for commands that were not run.
+     */
+    static CommandLine commandLine(CliContext ctx, String first) {
         CommandLine.IFactory fallback = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -60,6 +73,11 @@ public final class Main implements Callable<Integer> {
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
+        Class<?> only = first == null ? null : SUBCOMMANDS.stream()
+                .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)).findFirst().orElse(null);
+        if (only != null) cl.addSubcommand(only);
+        else SUBCOMMANDS.forEach(cl::addSubcommand);
+        // after the subcommands: these settings reach only the commands present when they are made
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -10,6 +10,11 @@ import javax.sql.DataSource;
  * Brings a database's Ordo schema up to date at store open (Flyway, {@code db/migration/<dialect>},
  * history in {@code ordo_schema_history}). Safe to run from several processes at once: Flyway
  * takes a lock while it migrates, and a migrated schema is left as it is.
+ *
+ * <p>Flyway itself is skipped when {@link MigrationCheck} finds the history already holds exactly
+ * the versioned migrations this jar ships, all successful: loading and configuring Flyway and
+ * scanning the classpath cost most of a second of start-up, for nothing on an up-to-date database.
+ * Anything else (no history, older, newer, failed, unreadable) goes through Flyway as before.
  */
 final class Migrations {
     static final String HISTORY_TABLE = "ordo_schema_history";
@@ -17,11 +22,15 @@ final class Migrations {
     private Migrations() {
     }
 
-    /** @param schema the PostgreSQL schema to create and migrate; null for the connection's default */
-    static void run(DataSource ds, String dialect, String schema) {
+    /**
+     * @param schema the PostgreSQL schema to create and migrate; null for the connection's default
+     * @return whether Flyway ran (false: the schema was up to date and Flyway was skipped)
+     */
+    static boolean run(DataSource ds, String dialect, String schema) {
+        if (MigrationCheck.upToDate(ds, dialect, schema)) return false;
         FluentConfiguration cfg = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(ds)
-                .locations("classpath:db/migration/" + dialect)
+                .locations("classpath:" + MigrationCheck.location(dialect))
                 .table(HISTORY_TABLE)
                 // a schema that already holds the application's own tables (same database, e.g. to
                 // enqueue inside its transactions) is fine: Ordo's migrations start from version 1
@@ -34,5 +43,6 @@ final class Migrations {
         } catch (FlywayException e) {
             throw new JdbcStoreException(dialect + " store: schema migration failed: " + e.getMessage(), e);
         }
+        return true;
     }
 }
