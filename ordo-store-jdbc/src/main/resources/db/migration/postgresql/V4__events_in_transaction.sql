@@ -30,45 +30,42 @@ BEGIN
 END
 $$;
 
--- ISO-8601 UTC with milliseconds, as the engine writes event timestamps
-CREATE FUNCTION ordo_event_time(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-$$;
-
 -- One statement-level function for inserts (job_spawn: jobs with a parent) and updates
 -- (job_status_change: rows whose status changed). Heartbeats and progress change no status and
--- write nothing. Within a statement, events follow the jobs' ids (creation order). A spawn names
--- its step only for a definition's step job itself (whose parent is the run, its root): the
--- children of a step carry the step's name in their row but were not a step themselves.
+-- write nothing. It runs inside every writer's statement, so it stores only what the event row
+-- does not say already: the job and root ids are columns, the time is "at", and the reader adds
+-- the contract's alias fields and the timestamp (StoredPayloads). A spawn names its step only for
+-- a definition's step job itself (whose parent is the run, its root): the children of a step carry
+-- the step's name in their row but were not a step themselves.
 CREATE FUNCTION ordo_job_events() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n     bigint;
+    first bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        WITH spawned AS (
-            SELECT n.*, row_number() OVER (ORDER BY n.id) AS ord FROM new_rows n WHERE n.parent_id IS NOT NULL),
-        ids AS (SELECT "${flyway:defaultSchema}".ordo_event_ids(count(*)) AS first FROM spawned HAVING count(*) > 0)
+        SELECT count(*) INTO n FROM new_rows WHERE parent_id IS NOT NULL;
+        IF n = 0 THEN RETURN NULL; END IF;
+        first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
         INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-        SELECT ids.first + s.ord - 1, 'job_spawn', s.id, s.root_id, jsonb_strip_nulls(jsonb_build_object(
-                'job_id', s.id, 'parent_id', s.parent_id, 'root_id', s.root_id, 'type', s.type,
+        SELECT first + row_number() OVER (), 'job_spawn', s.id, s.root_id, jsonb_build_object(
+                'parent_id', s.parent_id, 'type', s.type,
                 'step', CASE WHEN s.parent_id = s.root_id THEN s.step END,
-                'parent_job_id', s.parent_id, 'discovered_by', s.parent_id, 'child_job_id', s.id, 'job_type', s.type,
-                'item_reference', coalesce(s.unique_key, CASE WHEN s.parent_id = s.root_id THEN s.step END), 'depth', s.depth, 'status', s.status,
-                'timestamp', "${flyway:defaultSchema}".ordo_event_time(s.created_at))),
+                'item_reference', coalesce(s.unique_key, CASE WHEN s.parent_id = s.root_id THEN s.step END),
+                'depth', s.depth, 'status', s.status),
             s.created_at
-        FROM spawned s, ids;
+        FROM new_rows s WHERE s.parent_id IS NOT NULL;
     ELSE
-        WITH changed AS (
-            SELECT n.*, row_number() OVER (ORDER BY n.id) AS ord
-            FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.status <> o.status),
-        ids AS (SELECT "${flyway:defaultSchema}".ordo_event_ids(count(*)) AS first FROM changed HAVING count(*) > 0)
+        SELECT count(*) INTO n FROM new_rows c JOIN old_rows o ON o.id = c.id WHERE c.status <> o.status;
+        IF n = 0 THEN RETURN NULL; END IF;
+        first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
         INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-        SELECT ids.first + c.ord - 1, 'job_status_change', c.id, c.root_id, jsonb_strip_nulls(jsonb_build_object(
-                'job_id', c.id, 'parent_id', c.parent_id, 'root_id', c.root_id, 'type', c.type, 'job_type', c.type,
-                'queue', c.queue, 'status', c.status, 'attempt', c.attempt, 'max_attempts', c.max_attempts,
+        SELECT first + row_number() OVER (), 'job_status_change', c.id, c.root_id, jsonb_build_object(
+                'parent_id', c.parent_id, 'type', c.type, 'queue', c.queue, 'status', c.status,
+                'attempt', c.attempt, 'max_attempts', c.max_attempts,
                 'error', CASE WHEN c.status IN ('failed', 'cancelled', 'scheduled', 'pending', 'skipped') THEN c.error END,
-                'warning', c.meta ->> 'warning',
-                'timestamp', "${flyway:defaultSchema}".ordo_event_time(c.updated_at))),
+                'warning', c.meta ->> 'warning'),
             c.updated_at
-        FROM changed c, ids;
+        FROM new_rows c JOIN old_rows o ON o.id = c.id WHERE c.status <> o.status;
     END IF;
     RETURN NULL;
 END
@@ -81,16 +78,19 @@ CREATE TRIGGER ordo_jobs_events_update AFTER UPDATE ON ordo_jobs
 
 -- job_log: one event per stored line, with the job's tree for filtering
 CREATE FUNCTION ordo_log_events() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n     bigint;
+    first bigint;
 BEGIN
-    WITH lines AS (SELECT l.*, row_number() OVER (ORDER BY l.seq) AS ord FROM new_rows l),
-    ids AS (SELECT "${flyway:defaultSchema}".ordo_event_ids(count(*)) AS first FROM lines HAVING count(*) > 0)
+    SELECT count(*) INTO n FROM new_rows;
+    IF n = 0 THEN RETURN NULL; END IF;
+    first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
     INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-    SELECT ids.first + l.ord - 1, 'job_log', j.id, j.root_id, jsonb_strip_nulls(jsonb_build_object(
-            'job_id', j.id, 'parent_id', j.parent_id, 'root_id', j.root_id,
-            'timestamp', "${flyway:defaultSchema}".ordo_event_time(l.at), 'level', l.level, 'message', l.message,
-            'metadata', jsonb_build_object('depth', j.depth, 'job_type', j.type, 'attempt', l.attempt))),
+    SELECT first + row_number() OVER (ORDER BY l.seq), 'job_log', j.id, j.root_id, jsonb_build_object(
+            'parent_id', j.parent_id, 'level', l.level, 'message', l.message,
+            'metadata', jsonb_build_object('depth', j.depth, 'job_type', j.type, 'attempt', l.attempt)),
         l.at
-    FROM lines l JOIN "${flyway:defaultSchema}".ordo_jobs j ON j.id = l.job_id, ids;
+    FROM new_rows l JOIN "${flyway:defaultSchema}".ordo_jobs j ON j.id = l.job_id;
     RETURN NULL;
 END
 $$;

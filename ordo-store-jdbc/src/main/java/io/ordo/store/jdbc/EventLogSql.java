@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.ordo.core.event.OrdoEvent;
 import io.ordo.core.event.StoredEvent;
+import io.ordo.core.event.StoredPayloads;
 import io.ordo.core.util.Json;
 
 import java.sql.Connection;
@@ -127,8 +128,12 @@ final class EventLogSql {
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoredEvent(rs.getLong("id"), new OrdoEvent(rs.getString("type"), d.getId(rs, "job_id"),
-                            d.getId(rs, "root_id"), payload(rs.getString("payload")), d.getTime(rs, "at"))));
+                    String type = rs.getString("type");
+                    UUID job = d.getId(rs, "job_id");
+                    UUID root = d.getId(rs, "root_id");
+                    Instant at = d.getTime(rs, "at");
+                    out.add(new StoredEvent(rs.getLong("id"), new OrdoEvent(type, job, root,
+                            StoredPayloads.complete(type, job, root, at, payload(rs.getString("payload"))), at)));
                 }
             }
         }

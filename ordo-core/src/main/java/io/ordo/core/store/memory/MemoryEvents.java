@@ -6,8 +6,6 @@ import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStatus;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -24,9 +22,6 @@ import java.util.Set;
 final class MemoryEvents {
     private static final Set<JobStatus> WITH_ERROR = EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED,
             JobStatus.SCHEDULED, JobStatus.PENDING, JobStatus.SKIPPED);
-
-    /** As the SQL triggers write it: always with milliseconds. */
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final List<Object> noted = new ArrayList<>();
 
@@ -72,7 +67,7 @@ final class MemoryEvents {
         p.put("max_attempts", r.maxAttempts);
         if (WITH_ERROR.contains(r.status) && r.error != null) p.put("error", r.error);
         if (r.meta != null && r.meta.hasNonNull("warning")) p.put("warning", r.meta.get("warning").asText());
-        p.put("timestamp", TIME.format(r.updatedAt));
+        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(r.updatedAt));
         return new OrdoEvent(EventTypes.JOB_STATUS_CHANGE, r.id, r.rootId, p, r.updatedAt);
     }
 
@@ -90,14 +85,14 @@ final class MemoryEvents {
         if (ref != null) p.put("item_reference", ref);
         p.put("depth", r.depth);
         p.put("status", r.status.wireName());
-        p.put("timestamp", TIME.format(r.createdAt));
+        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(r.createdAt));
         return new OrdoEvent(EventTypes.JOB_SPAWN, r.id, r.rootId, p, r.createdAt);
     }
 
     private static OrdoEvent log(MemoryRow r, JobLog line) {
         Map<String, Object> p = base(r);
         Instant at = line.at();
-        p.put("timestamp", TIME.format(at));
+        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(at));
         p.put("level", line.level().wireName());
         p.put("message", line.message());
         p.put("metadata", Map.of("depth", r.depth, "job_type", r.type, "attempt", line.attempt()));
