@@ -14,6 +14,8 @@ ALTER TABLE ordo_events ALTER COLUMN id DROP IDENTITY;
 -- Every status change now writes an event: one index fewer per event. Pruning walks the primary
 -- key oldest first instead (ids follow time closely enough; see EventLogSql.prune).
 DROP INDEX ordo_events_at_idx;
+-- Payloads are only ever read back whole: json (text, as built) is cheaper to write than jsonb.
+ALTER TABLE ordo_events ALTER COLUMN payload TYPE json;
 
 -- Reserves n event ids in the current transaction and returns the first. The ordinal lives in a
 -- transaction-local setting, so it starts at 0 in every transaction and a rolled-back
@@ -47,7 +49,7 @@ BEGIN
         IF n = 0 THEN RETURN NULL; END IF;
         first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
         INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-        SELECT first + row_number() OVER (), 'job_spawn', s.id, s.root_id, jsonb_build_object(
+        SELECT first + row_number() OVER (), 'job_spawn', s.id, s.root_id, json_build_object(
                 'parent_id', s.parent_id, 'type', s.type,
                 'step', CASE WHEN s.parent_id = s.root_id THEN s.step END,
                 'item_reference', coalesce(s.unique_key, CASE WHEN s.parent_id = s.root_id THEN s.step END),
@@ -59,7 +61,7 @@ BEGIN
         IF n = 0 THEN RETURN NULL; END IF;
         first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
         INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-        SELECT first + row_number() OVER (), 'job_status_change', c.id, c.root_id, jsonb_build_object(
+        SELECT first + row_number() OVER (), 'job_status_change', c.id, c.root_id, json_build_object(
                 'parent_id', c.parent_id, 'type', c.type, 'queue', c.queue, 'status', c.status,
                 'attempt', c.attempt, 'max_attempts', c.max_attempts,
                 'error', CASE WHEN c.status IN ('failed', 'cancelled', 'scheduled', 'pending', 'skipped') THEN c.error END,
@@ -86,9 +88,9 @@ BEGIN
     IF n = 0 THEN RETURN NULL; END IF;
     first := "${flyway:defaultSchema}".ordo_event_ids(n) - 1;
     INSERT INTO "${flyway:defaultSchema}".ordo_events (id, type, job_id, root_id, payload, at)
-    SELECT first + row_number() OVER (ORDER BY l.seq), 'job_log', j.id, j.root_id, jsonb_build_object(
+    SELECT first + row_number() OVER (ORDER BY l.seq), 'job_log', j.id, j.root_id, json_build_object(
             'parent_id', j.parent_id, 'level', l.level, 'message', l.message,
-            'metadata', jsonb_build_object('depth', j.depth, 'job_type', j.type, 'attempt', l.attempt)),
+            'metadata', json_build_object('depth', j.depth, 'job_type', j.type, 'attempt', l.attempt)),
         l.at
     FROM new_rows l JOIN "${flyway:defaultSchema}".ordo_jobs j ON j.id = l.job_id;
     RETURN NULL;

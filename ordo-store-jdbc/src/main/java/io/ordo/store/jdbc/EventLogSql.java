@@ -48,7 +48,7 @@ final class EventLogSql {
                 ? d.sql("WITH u AS (SELECT * FROM unnest(?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY "
                 + "AS u(type, job_id, root_id, payload, at, ord)), ids AS (SELECT {event_ids}(count(*)) AS first FROM u) "
                 + "INSERT INTO {events} (id, type, job_id, root_id, payload, at) SELECT ids.first + u.ord - 1, u.type, u.job_id, "
-                + "u.root_id, u.payload::jsonb, u.at::timestamptz FROM u, ids")
+                + "u.root_id, u.payload::json, u.at::timestamptz FROM u, ids")
                 : d.sql("INSERT INTO {events} (type, job_id, root_id, payload, at) VALUES (?, ?, ?, ?, ?)");
         after = unnest
                 ? d.sql("SELECT id, type, job_id, root_id, payload, at FROM {events} WHERE id > ? AND id < ? ORDER BY id LIMIT ?")
