@@ -61,7 +61,15 @@ public final class Http implements AutoCloseable {
         if (body != null) b.header("Content-Type", "application/json");
         b.method(method, publisher);
         try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // the JDK client picked a pooled connection the server had just closed and got no
+                // answer at all (it retries only GETs itself): the request never reached a handler
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) throw e;
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
             return new Response(r.statusCode(), r.body(), parse(r.body()), r);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -15,14 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServerOptionsTest {
 
     @Test
-    void defaultsAreSqliteUnderDataOnLoopback8080With10Slots() {
+    void defaultsAreSqliteUnderDataOnLoopback8080With100Slots() {
         ServerOptions o = new ServerOptions().resolve(Map.of());
 
         assertThat(o.dataDir()).isEqualTo(Path.of("data"));
         assertThat(o.storeUrl()).isEqualTo("jdbc:sqlite:" + Path.of("data", "ordo.db"));
         assertThat(o.host()).isEqualTo("127.0.0.1");
         assertThat(o.port()).isEqualTo(8080);
-        assertThat(o.toOrdoConfig().queues()).containsExactly(Map.entry("default", new QueueConfig("default", 10, null)));
+        assertThat(o.toOrdoConfig().queues()).containsExactly(Map.entry("default", new QueueConfig("default", 100, null)));
     }
 
     @Test
