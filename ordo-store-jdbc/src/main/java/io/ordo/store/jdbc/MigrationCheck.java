@@ -129,6 +129,7 @@ final class MigrationCheck {
                     table = quote(rs.getString(1)) + "." + table;
                 }
             }
+            if (dialect.equals("postgresql") && !exists(c, table)) return Set.of(); // a fresh database
             try (ResultSet rs = st.executeQuery("SELECT version, type, success FROM " + table)) {
                 while (rs.next()) {
                     String version = rs.getString(1);
@@ -144,6 +145,16 @@ final class MigrationCheck {
             return Set.of();
         }
         return out;
+    }
+
+    /** Asked first on PostgreSQL, whose server log would otherwise hold an ERROR for every fresh database. */
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private static String quote(String identifier) {
