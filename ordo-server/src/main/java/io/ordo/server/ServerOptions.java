@@ -42,8 +42,8 @@ public final class ServerOptions {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     /**
-     * A slot is a virtual thread, held until the job's outcome is stored (a few ms), so short jobs
-     * run at about slots / that round trip: 10 slots capped a queue of no-op jobs at ~1,600 jobs/s
+     * A slot is a virtual thread that waits for a claim round trip (a few ms) between jobs, so short
+     * jobs run at about slots / that round trip: 10 slots capped a queue of no-op jobs at ~1,600 jobs/s
      * here, 100 gave 5,500–7,400 (README, "Sizing a node").
      */
     public static final int DEFAULT_CONCURRENCY = 100;
