@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * seen just like this node's own, in one order with increasing ids.
  *
  * <p>One tailer thread reads what was appended after its cursor; it is woken by {@link #wake()}
- * (this node's {@link EventLog} after each batch, PostgreSQL NOTIFY through
- * {@link JobStore#onEventsAppended}) and otherwise polls every {@code poll} (SQLite, other
- * processes). It never blocks on a subscriber: each has a bounded buffer, and one that overflows is
+ * (this node's {@link EventLog} after each batch, and the store through
+ * {@link JobStore#onEventsAppended} after this node's commits and on PostgreSQL NOTIFY) and otherwise
+ * polls every {@code poll} (SQLite's other processes). It never blocks on a subscriber: each has a bounded buffer, and one that overflows is
  * emptied and told to {@code resync}.
  */
 public final class EventHub implements AutoCloseable {

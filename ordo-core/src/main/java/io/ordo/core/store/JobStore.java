@@ -167,7 +167,10 @@ public interface JobStore extends AutoCloseable {
     /** Deletes up to {@code limit} events older than {@code before}. */
     int pruneEvents(Instant before, int limit);
 
-    /** Calls {@code listener} when events may have been appended by another process (PostgreSQL NOTIFY). */
+    /**
+     * Calls {@code listener} when events may have been appended: after this process's writes commit
+     * (they may have written events with them) and, on PostgreSQL, when another process says so (NOTIFY).
+     */
     default void onEventsAppended(Runnable listener) {
     }
 

@@ -44,7 +44,7 @@ final class NodesCommand implements Callable<Integer> {
             n.path("queues").forEach(q -> queues.add(q.asText()));
             t.row(n.path("id").asText(), n.path("state").asText(), n.path("host").asText(), n.path("pid").asLong(),
                     n.path("running").asInt() + "/" + n.path("slots").asInt(), queues.isEmpty() ? null : String.join(",", queues),
-                    n.path("seen_at").asText(), n.path("version").asText());
+                    ago(n.path("seen_at").asText()), n.path("version").asText());
         }
         if (t.size() == 0) ctx.out().println("no nodes");
         else ctx.out().print(t.render());
@@ -56,5 +56,16 @@ final class NodesCommand implements Callable<Integer> {
             ctx.out().println("autovacuum: on");
         }
         return Main.OK;
+    }
+
+    /** How long ago, coarsely ("4s ago", "12m ago"): the full timestamp pushed rows past 80 columns ({@code --json} keeps it). */
+    static String ago(String instant) {
+        try {
+            long s = Math.max(0, java.time.Duration.between(java.time.Instant.parse(instant), java.time.Instant.now()).toSeconds());
+            String d = s < 60 ? s + "s" : s < 3600 ? s / 60 + "m" : s < 86400 ? s / 3600 + "h" : s / 86400 + "d";
+            return d + " ago";
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 }

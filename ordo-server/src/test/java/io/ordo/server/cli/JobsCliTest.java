@@ -252,7 +252,8 @@ class JobsCliTest {
         Run r = ordo("nodes");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.outLines().get(0)).startsWith("NODE").contains("STATE", "HOST", "RUNNING", "QUEUES");
-        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(node).contains("alive").contains("default"));
+        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(node).contains("alive").contains("default").contains("s ago"));
+        assertThat(r.outLines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         JsonNode json = ApiJson.read(ordo("nodes", "--json").out());
         assertThat(json.path("nodes").get(0).path("state").asText()).isEqualTo("alive");
     }

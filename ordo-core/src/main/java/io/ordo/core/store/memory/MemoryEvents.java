@@ -2,6 +2,7 @@ package io.ordo.core.store.memory;
 
 import io.ordo.core.event.EventTypes;
 import io.ordo.core.event.OrdoEvent;
+import io.ordo.core.event.StoredPayloads;
 import io.ordo.core.model.JobLog;
 import io.ordo.core.model.JobStatus;
 
@@ -17,7 +18,8 @@ import java.util.Set;
  * The in-memory store's counterpart of the JDBC stores' event triggers: status changes, spawns and
  * log lines noted during one operation become events when the operation ends (so they carry the
  * rows' final state, as a trigger sees them at the end of its statement), or are forgotten when it
- * fails. Payloads match the triggers'.
+ * fails. Payloads are the triggers' ones, completed by {@link StoredPayloads} as the JDBC stores'
+ * are when read.
  */
 final class MemoryEvents {
     private static final Set<JobStatus> WITH_ERROR = EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED,
@@ -60,15 +62,13 @@ final class MemoryEvents {
     private static OrdoEvent status(MemoryRow r) {
         Map<String, Object> p = base(r);
         p.put("type", r.type);
-        p.put("job_type", r.type);
         p.put("queue", r.queue);
         p.put("status", r.status.wireName());
         p.put("attempt", r.attempt);
         p.put("max_attempts", r.maxAttempts);
         if (WITH_ERROR.contains(r.status) && r.error != null) p.put("error", r.error);
         if (r.meta != null && r.meta.hasNonNull("warning")) p.put("warning", r.meta.get("warning").asText());
-        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(r.updatedAt));
-        return new OrdoEvent(EventTypes.JOB_STATUS_CHANGE, r.id, r.rootId, p, r.updatedAt);
+        return event(EventTypes.JOB_STATUS_CHANGE, r, p, r.updatedAt);
     }
 
     private static OrdoEvent spawn(MemoryRow r) {
@@ -77,33 +77,29 @@ final class MemoryEvents {
         // a step job (its parent is the run, its root) names its step; its children carry it but were no step
         String step = r.parentId.equals(r.rootId) ? r.step : null;
         if (step != null) p.put("step", step);
-        p.put("parent_job_id", r.parentId.toString());
-        p.put("discovered_by", r.parentId.toString());
-        p.put("child_job_id", r.id.toString());
-        p.put("job_type", r.type);
         String ref = r.uniqueKey != null ? r.uniqueKey : step;
         if (ref != null) p.put("item_reference", ref);
         p.put("depth", r.depth);
         p.put("status", r.status.wireName());
-        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(r.createdAt));
-        return new OrdoEvent(EventTypes.JOB_SPAWN, r.id, r.rootId, p, r.createdAt);
+        return event(EventTypes.JOB_SPAWN, r, p, r.createdAt);
     }
 
     private static OrdoEvent log(MemoryRow r, JobLog line) {
         Map<String, Object> p = base(r);
-        Instant at = line.at();
-        p.put("timestamp", io.ordo.core.event.StoredPayloads.TIME.format(at));
         p.put("level", line.level().wireName());
         p.put("message", line.message());
         p.put("metadata", Map.of("depth", r.depth, "job_type", r.type, "attempt", line.attempt()));
-        return new OrdoEvent(EventTypes.JOB_LOG, r.id, r.rootId, p, at);
+        return event(EventTypes.JOB_LOG, r, p, line.at());
+    }
+
+    /** What a trigger stores, completed as a JDBC store completes it when reading. */
+    private static OrdoEvent event(String type, MemoryRow r, Map<String, Object> p, Instant at) {
+        return new OrdoEvent(type, r.id, r.rootId, StoredPayloads.complete(type, r.id, r.rootId, at, p), at);
     }
 
     private static Map<String, Object> base(MemoryRow r) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("job_id", r.id.toString());
         if (r.parentId != null) p.put("parent_id", r.parentId.toString());
-        p.put("root_id", r.rootId.toString());
         return p;
     }
 

@@ -71,17 +71,30 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
      * (as a trigger's are committed with its statement) and forgotten when it throws.
      */
     <T> T locked(java.util.function.Supplier<T> work) {
+        boolean appended = false;
         lock.lock();
         try {
             T out = work.get();
-            if (lock.getHoldCount() == 1) ops.append(noted.take());
+            if (lock.getHoldCount() == 1) {
+                List<io.ordo.core.event.OrdoEvent> events = noted.take();
+                ops.append(events);
+                appended = !events.isEmpty();
+            }
             return out;
         } catch (RuntimeException | Error e) {
             if (lock.getHoldCount() == 1) noted.forget();
             throw e;
         } finally {
             lock.unlock();
+            if (appended) eventListeners.forEach(Runnable::run); // outside the lock: readers take it
         }
+    }
+
+    private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEventsAppended(Runnable listener) {
+        eventListeners.add(listener);
     }
 
     // ---- definitions and schedule ticks (the JobStore methods, shared with InMemoryJobStore) -------------------------------------------------------------------------------
