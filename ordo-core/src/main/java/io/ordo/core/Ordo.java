@@ -64,7 +64,7 @@ public final class Ordo implements AutoCloseable {
         this.config = config;
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
-        this.queue = new StoreQueueBackend(store);
+        this.queue = openQueue(config, store, ownsStore);
         this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store);
         JobFactory factory = new JobFactory(config, handlers);
         RetryPolicy retry = new RetryPolicy(config, handlers);
@@ -79,6 +79,7 @@ public final class Ordo implements AutoCloseable {
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
         this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
+        maintenance.onWebhookQueued(m -> queue.publishReady(List.of(m)));
         this.vacuumDuty = store.health().map(h -> new VacuumDuty(config, h)).orElse(null);
         var queueMetrics = new io.ordo.core.engine.QueueMetrics(store, config.nodeId());
         Map<String, Integer> slots = new HashMap<>();
@@ -92,7 +93,7 @@ public final class Ordo implements AutoCloseable {
                 ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
                 monitor, events, observer)
                 : null;
-        this.queues = new io.ordo.core.ops.Queues(config, store, this::queueFlagsChanged);
+        this.queues = new io.ordo.core.ops.Queues(config, store, queue, this::queueFlagsChanged);
         this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, handlers.types(),
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
@@ -105,6 +106,20 @@ public final class Ordo implements AutoCloseable {
         this.definitions = new io.ordo.core.definition.Definitions(store, runner, handlers.actions(), config.clock());
         this.scheduler = new io.ordo.core.definition.DefinitionScheduler(store, runner, config.clock(), config.scheduler());
         this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
+    }
+
+    /** The store as the queue, or a broker: an unreachable broker fails the node (and closes a store opened for it). */
+    private static QueueBackend openQueue(OrdoConfig config, JobStore store, boolean ownsStore) {
+        if (io.ordo.core.queue.QueueBackends.isStore(config.queueBackend())) return new StoreQueueBackend(store);
+        try {
+            var transport = io.ordo.core.queue.QueueTransportProvider.openUrl(config.queueBackend(),
+                    new io.ordo.core.queue.TransportSettings(config.nodeId(), config.redeliverAfter()));
+            return new io.ordo.core.queue.TransportQueueBackend(store, transport, config.clock(), config.poll(),
+                    config.reconcileInterval(), config.queueDuties());
+        } catch (RuntimeException e) {
+            if (ownsStore) store.close();
+            throw e;
+        }
     }
 
     /** Opens the store (running its migrations) and wires the node; call {@link #start()} to run jobs. */
@@ -123,8 +138,9 @@ public final class Ordo implements AutoCloseable {
         monitor.start();
         scheduler.start();
         cluster.start();
+        queue.start();
         if (pool != null) pool.start();
-        log.info("ordo node {} started on {} store", config.nodeId(), store.kind());
+        log.info("ordo node {} started on {} store, queue carried by {}", config.nodeId(), store.kind(), queue.describe());
         return this;
     }
 
@@ -134,6 +150,11 @@ public final class Ordo implements AutoCloseable {
 
     public JobStore store() {
         return store;
+    }
+
+    /** What carries the queue: the store itself ("jdbc") or a broker. */
+    public QueueBackend queueBackend() {
+        return queue;
     }
 
     public OrdoConfig config() {
@@ -160,12 +181,13 @@ public final class Ordo implements AutoCloseable {
 
     private void inserted(List<Job> created) {
         if (metrics != null) created.forEach(metrics::submitted);
-        if (pool == null || created.isEmpty()) return;
+        if (created.isEmpty()) return;
+        queue.publish(created);
+        if (pool == null) return;
         Set<String> ready = created.stream().filter(j -> j.status() == JobStatus.PENDING).map(Job::queue).collect(Collectors.toSet());
         ready.forEach(pool::wake);
         created.stream().filter(j -> j.status() == JobStatus.SCHEDULED).map(Job::runAt).min(java.util.Comparator.naturalOrder())
                 .ifPresent(maintenance::wakeAt);
-        queue.publish(created);
     }
 
     private void cancelled(CancelResult r) {

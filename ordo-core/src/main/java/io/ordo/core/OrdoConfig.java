@@ -49,6 +49,10 @@ public final class OrdoConfig {
     private Duration pruneInterval = Duration.ofMinutes(1);
     private int pruneBatch = 1000;
     private boolean autoVacuum = true;
+    private String queueBackend = io.ordo.core.queue.QueueBackends.JDBC;
+    private boolean queueDuties = true;
+    private Duration reconcileInterval = Duration.ofSeconds(10);
+    private Duration redeliverAfter = io.ordo.core.queue.TransportSettings.DEFAULT_REDELIVER_AFTER;
     private Duration autoVacuumInterval = Duration.ofSeconds(30);
     private int maxDepth = 32;
     private Duration monitorSweep = Duration.ofSeconds(5);
@@ -224,6 +228,37 @@ public final class OrdoConfig {
         return autoVacuum(on, autoVacuumInterval);
     }
 
+    /**
+     * What carries the queue: {@code jdbc} (the default: the store's jobs table), a Redis URL
+     * ({@code redis://HOST:PORT}, module ordo-redis) or a RabbitMQ URL
+     * ({@code amqp://USER:PASS@HOST:PORT/VHOST}, module ordo-rabbitmq). The store stays the record of
+     * every job; the broker is reached when the node is created, and an unreachable one fails it.
+     */
+    public OrdoConfig queueBackend(String url) {
+        this.queueBackend = io.ordo.core.queue.QueueBackends.check(url);
+        return this;
+    }
+
+    /**
+     * With a broker: whether this node publishes the moves to pending that it reads from the
+     * store's event log (retries, promotions, rescues, restarts made anywhere) and reconciles the
+     * broker with the store every {@code interval}. On by default; a cluster needs it on at least
+     * one node (each node that runs it publishes those moves once more; a duplicate is dropped).
+     */
+    public OrdoConfig queueDuties(boolean on, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) throw new InvalidRequestException("reconcile interval must be positive");
+        this.queueDuties = on;
+        this.reconcileInterval = interval;
+        return this;
+    }
+
+    /** With Redis: a message delivered to a consumer that stays silent this long goes to another (30 s). */
+    public OrdoConfig redeliverAfter(Duration d) {
+        if (d.isNegative() || d.isZero()) throw new InvalidRequestException("redeliverAfter must be positive");
+        this.redeliverAfter = d;
+        return this;
+    }
+
     /** How deep a tree of spawned jobs may grow (root = 0). */
     public OrdoConfig maxDepth(int maxDepth) {
         if (maxDepth < 1) throw new InvalidRequestException("maxDepth must be >= 1");
@@ -307,6 +342,10 @@ public final class OrdoConfig {
     public Duration pruneInterval() { return pruneInterval; }
     public int pruneBatch() { return pruneBatch; }
     public boolean autoVacuum() { return autoVacuum; }
+    public String queueBackend() { return queueBackend; }
+    public boolean queueDuties() { return queueDuties; }
+    public Duration reconcileInterval() { return reconcileInterval; }
+    public Duration redeliverAfter() { return redeliverAfter; }
     public Duration autoVacuumInterval() { return autoVacuumInterval; }
     public Clock clock() { return clock; }
     public int maxDepth() { return maxDepth; }

@@ -47,6 +47,8 @@ public class ForwardingJobStore implements JobStore {
     @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o) { return delegate.insert(jobs, o); }
     @Override public List<SubmitResult> spawn(Lease p, List<NewJob> c, InsertOptions o, boolean t) { return delegate.spawn(p, c, o, t); }
     @Override public List<Job> claim(ClaimRequest r) { return delegate.claim(r); }
+    @Override public int cancelQueued(String q, String reason, Instant now, int limit) { return delegate.cancelQueued(q, reason, now, limit); }
+    @Override public List<Job> claimIds(ClaimRequest r, java.util.Collection<UUID> ids) { return delegate.claimIds(r, ids); }
     @Override public Map<UUID, JobStatus> complete(List<Completion> c) { return delegate.complete(c); }
     @Override public boolean fail(Failure f) { return delegate.fail(f); }
     @Override public boolean finishCancelled(Lease l, Instant now) { return delegate.finishCancelled(l, now); }

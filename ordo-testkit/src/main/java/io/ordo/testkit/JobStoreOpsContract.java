@@ -170,4 +170,63 @@ public abstract class JobStoreOpsContract extends JobStoreContractBase {
         assertThat(store.setting("webhook_secret", () -> "other")).isEqualTo(seen.iterator().next());
         store.ping();
     }
+
+    // ---- what queue transports rely on --------------------------------------------------------
+
+    @Test
+    void claimByIdTakesOnlyThoseStillPendingInTheQueueAndTypes() {
+        Job a = insert(TestJobs.at(T0).type("a"));
+        Job b = insert(TestJobs.at(T0).type("b"));
+        Job elsewhere = insert(TestJobs.at(T0).type("a").queue("other"));
+        Job running = insert(TestJobs.at(T0).type("a"));
+        Job later = insert(TestJobs.at(T0).type("a").runAt(at(3600)));
+        assertThat(store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 10, "w0", LEASE, at(1)),
+                List.of(running.id()))).hasSize(1);
+        UUID unknown = UUID.randomUUID();
+        List<Job> got = store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 10, "w1", LEASE, at(2)),
+                List.of(a.id(), b.id(), elsewhere.id(), running.id(), later.id(), unknown, a.id()));
+        assertThat(got).extracting(Job::id).containsExactly(a.id());
+        Job claimed = got.get(0);
+        assertThat(claimed.status()).isEqualTo(io.ordo.core.model.JobStatus.RUNNING);
+        assertThat(claimed.leaseOwner()).isEqualTo("w1");
+        assertThat(claimed.attempt()).isEqualTo(1);
+        assertThat(get(b.id()).status()).isEqualTo(io.ordo.core.model.JobStatus.PENDING);
+        assertThat(get(elsewhere.id()).status()).isEqualTo(io.ordo.core.model.JobStatus.PENDING);
+        assertThat(get(running.id()).leaseOwner()).isEqualTo("w0");
+        assertThat(get(later.id()).status()).isEqualTo(io.ordo.core.model.JobStatus.SCHEDULED);
+        // a second message for the same job finds it running: nothing
+        assertThat(store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 10, "w2", LEASE, at(3)),
+                List.of(a.id()))).isEmpty();
+        assertThat(store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 10, "w2", LEASE, at(3)),
+                List.of())).isEmpty();
+    }
+
+    @Test
+    void claimByIdHonoursTheLimit() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) ids.add(insert(TestJobs.at(T0).type("a")).id());
+        assertThat(store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 2, "w", LEASE, at(1)), ids)).hasSize(2);
+        assertThat(store.counts().get("default").get(io.ordo.core.model.JobStatus.PENDING)).isEqualTo(3);
+    }
+
+    @Test
+    void cancelQueuedCancelsPendingAndScheduledJobsOfOneQueueOnly() {
+        Job pending = insert(TestJobs.at(T0).type("a"));
+        Job scheduled = insert(TestJobs.at(T0).type("a").runAt(at(3600)));
+        Job running = insert(TestJobs.at(T0).type("a"));
+        Job other = insert(TestJobs.at(T0).type("a").queue("other"));
+        store.claimIds(new io.ordo.core.store.ClaimRequest("default", Set.of("a"), 1, "w", LEASE, at(1)), List.of(running.id()));
+        assertThat(store.cancelQueued("default", "purged from queue default", at(2), 1)).isEqualTo(1);
+        assertThat(store.cancelQueued("default", "purged from queue default", at(2), 100)).isEqualTo(1);
+        assertThat(store.cancelQueued("default", "purged from queue default", at(2), 100)).isZero();
+        for (Job j : List.of(pending, scheduled)) {
+            Job now = get(j.id());
+            assertThat(now.status()).isEqualTo(io.ordo.core.model.JobStatus.CANCELLED);
+            assertThat(now.error()).isEqualTo("purged from queue default");
+            assertThat(now.finishedAt()).isEqualTo(at(2));
+        }
+        assertThat(get(running.id()).status()).isEqualTo(io.ordo.core.model.JobStatus.RUNNING);
+        assertThat(get(other.id()).status()).isEqualTo(io.ordo.core.model.JobStatus.PENDING);
+        assertThat(store.counts().get("default").get(io.ordo.core.model.JobStatus.CANCELLED)).isEqualTo(2);
+    }
 }

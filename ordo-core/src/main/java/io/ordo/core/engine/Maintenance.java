@@ -114,11 +114,22 @@ public final class Maintenance implements AutoCloseable {
         return rescued;
     }
 
+    private volatile java.util.function.Consumer<io.ordo.core.queue.QueueMessage> webhookQueued = m -> { };
+
+    /** Told of each webhook delivery job queued (pending), so a queue transport can carry it. */
+    public void onWebhookQueued(java.util.function.Consumer<io.ordo.core.queue.QueueMessage> listener) {
+        this.webhookQueued = listener;
+    }
+
     /** Terminal jobs that name a webhook get their delivery job (once: the store guards it). */
     public int queueWebhooks(Instant now) {
         int queued = 0;
         for (Job j : store.webhooksDue(100)) {
-            if (store.queueWebhook(j.id(), io.ordo.core.ops.Webhooks.delivery(j, now))) queued++;
+            io.ordo.core.model.NewJob delivery = io.ordo.core.ops.Webhooks.delivery(j, now);
+            if (store.queueWebhook(j.id(), delivery)) {
+                queued++;
+                webhookQueued.accept(new io.ordo.core.queue.QueueMessage(delivery.id(), delivery.queue(), delivery.type()));
+            }
         }
         if (queued > 0) onPromoted.run();
         return queued;

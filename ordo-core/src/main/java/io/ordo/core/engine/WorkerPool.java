@@ -207,7 +207,8 @@ public final class WorkerPool implements AutoCloseable {
             q.pauseGate.readLock().unlock();
             q.slots.release(want - jobs.size());
             for (Job job : jobs) launch(q, job);
-            if (jobs.size() < want) q.signal.await(config.poll());
+            // a broker's receive has already waited for messages; the store is polled
+            if (jobs.size() < want && queueBackend.storeIsQueue()) q.signal.await(config.poll());
         }
     }
 

@@ -7,7 +7,12 @@ package io.ordo.core.ops;
  * @param throughputPerSecond completions per second over the last minute
  * @param startLatencyP50Ms   ready-to-started latency over the last five minutes (bucket upper bound), null without data
  */
+/**
+ * @param transportMessages the messages the queue's broker holds for it (ready or delivered, not yet
+ *                          acknowledged), beside the store's counts; null when the store is the queue
+ */
 public record QueueStats(String queue, long pending, long scheduled, long running, long waiting,
                          long completedLastMinute, long failedLastMinute, long completedLastHour, long failedLastHour,
-                         double throughputPerSecond, Long startLatencyP50Ms, Long startLatencyP95Ms, boolean paused) {
+                         double throughputPerSecond, Long startLatencyP50Ms, Long startLatencyP95Ms, boolean paused,
+                         Long transportMessages) {
 }

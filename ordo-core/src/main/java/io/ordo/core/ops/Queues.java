@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -25,9 +26,18 @@ public final class Queues {
     private final JobStore store;
     private final Clock clock;
     private final Runnable onChange;
+    private final io.ordo.core.queue.QueueBackend backend;
 
-    /** @param onChange told when this node paused or resumed a queue (so its workers see it at once) */
-    public Queues(OrdoConfig config, JobStore store, Runnable onChange) {
+    /** What {@link #purge} did. */
+    public record PurgeResult(String queue, long cancelled, long messagesDropped) {
+    }
+
+    /**
+     * @param backend  what carries the queues (its message counts are shown beside the store's)
+     * @param onChange told when this node paused or resumed a queue (so its workers see it at once)
+     */
+    public Queues(OrdoConfig config, JobStore store, io.ordo.core.queue.QueueBackend backend, Runnable onChange) {
+        this.backend = backend;
         this.config = config;
         this.store = store;
         this.clock = config.clock();
@@ -44,6 +54,24 @@ public final class Queues {
         onChange.run();
     }
 
+    /**
+     * Cancels every job of {@code queue} that waits to run (pending or scheduled) and drops the
+     * broker's messages for it; running jobs go on. Jobs submitted meanwhile are not lost: a
+     * message dropped for a job that is still pending is published again by the reconciler.
+     */
+    public PurgeResult purge(String queue) {
+        String q = Names.checkQueue(queue);
+        String reason = "purged from queue " + q;
+        long cancelled = 0;
+        int n;
+        do {
+            n = store.cancelQueued(q, reason, clock.instant(), 1_000);
+            cancelled += n;
+        } while (n > 0);
+        long dropped = backend.purge(q, Set.of());
+        return new PurgeResult(q, cancelled, dropped);
+    }
+
     /** Every queue that has jobs, is configured on this node, or has a flag. */
     public List<QueueStats> stats() {
         Map<String, Map<JobStatus, Long>> counts = store.counts();
@@ -54,11 +82,15 @@ public final class Queues {
         names.addAll(config.queues().keySet());
         names.addAll(flags.keySet());
         List<QueueStats> out = new ArrayList<>();
-        for (String q : names) out.add(stats(q, counts.getOrDefault(q, Map.of()), flags.getOrDefault(q, false), minutes, now));
+        for (String q : names) {
+            Long messages = backend.storeIsQueue() ? null : backend.messages(q, Set.of()).stream().boxed().findFirst().orElse(null);
+            out.add(stats(q, counts.getOrDefault(q, Map.of()), flags.getOrDefault(q, false), minutes, now, messages));
+        }
         return out;
     }
 
-    private static QueueStats stats(String q, Map<JobStatus, Long> c, boolean paused, List<QueueMinute> minutes, Instant now) {
+    private static QueueStats stats(String q, Map<JobStatus, Long> c, boolean paused, List<QueueMinute> minutes, Instant now,
+                                    Long messages) {
         Instant lastMinute = now.minus(Duration.ofMinutes(1));
         Instant latencySince = now.minus(LATENCY_WINDOW);
         long doneMin = 0, failMin = 0, doneHour = 0, failHour = 0;
@@ -78,7 +110,7 @@ public final class Queues {
         }
         return new QueueStats(q, c.getOrDefault(JobStatus.PENDING, 0L), c.getOrDefault(JobStatus.SCHEDULED, 0L),
                 c.getOrDefault(JobStatus.RUNNING, 0L), c.getOrDefault(JobStatus.WAITING, 0L), doneMin, failMin, doneHour, failHour,
-                doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused);
+                doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused, messages);
     }
 
     /**

@@ -49,6 +49,14 @@ public interface QueueTransport extends AutoCloseable {
     void ack(List<Delivery> deliveries);
 
     /**
+     * Gives these deliveries back unhandled (the store could not be reached): another consumer may
+     * receive them. By default they come back once this consumer is gone or after
+     * {@link TransportSettings#redeliverAfter()}; a broker that can requeue at once should.
+     */
+    default void release(List<Delivery> deliveries) {
+    }
+
+    /**
      * Messages the broker holds for {@code queue}, ready or delivered and not yet acknowledged, over
      * {@code types} and every other type of that queue the transport knows of itself.
      */

@@ -66,6 +66,14 @@ public interface JobStore extends AutoCloseable {
     List<Job> claim(ClaimRequest request);
 
     /**
+     * Moves those of {@code ids} that are pending in the request's queue, with a type in its types, to
+     * running under a fresh lease, and returns them (at most the request's limit). The ids come from
+     * a queue transport's messages: one for a job that is no longer pending (claimed through a
+     * duplicate message, cancelled, deleted) is simply not returned.
+     */
+    List<Job> claimIds(ClaimRequest request, java.util.Collection<UUID> ids);
+
+    /**
      * Ends the attempts of running jobs that succeeded. A job that has children (in any state) goes
      * to {@link JobStatus#WAITING} — the monitor finishes it by its child policy once they are all
      * done, which may be at once — the others to {@link JobStatus#COMPLETED}. Returns the new status of each job whose lease was still valid
@@ -271,6 +279,12 @@ public interface JobStore extends AutoCloseable {
 
     /** Cancels a job and its descendants: pending ones at once, running ones by request. */
     CancelResult cancel(UUID id, Instant now);
+
+    /**
+     * Cancels up to {@code limit} of the jobs of {@code queue} that wait to run (pending or
+     * scheduled), with {@code reason} as their error; returns how many. Running jobs are left alone.
+     */
+    int cancelQueued(String queue, String reason, Instant now, int limit);
 
     /** Requeues a failed or cancelled job (one more attempt if its attempts were used up). */
     Job restart(UUID id, Instant now);

@@ -49,6 +49,7 @@ public final class HealthRoutes implements RouteGroup {
         if (details.test(ctx)) {
             body.put("store", ordo.store().kind());
             body.put("node", ordo.config().nodeId());
+            body.put("queue_backend", ordo.queueBackend().describe());
         }
         return body;
     }
@@ -62,6 +63,15 @@ public final class HealthRoutes implements RouteGroup {
             ctx.header("Retry-After", "5");
             JobRoutes.send(ctx, 503, JobJson.error("not_ready", show ? "the store does not answer: " + e.getMessage() : "not ready",
                     show ? Map.of("store", ordo.store().kind()) : Map.of()));
+            return;
+        }
+        var transport = ordo.queueBackend().problem();
+        if (transport.isPresent()) {
+            log.warn("not ready: the queue transport does not answer: {}", transport.get());
+            boolean show = details.test(ctx);
+            ctx.header("Retry-After", "5");
+            JobRoutes.send(ctx, 503, JobJson.error("not_ready", show ? "the queue transport does not answer: " + transport.get() : "not ready",
+                    show ? Map.of("queue_backend", ordo.queueBackend().describe()) : Map.of()));
             return;
         }
         ObjectNode body = status(ctx, "ready");

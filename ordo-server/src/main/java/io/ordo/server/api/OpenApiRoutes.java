@@ -80,6 +80,8 @@ public final class OpenApiRoutes implements RouteGroup {
                     List.of(400)),
             op("POST", "/api/queues/{queue}/resume", "queues", "Let workers claim from a queue again", List.of(), null, 200, "QueueFlag",
                     List.of(400)),
+            op("POST", "/api/queues/{queue}/purge", "queues", "Cancel a queue's pending and scheduled jobs and drop its broker messages",
+                    List.of(), null, 200, "QueuePurge", List.of(400)),
             op("GET", "/api/cluster/nodes", "cluster", "The nodes on this store and their state", List.of(), null, 200, "Nodes", List.of()),
             op("POST", "/api/cluster/workers", "cluster", "Launch a worker process on this machine against this store", List.of(),
                     "WorkerRequest", 202, "WorkerLaunched", List.of(400, 409, 413)),

@@ -118,11 +118,13 @@ final class OpenApiSchemas {
                 "completed_last_minute", type("integer"), "failed_last_minute", type("integer"),
                 "completed_last_hour", type("integer"), "failed_last_hour", type("integer"),
                 "throughput_per_second", type("number"), "start_latency_p50_ms", nullable("integer"),
-                "start_latency_p95_ms", nullable("integer"), "paused", type("boolean")))));
+                "start_latency_p95_ms", nullable("integer"), "paused", type("boolean"),
+                "transport_messages", type("integer")))));
         s.set("WorkerRequest", object("concurrency", type("integer"), "queues", arrayOf(type("string"))));
         s.set("WorkerLaunched", object("node_id", type("string"), "pid", type("integer"), "status", type("string"),
                 "log", type("string"), "nodes_url", type("string")));
         s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
+        s.set("QueuePurge", object("queue", type("string"), "cancelled", type("integer"), "transport_messages_dropped", type("integer")));
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
                 "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),

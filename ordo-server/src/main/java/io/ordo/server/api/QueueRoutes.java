@@ -20,13 +20,16 @@ import java.util.Set;
  * <ul>
  * <li>{@code GET /api/queue/stats} → 200 {@code {queues: [{queue, pending, scheduled, running, waiting,
  *     completed_last_minute, failed_last_minute, completed_last_hour, failed_last_hour, throughput_per_second,
- *     start_latency_p50_ms, start_latency_p95_ms, paused}]}}: every queue with jobs, configured here, or flagged.
+ *     start_latency_p50_ms, start_latency_p95_ms, paused, transport_messages?}]}}: every queue with jobs, configured
+ *     here, or flagged; {@code transport_messages} (with a broker only) is what the broker holds for the queue.
  *     The rates lag by up to a few seconds (nodes report them every few seconds).</li>
  * <li>{@code GET /api/queue/history?minutes=60} → 200 {@code {minutes: [ISO minute starts, oldest first],
  *     queues: {name: {completed, failed, start_latency_p50_ms, start_latency_p95_ms, avg_run_ms}}}}: one value per
  *     minute in each array (null where no job started or ended), for charts; {@code minutes} is 1-120.</li>
  * <li>{@code POST /api/queues/{queue}/pause}, {@code …/resume} → 200 {@code {queue, paused}}: workers on every node
  *     stop (or start again) claiming from the queue; running jobs finish. Pausing a queue without jobs is allowed.</li>
+ * <li>{@code POST /api/queues/{queue}/purge} → 200 {@code {queue, cancelled, transport_messages_dropped}}: cancels
+ *     every pending and scheduled job of the queue (running jobs go on) and drops the broker's messages for it.</li>
  * </ul>
  */
 public final class QueueRoutes implements RouteGroup {
@@ -44,6 +47,7 @@ public final class QueueRoutes implements RouteGroup {
         routes.get("/api/queue/history", this::history);
         routes.post("/api/queues/{queue}/pause", ctx -> flag(ctx, true));
         routes.post("/api/queues/{queue}/resume", ctx -> flag(ctx, false));
+        routes.post("/api/queues/{queue}/purge", this::purge);
     }
 
     private void stats(Context ctx) {
@@ -104,8 +108,26 @@ public final class QueueRoutes implements RouteGroup {
             o.put("start_latency_p50_ms", q.startLatencyP50Ms());
             o.put("start_latency_p95_ms", q.startLatencyP95Ms());
             o.put("paused", q.paused());
+            if (q.transportMessages() != null) o.put("transport_messages", q.transportMessages());
         }
         return body;
+    }
+
+    private void purge(Context ctx) {
+        String queue = ctx.pathParam("queue");
+        try {
+            Names.checkQueue(queue);
+        } catch (InvalidRequestException e) {
+            throw ApiError.badField("queue", e.getMessage());
+        }
+        QueryParams.of(ctx, Set.of());
+        RequestBodies.none(ctx, maxBodyBytes);
+        Queues.PurgeResult r = queues.purge(queue);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("queue", r.queue());
+        o.put("cancelled", r.cancelled());
+        o.put("transport_messages_dropped", r.messagesDropped());
+        JobRoutes.send(ctx, 200, o);
     }
 
     private void flag(Context ctx, boolean pause) {

@@ -40,10 +40,14 @@ final class NodeFlags {
             description = "Take a turn at vacuuming Ordo's hot PostgreSQL tables when their dead rows pile up (default: true)")
     Boolean autoVacuum;
 
+    @Option(names = "--queue-backend", paramLabel = "URL",
+            description = "What carries the queue: jdbc (the store's jobs table, default), redis://HOST:PORT or amqp://USER:PASS@HOST:PORT/VHOST")
+    String queueBackend;
+
     /** Options with these flags set (the caller adds its own, then resolves). Bad values are usage errors. */
     ServerOptions options() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
-                .allowExec(allowExec).autoVacuum(autoVacuum);
+                .allowExec(allowExec).autoVacuum(autoVacuum).queueBackend(queueBackend);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         try {

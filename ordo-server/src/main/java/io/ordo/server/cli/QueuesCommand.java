@@ -10,16 +10,16 @@ import picocli.CommandLine.Parameters;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code ordo queues list|pause|resume}. */
-@Command(name = "queues", usageHelpAutoWidth = true, description = "Show queues; pause or resume them.",
-        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class})
+/** {@code ordo queues list|pause|resume|purge}. */
+@Command(name = "queues", usageHelpAutoWidth = true, description = "Show queues; pause, resume or purge them.",
+        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class, QueuesCommand.Purge.class})
 final class QueuesCommand implements Callable<Integer> {
     QueuesCommand(CliContext ctx) {
     }
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing subcommand: list, pause or resume (see 'ordo queues --help')");
+        throw CliException.usage("missing subcommand: list, pause, resume or purge (see 'ordo queues --help')");
     }
 
     /** {@code ordo queues list [--json]}: counts, last-minute and last-hour outcomes, throughput, start latency, paused. */
@@ -48,7 +48,7 @@ final class QueuesCommand implements Callable<Integer> {
                 return Main.OK;
             }
             Table t = new Table("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M", ">FAILED/1M", ">DONE/1H",
-                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", "PAUSED");
+                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", "PAUSED", ">MESSAGES");
             for (JsonNode q : stats.path("queues")) {
                 t.row(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(), q.path("running").asLong(),
                         q.path("waiting").asLong(), q.path("completed_last_minute").asLong(), q.path("failed_last_minute").asLong(),
@@ -56,7 +56,8 @@ final class QueuesCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.2f", q.path("throughput_per_second").asDouble()),
                         q.path("start_latency_p50_ms").isNumber() ? q.path("start_latency_p50_ms").asLong() : null,
                         q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null,
-                        q.path("paused").asBoolean() ? "yes" : "no");
+                        q.path("paused").asBoolean() ? "yes" : "no",
+                        q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : "-");
             }
             if (t.size() == 0) ctx.out().println("no queues");
             else ctx.out().print(t.render());
@@ -104,6 +105,44 @@ final class QueuesCommand implements Callable<Integer> {
         @Override
         String verb() {
             return "pause";
+        }
+    }
+
+    /** {@code ordo queues purge QUEUE --yes}: the seed's clean_queue. */
+    @Command(name = "purge", usageHelpAutoWidth = true,
+            description = {"Cancel every pending and scheduled job of a queue (running ones go on) and drop the broker's messages for it.",
+                    "Asks for --yes, since it cannot be undone (cancelled jobs can be restarted one by one)."})
+    static final class Purge implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name")
+        String queue;
+
+        @Option(names = "--yes", description = "Really purge")
+        boolean yes;
+
+        @Option(names = "--json", description = "Print the server's answer as JSON")
+        boolean json;
+
+        @Mixin
+        ServerOption server;
+
+        Purge(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            String q = queue.trim();
+            if (q.isEmpty() || q.contains("/")) throw CliException.usage("'" + queue + "' is not a queue name");
+            if (!yes) throw CliException.usage("purging cancels every pending and scheduled job of queue '" + q + "'; add --yes to do it");
+            JsonNode r;
+            try (ApiClient api = server.client(ctx)) {
+                r = api.post("/api/queues/" + JobsCommand.encodeSegment(q) + "/purge");
+            }
+            ctx.out().println(json ? ApiJson.write(r) : r.path("queue").asText() + ": " + r.path("cancelled").asLong()
+                    + " job(s) cancelled, " + r.path("transport_messages_dropped").asLong() + " broker message(s) dropped");
+            return Main.OK;
         }
     }
 

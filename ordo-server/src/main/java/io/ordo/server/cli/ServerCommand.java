@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "server", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run an Ordo node: workers plus the HTTP API. Stops gracefully on Ctrl-C / SIGTERM.",
                 "Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_HOST, ORDO_PORT, ORDO_CONCURRENCY, ORDO_DEFINITIONS,",
-                "ORDO_ADMIN_TOKEN, ORDO_READ_TOKEN, ORDO_WEBHOOK_SECRET, ORDO_CORS_ORIGINS, ORDO_INSECURE_OPEN, ORDO_AUTO_VACUUM,",
+                "ORDO_ADMIN_TOKEN, ORDO_READ_TOKEN, ORDO_WEBHOOK_SECRET, ORDO_CORS_ORIGINS, ORDO_INSECURE_OPEN, ORDO_AUTO_VACUUM, ORDO_QUEUE_BACKEND,",
                 "ORDO_CONFIG), which overrides the config file.",
                 "Without API tokens the server listens on 127.0.0.1 only."})
 final class ServerCommand implements Callable<Integer> {

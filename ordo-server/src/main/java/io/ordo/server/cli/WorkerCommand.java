@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "worker", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run a worker node: claims and runs jobs from the store that servers and other workers share; no HTTP API.",
                 "Stops gracefully on Ctrl-C / SIGTERM. Flags override the environment (ORDO_STORE_URL, ORDO_DATA, ORDO_CONCURRENCY,",
-                "ORDO_AUTO_VACUUM)."})
+                "ORDO_AUTO_VACUUM, ORDO_QUEUE_BACKEND)."})
 final class WorkerCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -27,6 +27,7 @@ import io.ordo.core.store.TransactionalJobStore;
 import io.ordo.core.util.Uuids;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final EventLogSql events;
     final OpsSql ops;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String claimIdsSql;
 
     JdbcJobStore(SqlDialect d) {
         this.d = d;
@@ -72,6 +74,9 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.definitions = new Definitions(d);
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
+        this.claimIdsSql = d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_until = ?, "
+                + "started_at = ?, updated_at = ? WHERE " + d.inIds("id") + " AND " + Guards.into("status", JobStatus.RUNNING)
+                + " AND queue = ? AND " + d.inTexts("type") + " RETURNING " + JobRows.COLUMNS);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -156,6 +161,29 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public List<Job> claim(ClaimRequest request) {
         List<Job> got = new ArrayList<>(writeStatement(c -> claimOn(c, request)));
+        got.sort(CLAIM_ORDER);
+        return got;
+    }
+
+    @Override
+    public List<Job> claimIds(ClaimRequest r, Collection<UUID> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<UUID> wanted = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        if (wanted.size() > r.limit()) wanted = wanted.subList(0, r.limit());
+        List<UUID> batch = wanted;
+        // a duplicate message's job is locked or already running: the guard leaves it out after the wait
+        List<Job> got = new ArrayList<>(writeStatement(c -> {
+            try (PreparedStatement ps = c.prepareStatement(claimIdsSql)) {
+                ps.setString(1, r.owner());
+                d.setTime(ps, 2, r.now().plus(r.lease()));
+                d.setTime(ps, 3, r.now());
+                d.setTime(ps, 4, r.now());
+                d.setIds(c, ps, 5, batch);
+                ps.setString(6, r.queue());
+                d.setTexts(c, ps, 7, r.types());
+                return queries.jobs(ps);
+            }
+        }));
         got.sort(CLAIM_ORDER);
         return got;
     }
@@ -369,6 +397,23 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public CancelResult cancel(UUID id, Instant now) {
         return write(c -> admin.cancel(c, id, now));
+    }
+
+    @Override
+    public int cancelQueued(String queue, String reason, Instant now, int limit) {
+        String waiting = Guards.into("status", JobStatus.CANCELLED, JobStatus.PENDING, JobStatus.SCHEDULED);
+        // the guard is repeated outside: a row claimed while we waited for its lock is running now and stays so
+        String sql = d.sql("UPDATE {jobs} SET status = 'cancelled', error = ?, finished_at = ?, updated_at = ? WHERE id IN "
+                + "(SELECT id FROM {jobs} WHERE queue = ? AND " + waiting + " LIMIT " + limit + ") AND " + waiting);
+        return writeStatement(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, reason);
+                d.setTime(ps, 2, now);
+                d.setTime(ps, 3, now);
+                ps.setString(4, queue);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Override

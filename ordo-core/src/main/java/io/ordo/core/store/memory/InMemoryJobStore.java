@@ -137,6 +137,40 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
+    public int cancelQueued(String queue, String reason, Instant now, int limit) {
+        return locked(() -> {
+            List<MemoryRow> waiting = rows.values().stream()
+                    .filter(r -> r.queue.equals(queue) && (r.status == JobStatus.PENDING || r.status == JobStatus.SCHEDULED))
+                    .limit(limit).toList();
+            for (MemoryRow r : waiting) {
+                r.error = reason; // before the move: its event carries the error
+                r.finishedAt = now;
+                move(r, JobStatus.CANCELLED, now);
+            }
+            return waiting.size();
+        });
+    }
+
+    @Override
+    public List<Job> claimIds(ClaimRequest req, java.util.Collection<UUID> ids) {
+        return locked(() -> {
+            List<Job> out = new ArrayList<>();
+            for (UUID id : new java.util.LinkedHashSet<>(ids)) {
+                if (out.size() == req.limit()) break;
+                MemoryRow r = rows.get(id);
+                if (r == null || r.status != JobStatus.PENDING || !r.queue.equals(req.queue()) || !req.types().contains(r.type)) continue;
+                move(r, JobStatus.RUNNING, req.now());
+                r.attempt++;
+                r.leaseOwner = req.owner();
+                r.leaseUntil = req.now().plus(req.lease());
+                r.startedAt = req.now();
+                out.add(r.toJob());
+            }
+            return out;
+        });
+    }
+
+    @Override
     public Map<UUID, JobStatus> complete(List<Completion> completions) {
         return locked(() -> {
             Map<UUID, JobStatus> done = new HashMap<>();

@@ -1,0 +1,179 @@
+package io.ordo.core.queue;
+
+import io.ordo.core.model.Job;
+import io.ordo.core.model.JobStatus;
+import io.ordo.core.store.ClaimRequest;
+import io.ordo.core.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A broker carries the queue; the store keeps the record. Jobs are published after their pending
+ * state is committed: fresh inserts by the node that inserted them, every other move to pending
+ * (retry, promotion, rescue, hand-back, restart, on any node) by the {@link PendingRelay} from the
+ * store's committed events. A worker receives job ids, claims exactly those in the store (fenced
+ * as always) and then acknowledges the messages: a message whose job is no longer pending is a
+ * duplicate or stale and is dropped. The {@link Reconciler} publishes again what is pending in the
+ * store but missing from the broker (a broker restarted without its data, a crash between commit
+ * and publish, a transactional submit), so losing the broker loses no job.
+ */
+public final class TransportQueueBackend implements QueueBackend {
+    private static final Logger log = LoggerFactory.getLogger(TransportQueueBackend.class);
+
+    private final JobStore store;
+    private final QueueTransport transport;
+    private final Duration wait;
+    private final PendingRelay relay;
+    private final Reconciler reconciler;
+    private final AtomicReference<String> problem = new AtomicReference<>();
+    private final Channels channels = new Channels();
+
+    /**
+     * @param wait      how long a claim waits for messages when there are none (the node's poll interval)
+     * @param reconcile how often the reconciler compares the store with the broker
+     * @param duties    whether this node runs the relay and the reconciler
+     */
+    public TransportQueueBackend(JobStore store, QueueTransport transport, Clock clock, Duration wait, Duration reconcile,
+                                 boolean duties) {
+        this.store = store;
+        this.transport = transport;
+        this.wait = wait;
+        this.relay = duties ? new PendingRelay(store, this::publishReady) : null;
+        this.reconciler = duties ? new Reconciler(store, transport, clock, reconcile, channels, this::publishReady) : null;
+    }
+
+    @Override
+    public String kind() {
+        return transport.kind();
+    }
+
+    @Override
+    public String describe() {
+        return transport.describe();
+    }
+
+    @Override
+    public boolean storeIsQueue() {
+        return false;
+    }
+
+    @Override
+    public void start() {
+        if (relay != null) relay.start();
+        if (reconciler != null) reconciler.start();
+    }
+
+    @Override
+    public void publish(List<Job> jobs) {
+        List<QueueMessage> ready = new ArrayList<>();
+        for (Job j : jobs) if (j.status() == JobStatus.PENDING) ready.add(new QueueMessage(j.id(), j.queue(), j.type()));
+        publishReady(ready);
+    }
+
+    /** Never throws: a job that could not be published is pending in the store, and the reconciler finds it. */
+    @Override
+    public void publishReady(List<QueueMessage> messages) {
+        if (messages.isEmpty()) return;
+        for (QueueMessage m : messages) channels.note(m.queue(), m.type());
+        try {
+            transport.publish(messages);
+            problem.set(null);
+        } catch (RuntimeException e) {
+            down(e);
+            log.warn("publishing {} job(s) to {} failed ({}); they stay pending in the store and are published again when it is back",
+                    messages.size(), transport.describe(), e.getMessage());
+            if (reconciler != null) reconciler.soon();
+        }
+    }
+
+    @Override
+    public List<Job> claim(ClaimRequest request) {
+        channels.note(request.queue(), request.types());
+        List<Delivery> got;
+        try {
+            got = transport.receive(request.queue(), request.types(), request.limit(), wait);
+            problem.set(null);
+        } catch (RuntimeException e) {
+            down(e);
+            throw e; // the fetch loop backs off and tries again
+        }
+        if (got.isEmpty()) return List.of();
+        Map<UUID, Delivery> byJob = new LinkedHashMap<>();
+        List<Delivery> duplicates = new ArrayList<>();
+        for (Delivery d : got) {
+            if (byJob.putIfAbsent(d.message().jobId(), d) != null) duplicates.add(d);
+        }
+        List<Job> claimed;
+        try {
+            claimed = store.claimIds(request, byJob.keySet());
+        } catch (RuntimeException e) {
+            transport.release(got); // the store failed: the messages go to another consumer (or to us again)
+            throw e;
+        }
+        try {
+            // claimed jobs are held by their lease now; the rest are no longer pending: stale or duplicate
+            transport.ack(got);
+        } catch (RuntimeException e) {
+            // redelivered later, then dropped, because the jobs are no longer pending
+            log.warn("acknowledging {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
+        }
+        return claimed;
+    }
+
+    @Override
+    public OptionalLong messages(String queue, Set<String> types) {
+        try {
+            return OptionalLong.of(transport.count(queue, channels.of(queue, types)));
+        } catch (RuntimeException e) {
+            down(e);
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public long purge(String queue, Set<String> types) {
+        return transport.purge(queue, channels.of(queue, types));
+    }
+
+    @Override
+    public Optional<String> problem() {
+        String p = problem.get();
+        if (p == null) return Optional.empty();
+        try { // look again, so /ready turns green as soon as the broker answers
+            transport.ping();
+            problem.set(null);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(p);
+        }
+    }
+
+    private void down(RuntimeException e) {
+        problem.set(transport.describe() + " is unreachable: " + e.getMessage());
+    }
+
+    /** The reconciler, for tests and operations: runs one pass now. */
+    public Reconciler.Pass reconcileNow() {
+        if (reconciler == null) throw new IllegalStateException("this node does not run the reconciler");
+        return reconciler.pass();
+    }
+
+    @Override
+    public void close() {
+        if (relay != null) relay.close();
+        if (reconciler != null) reconciler.close();
+        transport.close();
+    }
+}
