@@ -246,6 +246,7 @@ public final class OrdoServer implements AutoCloseable {
     /** The one line printed when the server is ready. */
     public String readyLine() {
         return "Ordo ready at " + url() + " (dashboard and API; store: " + StoreUrls.describe(options.storeUrl())
+                + (ordo.queueBackend().storeIsQueue() ? "" : ", queue: " + ordo.queueBackend().describe())
                 + ", node " + ordo.config().nodeId() + "; " + access() + ")";
     }
 

@@ -42,6 +42,7 @@ public final class WorkerNode implements AutoCloseable {
         String queues = ordo.config().queues().values().stream().map(q -> q.name() + "=" + q.concurrency())
                 .collect(Collectors.joining(", "));
         return "Ordo worker " + ordo.config().nodeId() + " running on " + StoreUrls.describe(options.storeUrl())
+                + (ordo.queueBackend().storeIsQueue() ? "" : ", queue carried by " + ordo.queueBackend().describe())
                 + " (queues: " + queues + ")";
     }
 

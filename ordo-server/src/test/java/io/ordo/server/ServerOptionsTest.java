@@ -83,6 +83,19 @@ class ServerOptionsTest {
     }
 
     @Test
+    void queueBackendComesFromTheFlagThenTheEnvironmentAndDefaultsToJdbc() {
+        assertThat(new ServerOptions().resolve(Map.of()).toOrdoConfig().queueBackend()).isEqualTo("jdbc");
+        assertThat(new ServerOptions().resolve(Map.of("ORDO_QUEUE_BACKEND", "redis://127.0.0.1:6379")).toOrdoConfig().queueBackend())
+                .isEqualTo("redis://127.0.0.1:6379");
+        assertThat(new ServerOptions().queueBackend("jdbc").resolve(Map.of("ORDO_QUEUE_BACKEND", "redis://127.0.0.1:6379"))
+                .toOrdoConfig().queueBackend()).isEqualTo("jdbc");
+        assertThatThrownBy(() -> new ServerOptions().queueBackend("redis").resolve(Map.of())).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("queue backend 'redis' is not a URL: use jdbc (the default), redis://HOST:PORT or amqp://USER:PASS@HOST:PORT");
+        assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_QUEUE_BACKEND", "amqp:guest:secret"))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_PORT", "http"))).isInstanceOf(InvalidRequestException.class)
                 .hasMessage("ORDO_PORT: 'http' is not a whole number");

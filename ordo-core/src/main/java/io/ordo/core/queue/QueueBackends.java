@@ -20,7 +20,9 @@ public final class QueueBackends {
         if (isStore(url)) return JDBC;
         String u = url.trim();
         if (!u.contains("://")) {
-            throw new InvalidRequestException("queue backend '" + QueueTransportProvider.redact(u)
+            // what follows a colon might be a password: not echoed
+            String shown = u.contains(":") ? u.substring(0, u.indexOf(':')) + ":…" : u;
+            throw new InvalidRequestException("queue backend '" + shown
                     + "' is not a URL: use jdbc (the default), redis://HOST:PORT or amqp://USER:PASS@HOST:PORT");
         }
         return u;

@@ -48,7 +48,7 @@ final class QueuesCommand implements Callable<Integer> {
                 return Main.OK;
             }
             Table t = new Table("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M", ">FAILED/1M", ">DONE/1H",
-                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", "PAUSED", ">MESSAGES");
+                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", ">MESSAGES", "PAUSED");
             for (JsonNode q : stats.path("queues")) {
                 t.row(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(), q.path("running").asLong(),
                         q.path("waiting").asLong(), q.path("completed_last_minute").asLong(), q.path("failed_last_minute").asLong(),
@@ -56,8 +56,8 @@ final class QueuesCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.2f", q.path("throughput_per_second").asDouble()),
                         q.path("start_latency_p50_ms").isNumber() ? q.path("start_latency_p50_ms").asLong() : null,
                         q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null,
-                        q.path("paused").asBoolean() ? "yes" : "no",
-                        q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : "-");
+                        q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : "-",
+                        q.path("paused").asBoolean() ? "yes" : "no");
             }
             if (t.size() == 0) ctx.out().println("no queues");
             else ctx.out().print(t.render());

@@ -87,6 +87,8 @@ final class ServerCommand implements Callable<Integer> {
         OrdoServer server;
         try {
             server = OrdoServer.create(options);
+        } catch (io.ordo.core.queue.TransportUnavailableException e) {
+            throw CliException.failed(e.getMessage());
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {

@@ -39,6 +39,8 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerNode worker;
         try {
             worker = WorkerNode.start(options);
+        } catch (io.ordo.core.queue.TransportUnavailableException e) {
+            throw CliException.failed(e.getMessage());
         } catch (OrdoException e) {
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {

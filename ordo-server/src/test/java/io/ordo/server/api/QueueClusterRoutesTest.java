@@ -105,6 +105,29 @@ class QueueClusterRoutesTest {
     }
 
     @Test
+    void purgeCancelsTheQueuesWaitingJobsOnly() {
+        String q = "pg-" + UUID.randomUUID().toString().substring(0, 8);
+        String a = submit("{\"type\": \"noop\", \"queue\": \"" + q + "\", \"delay\": \"1h\"}");
+        String b = submit("{\"type\": \"noop\", \"queue\": \"" + q + "\", \"delay\": \"1h\"}");
+        String elsewhere = submit("{\"type\": \"noop\", \"queue\": \"" + q + "-x\", \"delay\": \"1h\"}");
+        Response r = http.post("/api/queues/" + q + "/purge", null);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().path("queue").asText()).isEqualTo(q);
+        assertThat(r.json().path("cancelled").asInt()).isEqualTo(2);
+        assertThat(r.json().path("transport_messages_dropped").asInt()).isZero();
+        for (String id : new String[]{a, b}) {
+            JsonNode job = http.get("/api/jobs/" + id).json();
+            assertThat(job.path("status").asText()).isEqualTo("cancelled");
+            assertThat(job.path("error").asText()).isEqualTo("purged from queue " + q);
+        }
+        assertThat(http.get("/api/jobs/" + elsewhere).json().path("status").asText()).isEqualTo("scheduled");
+        assertThat(queue(q).has("transport_messages")).isFalse(); // the store is the queue here
+        assertThat(http.post("/api/queues/bad%20name/purge", null).status()).isEqualTo(400);
+        assertThat(http.post("/api/queues/" + q + "/purge", "{\"all\": true}").status()).isEqualTo(400);
+        assertThat(http.get("/api/queues/" + q + "/purge").status()).isEqualTo(405);
+    }
+
+    @Test
     void badQueueNamesBodiesAndParametersAre400() {
         for (Response r : new Response[]{http.post("/api/queues/bad%20name/pause", null), http.post("/api/queues/-x/resume", null),
                 http.post("/api/queues/default/pause", "{\"until\": \"1h\"}"), http.post("/api/queues/default/pause", "nope"),

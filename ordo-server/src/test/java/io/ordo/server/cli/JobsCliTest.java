@@ -245,6 +245,22 @@ class JobsCliTest {
     }
 
     @Test
+    void queuesPurgeAsksForYesThenCancelsTheWaitingJobs() throws Exception {
+        String q = queue("pq");
+        submit("submit", "noop", "--queue", q, "--delay", "1h");
+        submit("submit", "noop", "--queue", q, "--delay", "1h");
+        assertOneLineError(ordo("queues", "purge", q), Main.USAGE, "add --yes");
+        JsonNode stats = ApiJson.read(ordo("queues", "list", "--json").out());
+        for (JsonNode n : stats.path("queues")) if (n.path("queue").asText().equals(q)) assertThat(n.path("scheduled").asInt()).isEqualTo(2);
+        Run purged = ordo("queues", "purge", q, "--yes");
+        assertThat(purged.exit()).as(purged.toString()).isZero();
+        assertThat(purged.outLines()).containsExactly(q + ": 2 job(s) cancelled, 0 broker message(s) dropped");
+        JsonNode again = ApiJson.read(ordo("queues", "purge", q, "--yes", "--json").out());
+        assertThat(again.path("cancelled").asInt()).isZero();
+        assertOneLineError(ordo("queues", "purge", "bad name", "--yes"), Main.USAGE, "queue 'bad name' is invalid");
+    }
+
+    @Test
     void nodesShowsThisNodeAlive() throws Exception {
         String node = server.ordo().config().nodeId();
         await().atMost(Duration.ofSeconds(10)).until(() -> ordo("nodes").out().contains(node));

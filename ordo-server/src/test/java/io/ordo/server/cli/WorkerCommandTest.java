@@ -34,6 +34,17 @@ class WorkerCommandTest {
     }
 
     @Test
+    void aQueueBackendThatCannotBeUsedIsOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String store = "jdbc:sqlite:" + dir.resolve("ordo.db");
+        Cli.Run unknown = Cli.run(Map.of(), "worker", "--store", store, "--queue-backend", "kafka://127.0.0.1:9092");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(Main.USAGE);
+        assertThat(unknown.errLines()).singleElement().asString().contains("no queue backend for 'kafka:'").contains("redis").contains("amqp");
+        Cli.Run notUrl = Cli.run(Map.of("ORDO_QUEUE_BACKEND", "rabbit"), "worker", "--store", store);
+        assertThat(notUrl.exit()).as(notUrl.toString()).isEqualTo(Main.USAGE);
+        assertThat(notUrl.errLines()).singleElement().asString().contains("'rabbit' is not a URL");
+    }
+
+    @Test
     void autoVacuumTakesTrueOrFalse() {
         NodeFlags flags = new NodeFlags();
         new CommandLine(flags).parseArgs("--auto-vacuum", "false");
