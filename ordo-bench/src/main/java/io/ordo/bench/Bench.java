@@ -39,6 +39,8 @@ public final class Bench {
         // default: every peer when PostgreSQL is among the stores (they all run on it); "none" skips them
         opt.put("peers", "default");
         opt.put("peer-threads", "20");
+        // what carries Ordo's queue: jdbc (the store), redis, rabbitmq; each store runs once per transport
+        opt.put("transports", "jdbc");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !opt.containsKey(args[i].substring(2))) {
                 System.err.println("ordo-bench: unknown or incomplete option '" + args[i] + "'; options: " + opt.keySet());
@@ -49,6 +51,13 @@ public final class Bench {
         int jobs = Integer.parseInt(opt.get("jobs"));
         int rounds = Integer.parseInt(opt.get("rounds"));
         List<String> stores = Arrays.stream(opt.get("stores").split(",")).map(String::trim).toList();
+        List<String> transports = Arrays.stream(opt.get("transports").split(",")).map(String::trim).toList();
+        for (String t : transports) {
+            if (!TRANSPORTS.containsKey(t)) {
+                System.err.println("ordo-bench: unknown transport '" + t + "' (jdbc, redis, rabbitmq)");
+                System.exit(2);
+            }
+        }
         List<Peer> peers;
         try {
             peers = peers(opt, stores);
@@ -69,9 +78,13 @@ public final class Bench {
         Comparison table = new Comparison(rounds);
         for (int round = 1; round <= rounds; round++) {
             for (String name : stores) {
-                BurnDown.Result r = ordoRound(name, jobs, opt);
-                System.out.println("round " + round + "/" + rounds + "  " + BurnDown.format(r));
-                table.add(round, new Peer.Result("ordo-" + r.store(), jobs, r.enqueuePerSec(), r.endToEndPerSec(), ""));
+                for (String transport : transports) {
+                    BurnDown.Result r = ordoRound(name, transport, jobs, opt);
+                    String system = "ordo-" + r.store() + (transport.equals("jdbc") ? "" : "+" + transport);
+                    System.out.println("round " + round + "/" + rounds + "  " + BurnDown.format(r)
+                            + (transport.equals("jdbc") ? "" : "   queue carried by " + transport));
+                    table.add(round, new Peer.Result(system, jobs, r.enqueuePerSec(), r.endToEndPerSec(), ""));
+                }
             }
             for (Peer peer : peers) {
                 Peer.Result r;
@@ -90,7 +103,12 @@ public final class Bench {
         table.print();
     }
 
-    private static BurnDown.Result ordoRound(String name, int jobs, Map<String, String> opt) throws Exception {
+    /** Transport name → backend URL (the brokers' from ORDO_BENCH_REDIS_URL / ORDO_BENCH_AMQP_URL, else the local ones). */
+    static final Map<String, String> TRANSPORTS = Map.of("jdbc", "jdbc",
+            "redis", System.getenv().getOrDefault("ORDO_BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
+            "rabbitmq", System.getenv().getOrDefault("ORDO_BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672"));
+
+    private static BurnDown.Result ordoRound(String name, String transport, int jobs, Map<String, String> opt) throws Exception {
         // each round on a fresh database
         BenchStore store = switch (name) {
             case "memory" -> new BenchStore("memory", "memory:", Map.of(), null);
@@ -101,7 +119,7 @@ public final class Bench {
         try {
             return BurnDown.run(store, jobs, Integer.parseInt(opt.get("batch")), Integer.parseInt(opt.get("concurrency")),
                     Integer.parseInt(opt.get("claim-batch")), Integer.parseInt(opt.get("latency-samples")),
-                    Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")));
+                    Integer.parseInt(opt.get("claimers")), Integer.parseInt(opt.get("writers")), TRANSPORTS.get(transport));
         } finally {
             store.drop();
         }

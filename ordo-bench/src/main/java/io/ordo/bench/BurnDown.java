@@ -28,9 +28,9 @@ public final class BurnDown {
     }
 
     static Result run(BenchStore store, int jobs, int batch, int concurrency, int claimBatch, int latencySamples,
-                      int claimers, int writers) throws Exception {
+                      int claimers, int writers, String queueBackend) throws Exception {
         LatencyProbe probe = new LatencyProbe();
-        OrdoConfig config = config(store, concurrency, claimBatch, claimers, writers).handler(probe);
+        OrdoConfig config = config(store, concurrency, claimBatch, claimers, writers).handler(probe).queueBackend(queueBackend);
         try (Ordo ordo = Ordo.create(config)) {
             List<JobRequest> chunk = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) chunk.add(JobRequest.of("noop"));

@@ -64,6 +64,15 @@ final class Comparison {
                 + (peers.isEmpty() ? "" : "; db-scheduler and JobRunr from the first submit, workers running, until the last handler"
                 + " call returned; the floor: rows/s of a bare UPDATE ... SKIP LOCKED loop")
                 + ". incl. submitting: Ordo's submit and run phases added up.)");
+        List<String> carried = ordo.stream().filter(s -> s.contains("+")).toList();
+        if (!carried.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%nEach transport / jdbc on the same store (end-to-end; incl. submitting in brackets):%n");
+            for (String s : carried) {
+                String base = s.substring(0, s.indexOf('+'));
+                if (!bySystem.containsKey(base)) continue;
+                System.out.printf(Locale.ROOT, "  %-28s %.2fx (%.2fx)%n", s, median(s) / median(base), median(s, true) / median(base, true));
+            }
+        }
         if (ordo.isEmpty() || peers.isEmpty()) return;
         System.out.printf(Locale.ROOT, "%nOrdo's median / the peer's median (end-to-end; incl. submitting in brackets):%n");
         System.out.printf(Locale.ROOT, "  %-18s", "peer");
