@@ -47,9 +47,20 @@ public final class RedisTransportProvider implements QueueTransportProvider {
             // java.net.URI leaves the host out when the authority does not parse, e.g. a port that is not a number
             throw new InvalidRequestException("queue backend URL '" + shown + "' has no usable host and port (use redis://HOST:PORT/DB)");
         }
+        String path = url.getPath() == null ? "" : url.getPath();
+        if (!path.matches("/?\\d*")) {
+            throw new InvalidRequestException("queue backend URL '" + shown + "' has database '" + path.replaceFirst("^/", "")
+                    + "' (use a number, as in redis://HOST:PORT/0)");
+        }
+        String timeout = queryParameter(url, RedisURI.PARAMETER_NAME_TIMEOUT);
+        if (timeout != null && !timeout.matches("\\d+(ns|us|ms|s|m|h|d)?")) {
+            // Lettuce would ignore it silently and wait a minute on every stuck command
+            throw new InvalidRequestException("queue backend URL '" + shown + "' has timeout '" + timeout + "' (use e.g. timeout=5s or timeout=500ms)");
+        }
         RedisURI uri;
         try {
-            uri = RedisURI.create(url);
+            // Lettuce only knows its schemes in lower case
+            uri = RedisURI.create(URI.create(scheme + url.toString().substring(url.getScheme().length())));
         } catch (RuntimeException e) {
             throw new InvalidRequestException("queue backend URL '" + shown + "' is not a usable Redis URL: "
                     + scrub(String.valueOf(e.getMessage()), url));
@@ -57,10 +68,19 @@ public final class RedisTransportProvider implements QueueTransportProvider {
         if (uri.getPort() < 1 || uri.getPort() > 65_535) {
             throw new InvalidRequestException("queue backend URL '" + shown + "' has port " + uri.getPort() + " (use 1 to 65535)");
         }
-        if (url.getRawQuery() == null || !url.getRawQuery().contains(RedisURI.PARAMETER_NAME_TIMEOUT + "=")) {
+        if (timeout == null) {
             uri.setTimeout(RedisQueueTransport.COMMAND_TIMEOUT); // Lettuce's own default is a minute
         }
         return uri;
+    }
+
+    private static String queryParameter(URI url, String name) {
+        if (url.getRawQuery() == null) return null;
+        for (String pair : url.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) return pair.substring(eq + 1);
+        }
+        return null;
     }
 
     /** What to throw when connecting failed: bad credentials and an unreachable broker read differently. */
