@@ -234,16 +234,17 @@ public final class RedisQueueTransport implements QueueTransport {
         ensureOpen();
         return call("purge", () -> {
             List<String> streams = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
+            List<String> keys = new ArrayList<>(List.of(RedisKeys.types(queue)));
+            List<String> purged = new ArrayList<>();
             for (String type : channelsOf(queue, types)) {
                 String stream = RedisKeys.stream(queue, type);
                 streams.add(stream);
                 keys.add(stream);
                 keys.add(RedisKeys.heldOf(stream));
+                purged.add(type);
             }
-            if (keys.isEmpty()) return 0L;
-            // the types set stays: it names channels, which may fill again, and is tiny
-            long dropped = RedisCalls.await(RedisScripts.PURGE.run(redis, keys.toArray(String[]::new)), commandTimeout, broker);
+            long dropped = RedisCalls.await(RedisScripts.PURGE.run(redis, keys.toArray(String[]::new), purged.toArray(String[]::new)),
+                    commandTimeout, broker);
             receiver.forget(streams);
             return dropped;
         });

@@ -60,14 +60,17 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: (stream, held index) pairs. Deletes them (the group goes with the stream and is made
-     * again by the next publish or receive) and returns how many entries they held.
+     * KEYS: types set, then (stream, held index) pairs. ARGV: the type of each pair. Deletes the
+     * streams (their group goes with them and is made again by the next publish or receive) and
+     * takes their types off the set, and only theirs: a type published meanwhile stays listed.
+     * Returns how many entries they held.
      */
     static final Script PURGE = new Script("""
             local dropped = 0
-            for i = 1, #KEYS, 2 do
+            for i = 2, #KEYS, 2 do
               dropped = dropped + redis.call('XLEN', KEYS[i])
               redis.call('DEL', KEYS[i], KEYS[i + 1])
+              redis.call('SREM', KEYS[1], ARGV[i / 2])
             end
             return dropped
             """);

@@ -72,6 +72,9 @@ class RedisTransportTest {
         }
         raw.del(RedisKeys.types(queue));
         for (StreamMessage<String, String> dead : deadLettersOf(queue)) raw.xdel(RedisKeys.DEAD_LETTERS, dead.getId());
+        // the dead-letter stream is shared: gone only if this test made it and nothing else is in it
+        raw.eval("if redis.call('XLEN', KEYS[1]) == 0 then return redis.call('DEL', KEYS[1]) end return 0",
+                io.lettuce.core.ScriptOutputType.INTEGER, RedisKeys.DEAD_LETTERS);
     }
 
     private QueueTransport open() {
@@ -151,6 +154,21 @@ class RedisTransportTest {
         t.ack(got);
         assertThat(t.count(queue, Set.of("a"))).isZero();
         assertThat(t.held(queue, "a", List.of(after.get(0).jobId())).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void purgeCoversTypesNotNamedAndLeavesNoKeysBehind() {
+        QueueTransport t = open();
+        t.publish(messages("a", 2));
+        t.publish(messages("b", 1));
+        receiveAll(t, queue, Set.of("b"), 1); // delivered, not acknowledged: dropped too
+        assertThat(t.purge(queue, Set.of())).isEqualTo(3);
+        for (String type : List.of("a", "b")) {
+            String stream = RedisKeys.stream(queue, type);
+            assertThat(raw.exists(stream, RedisKeys.heldOf(stream))).isZero();
+        }
+        assertThat(raw.exists(RedisKeys.types(queue))).isZero();
+        assertThat(t.purge(queue, Set.of("a"))).isZero();
     }
 
     @Test
