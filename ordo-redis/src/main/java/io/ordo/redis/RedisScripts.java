@@ -75,6 +75,27 @@ final class RedisScripts {
             return dropped
             """);
 
+    /**
+     * KEYS: stream. ARGV: group, idle milliseconds, the caller's consumer name. Every node that ever
+     * read a stream stays a consumer of its group; this removes those holding nothing and silent
+     * for that long (a node that reads again is added back by Redis). Atomic, so a consumer cannot
+     * receive an entry between being looked at and being removed with it.
+     */
+    static final Script FORGET_CONSUMERS = new Script("""
+            local gone = 0
+            for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local name, pending, idle
+              for i = 1, #c, 2 do
+                if c[i] == 'name' then name = c[i + 1] elseif c[i] == 'pending' then pending = c[i + 1] elseif c[i] == 'idle' then idle = c[i + 1] end
+              end
+              if name ~= ARGV[3] and pending == 0 and idle ~= nil and idle >= tonumber(ARGV[2]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+                gone = gone + 1
+              end
+            end
+            return gone
+            """);
+
     private RedisScripts() {
     }
 

@@ -36,6 +36,10 @@ final class StreamReceiver {
     /** The dead-letter stream is for looking at by hand; it must not grow without end. */
     private static final int DEAD_LETTER_CAP = 10_000;
 
+    /** A consumer holding nothing and silent this long is a node that went away (each start is a new name). */
+    private static final Duration GONE_AFTER = Duration.ofHours(1);
+    private static final long FORGET_EVERY_NANOS = Duration.ofMinutes(10).toNanos();
+
     private final RedisAsyncCommands<String, String> redis;
     private final BlockingConnections blocking;
     private final Consumer<String> consumer;
@@ -46,6 +50,9 @@ final class StreamReceiver {
     /** Per stream: when this node next looks for stale entries, and where its last XAUTOCLAIM scan stopped. */
     private final Map<String, Long> nextReclaim = new ConcurrentHashMap<>();
     private final Map<String, String> reclaimCursor = new ConcurrentHashMap<>();
+    /** Per stream: when this node next removes consumers that are gone (see {@link RedisScripts#FORGET_CONSUMERS}). */
+    private final Map<String, Long> nextForget = new ConcurrentHashMap<>();
+    private final Duration goneAfter;
     /** Entries read beyond a call's {@code max} (XREADGROUP's COUNT is per stream), handed out by the next call. */
     private final Map<String, Queue<Buffered>> overflow = new ConcurrentHashMap<>();
 
@@ -63,6 +70,7 @@ final class StreamReceiver {
         this.reclaimEveryNanos = Math.max(redeliverAfter.toNanos() / 2, Duration.ofMillis(50).toNanos());
         this.commandTimeout = commandTimeout;
         this.broker = broker;
+        this.goneAfter = redeliverAfter.multipliedBy(10).compareTo(GONE_AFTER) > 0 ? redeliverAfter.multipliedBy(10) : GONE_AFTER;
     }
 
     /** {@code channels} maps each stream key to its type. */
@@ -103,7 +111,8 @@ final class StreamReceiver {
         for (Map.Entry<String, String> channel : channels.entrySet()) {
             if (out.size() >= max) return;
             String key = channel.getKey();
-            if (!dueForReclaim(key)) continue;
+            if (!due(nextReclaim, key, reclaimEveryNanos)) continue;
+            if (due(nextForget, key, FORGET_EVERY_NANOS)) forgetGoneConsumers(key);
             String cursor = reclaimCursor.getOrDefault(key, SCAN_DONE);
             ClaimedMessages<String, String> claimed;
             try {
@@ -124,15 +133,28 @@ final class StreamReceiver {
         }
     }
 
-    private boolean dueForReclaim(String key) {
+    /** Whether {@code key} is due in {@code schedule}; if so, it is next due {@code everyNanos} from now (one caller wins). */
+    private static boolean due(Map<String, Long> schedule, String key, long everyNanos) {
         long now = System.nanoTime();
         boolean[] due = {false};
-        nextReclaim.compute(key, (k, at) -> {
+        schedule.compute(key, (k, at) -> {
             if (at != null && now - at < 0) return at;
             due[0] = true;
-            return now + reclaimEveryNanos;
+            return now + everyNanos;
         });
         return due[0];
+    }
+
+    /** Housekeeping that nobody waits for: a failure only means it is tried again later. */
+    private void forgetGoneConsumers(String key) {
+        RedisScripts.FORGET_CONSUMERS.run(redis, new String[] {key}, RedisKeys.GROUP, Long.toString(goneAfter.toMillis()), consumer.getName())
+                .whenComplete((gone, failure) -> {
+                    if (failure != null) {
+                        log.debug("could not look for gone consumers of {}: {}", key, failure.getMessage());
+                    } else if (gone != null && gone > 0) {
+                        log.info("removed {} consumers of {} that held nothing and were silent for {}", gone, key, goneAfter);
+                    }
+                });
     }
 
     private void read(String queue, Map<String, String> channels, int max, Duration wait, List<Delivery> out) throws InterruptedException {

@@ -290,6 +290,21 @@ class RedisTransportTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // Lettuce's generic varargs of stream offsets
+    void consumersThatHoldNothingAndWentSilentAreRemoved() throws Exception {
+        QueueTransport t = open();
+        t.publish(messages("a", 1));
+        String stream = RedisKeys.stream(queue, "a");
+        raw.xgroupCreateconsumer(stream, io.lettuce.core.Consumer.from(RedisKeys.GROUP, "gone"));
+        raw.xreadgroup(io.lettuce.core.Consumer.from(RedisKeys.GROUP, "busy"), io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(stream));
+        raw.xgroupCreateconsumer(stream, io.lettuce.core.Consumer.from(RedisKeys.GROUP, "me"));
+        long gone = RedisScripts.FORGET_CONSUMERS.run(rawConnection.async(), new String[] {stream}, RedisKeys.GROUP, "0", "me")
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(gone).isEqualTo(1);
+        assertThat(raw.xinfoConsumers(stream, RedisKeys.GROUP)).hasSize(2); // the one holding an entry, and the caller
+    }
+
+    @Test
     void keysOfNamesWithSeparatorsDoNotCollide() {
         assertThat(RedisKeys.stream("a:b", "c")).isNotEqualTo(RedisKeys.stream("a", "b:c"));
         assertThat(RedisKeys.stream("jobs.eu-1", "send_mail")).isEqualTo("ordo:q:jobs.eu-1:send_mail");
