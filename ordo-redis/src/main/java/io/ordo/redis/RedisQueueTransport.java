@@ -66,6 +66,7 @@ public final class RedisQueueTransport implements QueueTransport {
 
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisClient blockingClient;
     private final StatefulRedisConnection<String, String> shared;
     private final RedisAsyncCommands<String, String> redis;
     private final BlockingConnections blocking;
@@ -74,15 +75,17 @@ public final class RedisQueueTransport implements QueueTransport {
     private final Duration commandTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisQueueTransport(ClientResources resources, RedisClient client, StatefulRedisConnection<String, String> shared,
-                                TransportSettings settings, String broker, Duration commandTimeout) {
+    private RedisQueueTransport(ClientResources resources, RedisClient client, RedisClient blockingClient,
+                                StatefulRedisConnection<String, String> shared, TransportSettings settings, String broker,
+                                Duration commandTimeout) {
         this.resources = resources;
         this.client = client;
+        this.blockingClient = blockingClient;
         this.shared = shared;
         this.redis = shared.async();
         this.broker = broker;
         this.commandTimeout = commandTimeout;
-        this.blocking = new BlockingConnections(client, broker, MAX_BLOCKING_CONNECTIONS);
+        this.blocking = new BlockingConnections(blockingClient, broker, MAX_BLOCKING_CONNECTIONS);
         this.receiver = new StreamReceiver(redis, blocking, settings.consumer(), settings.redeliverAfter(), commandTimeout, broker);
     }
 
@@ -97,23 +100,43 @@ public final class RedisQueueTransport implements QueueTransport {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled())
-                .autoReconnect(true)
-                // during an outage a call fails at once instead of waiting in Lettuce's buffer
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        client.setOptions(options(true));
+        // a blocking read's connection is not reconnected: Lettuce would hold its read until
+        // Redis is back; without it the read fails when the connection drops, and the pool makes
+        // a new connection for the next one
+        RedisClient blockingClient = RedisClient.create(resources, uri);
+        blockingClient.setOptions(options(false));
         Duration commandTimeout = uri.getTimeout();
         try {
             StatefulRedisConnection<String, String> shared = client.connect(StringCodec.UTF8);
             RedisCalls.await(shared.async().ping(), commandTimeout, broker);
-            return new RedisQueueTransport(resources, client, shared, settings, broker, commandTimeout);
+            return new RedisQueueTransport(resources, client, blockingClient, shared, settings, broker, commandTimeout);
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            shutdown(resources, client, blockingClient);
             throw RedisTransportProvider.connectFailure(e, broker);
         }
+    }
+
+    private static ClientOptions options(boolean autoReconnect) {
+        return ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled())
+                .autoReconnect(autoReconnect)
+                // during an outage a call fails at once instead of waiting in Lettuce's buffer
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build();
+    }
+
+    /** Closes the clients' connections (the shared and the blocking ones), then their threads. */
+    private static void shutdown(ClientResources resources, RedisClient... clients) {
+        for (RedisClient c : clients) {
+            try {
+                c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.debug("closing a Redis client: {}", e.getMessage());
+            }
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     static String describe(RedisURI uri) {
@@ -319,11 +342,6 @@ public final class RedisQueueTransport implements QueueTransport {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         blocking.close();
-        try { // closes the shared and the blocking connections
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("closing the Redis client of {}: {}", broker, e.getMessage());
-        }
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        shutdown(resources, blockingClient, client);
     }
 }

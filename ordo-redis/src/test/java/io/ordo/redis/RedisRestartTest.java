@@ -1,5 +1,7 @@
 package io.ordo.redis;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.ordo.core.queue.Delivery;
 import io.ordo.core.queue.QueueMessage;
 import io.ordo.core.queue.QueueTransport;
@@ -21,10 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +59,16 @@ class RedisRestartTest {
         transport.publish(messages(queue, 2));
         assertThat(receive(queue, 1)).hasSize(1);
 
+        // a receive blocked when Redis goes away returns soon, well before its wait is over
+        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(
+                () -> catchThrowable(() -> transport.receive("elsewhere", Set.of("a"), 1, Duration.ofSeconds(20))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> clientList(port).contains("cmd=xreadgroup"));
+        long stopped = System.nanoTime();
         stopServer();
+        Throwable failure = blocked.get(FAST.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(FAST);
+        assertThat(failure).isInstanceOf(TransportUnavailableException.class);
+
         assertFailsFast(() -> transport.publish(messages(queue, 1)));
         assertFailsFast(() -> transport.receive(queue, Set.of("a"), 10, Duration.ofMillis(500)));
         assertFailsFast(() -> transport.count(queue, Set.of("a")));
@@ -71,6 +84,15 @@ class RedisRestartTest {
         transport.ack(got);
         assertThat(transport.count(queue, Set.of("a"))).isZero();
         assertThat(transport.held(queue, "a", after.stream().map(QueueMessage::jobId).toList()).orElseThrow()).isEmpty();
+    }
+
+    private static String clientList(int port) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return c.sync().clientList();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     private static void assertFailsFast(Runnable call) {
