@@ -67,7 +67,6 @@ public final class RedisQueueTransport implements QueueTransport {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClient blockingClient;
-    private final StatefulRedisConnection<String, String> shared;
     private final RedisAsyncCommands<String, String> redis;
     private final BlockingConnections blocking;
     private final StreamReceiver receiver;
@@ -81,7 +80,6 @@ public final class RedisQueueTransport implements QueueTransport {
         this.resources = resources;
         this.client = client;
         this.blockingClient = blockingClient;
-        this.shared = shared;
         this.redis = shared.async();
         this.broker = broker;
         this.commandTimeout = commandTimeout;
