@@ -28,11 +28,37 @@ final class ServerProcess implements AutoCloseable {
     final int port = freePort();
     final String url = "http://127.0.0.1:" + port;
     private final List<String> args;
+    private final String readyMarker;
+    private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     private Process process;
 
     ServerProcess(String storeUrl, String... extra) {
         args = new ArrayList<>(List.of("server", "--store", storeUrl, "--port", String.valueOf(port), "--lease", "2s", "--concurrency", "8"));
         args.addAll(List.of(extra));
+        readyMarker = "Ordo ready at";
+    }
+
+    private ServerProcess(List<String> args, String readyMarker) {
+        this.args = new ArrayList<>(args);
+        this.readyMarker = readyMarker;
+    }
+
+    /** An {@code ordo worker} (no HTTP API: only start, kill and its output). */
+    static ServerProcess worker(String storeUrl, String... extra) {
+        List<String> args = new ArrayList<>(List.of("worker", "--store", storeUrl, "--lease", "2s", "--concurrency", "8"));
+        args.addAll(List.of(extra));
+        return new ServerProcess(args, "Ordo worker");
+    }
+
+    /** What the process printed so far (for failure messages). */
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output.subList(Math.max(0, output.size() - 60), output.size()));
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     ServerProcess start() throws Exception {
@@ -46,7 +72,8 @@ final class ServerProcess implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (line.contains("Ordo ready at")) ready.complete(null);
+                    output.add(line);
+                    if (line.contains(readyMarker)) ready.complete(null);
                 }
             } catch (IOException ignored) {
                 // the process was killed

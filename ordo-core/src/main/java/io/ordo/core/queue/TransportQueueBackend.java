@@ -35,6 +35,7 @@ public final class TransportQueueBackend implements QueueBackend {
     private final JobStore store;
     private final QueueTransport transport;
     private final Duration wait;
+    private final Clock clock;
     private final PendingRelay relay;
     private final Reconciler reconciler;
     private final AtomicReference<String> problem = new AtomicReference<>();
@@ -50,6 +51,7 @@ public final class TransportQueueBackend implements QueueBackend {
         this.store = store;
         this.transport = transport;
         this.wait = wait;
+        this.clock = clock;
         this.relay = duties ? new PendingRelay(store, this::publishReady) : null;
         this.reconciler = duties ? new Reconciler(store, transport, clock, reconcile, channels, this::publishReady) : null;
     }
@@ -117,7 +119,10 @@ public final class TransportQueueBackend implements QueueBackend {
         }
         List<Job> claimed;
         try {
-            claimed = store.claimIds(request, byJob.keySet());
+            // the receive may have waited: the lease and start time count from now, not from the request
+            ClaimRequest now = new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(),
+                    clock.instant());
+            claimed = store.claimIds(now, byJob.keySet());
         } catch (RuntimeException e) {
             transport.release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;
