@@ -46,6 +46,17 @@ public interface QueueTransportProvider {
 
     /** The URL without the password of its user-info, for messages. */
     static String redact(String url) {
-        return url == null ? null : url.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@");
+        if (url == null) return null;
+        int scheme = url.indexOf("://");
+        if (scheme < 0) return url;
+        int start = scheme + 3;
+        int slash = url.indexOf('/', start);
+        String authority = slash < 0 ? url.substring(start) : url.substring(start, slash);
+        int at = authority.lastIndexOf('@'); // a password may hold an unescaped '@': mask up to the last one
+        if (at < 0) return url;
+        String userInfo = authority.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***";
+        return url.substring(0, start) + shown + authority.substring(at) + (slash < 0 ? "" : url.substring(slash));
     }
 }

@@ -127,13 +127,15 @@ public final class TransportQueueBackend implements QueueBackend {
             transport.release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;
         }
-        try {
-            // claimed jobs are held by their lease now; the rest are no longer pending: stale or duplicate
-            transport.ack(got);
-        } catch (RuntimeException e) {
-            // redelivered later, then dropped, because the jobs are no longer pending
-            log.warn("acknowledging {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
-        }
+        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
+        // The ack need not hold up the claim loop: a message it misses is redelivered and then dropped.
+        Thread.ofVirtual().name("ordo-ack").start(() -> {
+            try {
+                transport.ack(got);
+            } catch (RuntimeException e) {
+                log.warn("acknowledging {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
+            }
+        });
         return claimed;
     }
 

@@ -74,7 +74,17 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.definitions = new Definitions(d);
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
-        this.claimIdsSql = d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_until = ?, "
+        this.claimIdsSql = d instanceof PostgresDialect
+                // each id looked up by primary key (LATERAL ... LIMIT 1 is never flattened): a plan for
+                // "id = ANY(?) AND queue = ?" walks the queue's whole pending index when the
+                // statistics are stale (autovacuum off). The row lock is taken before the guards
+                // are checked, so a job claimed meanwhile is seen as running and left out.
+                ? d.sql("WITH picked AS MATERIALIZED (SELECT p.id FROM unnest(?::uuid[]) AS u(id) CROSS JOIN LATERAL "
+                + "(SELECT id, status, queue, type FROM {jobs} WHERE id = u.id LIMIT 1 FOR UPDATE) p WHERE "
+                + Guards.into("p.status", JobStatus.RUNNING) + " AND p.queue = ? AND p.type = ANY(?)) "
+                + "UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, lease_until = ?, "
+                + "started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j"))
+                : d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_until = ?, "
                 + "started_at = ?, updated_at = ? WHERE " + d.inIds("id") + " AND " + Guards.into("status", JobStatus.RUNNING)
                 + " AND queue = ? AND " + d.inTexts("type") + " RETURNING " + JobRows.COLUMNS);
     }
@@ -174,13 +184,21 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         // a duplicate message's job is locked or already running: the guard leaves it out after the wait
         List<Job> got = new ArrayList<>(writeStatement(c -> {
             try (PreparedStatement ps = c.prepareStatement(claimIdsSql)) {
-                ps.setString(1, r.owner());
-                d.setTime(ps, 2, r.now().plus(r.lease()));
-                d.setTime(ps, 3, r.now());
-                d.setTime(ps, 4, r.now());
-                d.setIds(c, ps, 5, batch);
-                ps.setString(6, r.queue());
-                d.setTexts(c, ps, 7, r.types());
+                int i = 1;
+                if (d instanceof PostgresDialect) { // the ids and guards come first there
+                    d.setIds(c, ps, i++, batch);
+                    ps.setString(i++, r.queue());
+                    d.setTexts(c, ps, i++, r.types());
+                }
+                ps.setString(i++, r.owner());
+                d.setTime(ps, i++, r.now().plus(r.lease()));
+                d.setTime(ps, i++, r.now());
+                d.setTime(ps, i++, r.now());
+                if (!(d instanceof PostgresDialect)) {
+                    d.setIds(c, ps, i++, batch);
+                    ps.setString(i++, r.queue());
+                    d.setTexts(c, ps, i, r.types());
+                }
                 return queries.jobs(ps);
             }
         }));
