@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +46,8 @@ final class ChannelConsumer {
     private static final Logger log = LoggerFactory.getLogger(ChannelConsumer.class);
     /** Epochs name a channel's life between closes, JVM-wide so that another transport's receipt never matches. */
     private static final AtomicLong EPOCHS = new AtomicLong();
+    /** The cancel-ok follows the consumer's last delivery within a round trip; this only bounds a broken channel. */
+    private static final long CANCEL_TIMEOUT_MS = 2_000;
 
     private record Pending(long tag, UUID jobId) {
     }
@@ -54,13 +58,13 @@ final class ChannelConsumer {
     private final String type;
     private final String name;
     private final Map<String, Object> arguments;
+    private final Declarer declarer;
     private final ReentrantLock state;
     private final Condition arrived;
 
     private final ReentrantLock control = new ReentrantLock();
     private Channel channel;      // guarded by control
-    private boolean declared;     // guarded by control
-    private String consumerTag;   // guarded by control
+    private Deliveries consumer;  // guarded by control: running while some receive waits
     private int qos;              // guarded by control
     private int users;            // guarded by control: receives waiting on this channel
 
@@ -70,13 +74,14 @@ final class ChannelConsumer {
     private final Set<Long> outstanding = new HashSet<>();          // guarded by state: returned, not acked
 
     ChannelConsumer(Connection connection, String broker, String queue, String type, String name,
-                    Map<String, Object> arguments, ReentrantLock state, Condition arrived) {
+                    Map<String, Object> arguments, Declarer declarer, ReentrantLock state, Condition arrived) {
         this.connection = connection;
         this.broker = broker;
         this.queue = queue;
         this.type = type;
         this.name = name;
         this.arguments = arguments;
+        this.declarer = declarer;
         this.state = state;
         this.arrived = arrived;
     }
@@ -89,22 +94,13 @@ final class ChannelConsumer {
     void join(int max) {
         control.lock();
         try {
-            Channel ch = channel();
-            if (!declared) {
-                ch.queueDeclare(name, true, false, false, arguments);
-                declared = true;
-            }
-            if (consumerTag == null) {
-                int room = max - buffered();
-                if (room > 0) {
-                    // basic.qos only applies to consumers started after it (and quorum queues have
-                    // no global qos), so it is set before each consume
-                    if (qos != room) {
-                        ch.basicQos(room);
-                        qos = room;
-                    }
-                    consumerTag = ch.basicConsume(name, false, new Deliveries(ch));
-                }
+            try {
+                start(max);
+            } catch (IOException e) {
+                if (!Failures.hasCode(e, 404)) throw e;
+                // deleted since this node declared it (the broker closed the channel): declare it again
+                declarer.forget(name);
+                start(max);
             }
             users++;
         } catch (IOException | ShutdownSignalException e) {
@@ -114,24 +110,48 @@ final class ChannelConsumer {
         }
     }
 
-    /** A receive stops waiting: the last one cancels the consumer. */
+    private void start(int max) throws IOException {
+        declarer.queue(name, arguments);
+        Channel ch = channel();
+        if (consumer != null) return;
+        int room = max - buffered();
+        if (room <= 0) return;
+        // basic.qos only applies to consumers started after it (and quorum queues have no global
+        // qos), so it is set before each consume
+        if (qos != room) {
+            ch.basicQos(room);
+            qos = room;
+        }
+        Deliveries d = new Deliveries(ch);
+        d.tag = ch.basicConsume(name, false, d);
+        consumer = d;
+    }
+
+    /**
+     * A receive stops waiting: the last one cancels the consumer, and waits until what the broker
+     * sent before the cancel is in the buffer, where the next consume counts it against the room.
+     */
     void leave() {
+        Deliveries cancelled = null;
         control.lock();
         try {
             users--;
-            if (users == 0 && consumerTag != null) {
-                String tag = consumerTag;
-                consumerTag = null;
+            if (users == 0 && consumer != null) {
+                cancelled = consumer;
+                consumer = null;
                 try {
-                    channel.basicCancel(tag);
+                    channel.basicCancel(cancelled.tag);
                 } catch (IOException | RuntimeException e) {
                     // closed channel or a consumer the broker cancelled: nothing is consuming either way
-                    log.debug("cancelling consumer {} of {}: {}", tag, name, Failures.reason(e));
+                    log.debug("cancelling consumer {} of {}: {}", cancelled.tag, name, Failures.reason(e));
+                    cancelled = null;
                 }
             }
         } finally {
             control.unlock();
         }
+        // outside control: the client's thread that hands over those deliveries may need it
+        if (cancelled != null) cancelled.awaitCancelled();
     }
 
     /** Moves up to {@code max} buffered messages into {@code into}, as outstanding deliveries. Caller holds {@code state}. */
@@ -216,7 +236,7 @@ final class ChannelConsumer {
         if (ch != channel) {
             channel = ch;
             qos = 0;
-            consumerTag = null; // died with the old channel
+            consumer = null; // died with the old channel
             ch.addShutdownListener(cause -> lost(ch));
             state.lock();
             try {
@@ -262,21 +282,25 @@ final class ChannelConsumer {
 
     /** Parses the job id, or null for a body that is not one. */
     static UUID jobId(byte[] body) {
-        if (body == null || body.length > 64) return null;
+        // only the canonical form: UUID.fromString also takes oddities such as "1-2-3-4-5"
+        if (body == null || body.length != 36) return null;
         try {
-            return UUID.fromString(new String(body, StandardCharsets.UTF_8).trim());
+            return UUID.fromString(new String(body, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
     private final class Deliveries extends DefaultConsumer {
+        private final CountDownLatch cancelled = new CountDownLatch(1);
+        private volatile String tag;
+
         Deliveries(Channel ch) {
             super(ch);
         }
 
         @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             UUID id = jobId(body);
             if (id == null) {
                 deadLetter(envelope.getDeliveryTag(), body);
@@ -293,16 +317,38 @@ final class ChannelConsumer {
             }
         }
 
+        /** Dispatched after every delivery of this consumer. */
         @Override
-        public void handleCancel(String tag) {
+        public void handleCancelOk(String consumerTag) {
+            cancelled.countDown();
+        }
+
+        @Override
+        public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+            cancelled.countDown();
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
             // the broker cancelled: the queue was deleted; declare it again on the next receive
             log.info("RabbitMQ cancelled the consumer of {} (queue deleted?)", name);
+            cancelled.countDown();
             control.lock();
             try {
-                if (tag.equals(consumerTag)) consumerTag = null;
-                declared = false;
+                if (consumer == this) consumer = null;
+                declarer.forget(name);
             } finally {
                 control.unlock();
+            }
+        }
+
+        void awaitCancelled() {
+            try {
+                if (!cancelled.await(CANCEL_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                    log.debug("no cancel-ok for consumer {} of {} within {} ms", tag, name, CANCEL_TIMEOUT_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -37,8 +37,17 @@ final class Failures {
                 || e instanceof SocketTimeoutException || e instanceof TimeoutException) {
             return new TransportUnavailableException("cannot reach RabbitMQ at " + broker + ": " + reason(e), e);
         }
-        if (signal(e) != null) {
+        ShutdownSignalException s = signal(e);
+        if (s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Connection.Close) {
             return new TransportUnavailableException("RabbitMQ at " + broker + " refused the connection: " + reason(e), e);
+        }
+        if (s != null) {
+            return new TransportUnavailableException("cannot reach RabbitMQ at " + broker + ": the connection closed during the handshake (is it an AMQP port?)", e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return new TransportUnavailableException("cannot reach RabbitMQ at " + broker + ": TLS handshake failed: " + reason(t), e);
+            }
         }
         return new TransportUnavailableException("cannot reach RabbitMQ at " + broker + ": " + reason(e), e);
     }
@@ -47,6 +56,12 @@ final class Failures {
     static boolean hasCode(Throwable e, int code) {
         ShutdownSignalException s = signal(e);
         return s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close && close.getReplyCode() == code;
+    }
+
+    /** The broker closed a channel, not the connection: it refused one operation (a 4xx reply). */
+    static boolean isChannelError(Throwable e) {
+        ShutdownSignalException s = signal(e);
+        return s != null && !s.isHardError() && !s.isInitiatedByApplication();
     }
 
     static String reason(Throwable e) {

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code PREFIX.QUEUE~TYPE}: the quorum queue of one channel (queue and type);</li>
  *   <li>{@code PREFIX.dead}: the fanout exchange and the queue that keep dead-lettered messages;</li>
- *   <li>{@code PREFIX.types}: the stream that records which types each queue has.</li>
+ *   <li>{@code PREFIX.types}: the stream that records which types each queue has;</li>
+ *   <li>{@code PREFIX.lock.HASH}: short-lived exclusive queues that serialize the first
+ *       declaration of a queue (see {@link Declarer}).</li>
  * </ul>
  * Ordo's names may contain '.', so a channel's queue and type are joined with '~', which they cannot
  * contain; any character outside Ordo's name alphabet (including '~' and '%') is escaped as
@@ -54,6 +56,15 @@ final class QueueNames {
 
     String registry() {
         return prefix + ".types";
+    }
+
+    /** The exclusive queue that guards the first declaration of queue {@code name}. */
+    String lock(String name) {
+        return prefix + ".lock." + sha256(name).substring(0, HASH_CHARS);
+    }
+
+    boolean isLock(String name) {
+        return name.startsWith(prefix + ".lock.");
     }
 
     static String escape(String s) {

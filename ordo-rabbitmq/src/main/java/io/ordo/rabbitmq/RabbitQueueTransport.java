@@ -7,6 +7,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.Return;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.ordo.core.queue.Delivery;
 import io.ordo.core.queue.QueueMessage;
 import io.ordo.core.queue.QueueTransport;
@@ -80,8 +82,9 @@ public final class RabbitQueueTransport implements QueueTransport {
     private final TypeRegistry registry;
     private final SharedChannel publisher;
     private final SharedChannel admin;
-    /** Channels declared for publishing (consumers declare their own). */
-    private final Set<Key> declared = ConcurrentHashMap.newKeySet();
+    private final Declarer declarer;
+    /** Channels this node published to: their types count as known. */
+    private final Set<Key> published = ConcurrentHashMap.newKeySet();
     private final Map<Key, ChannelConsumer> consumers = new ConcurrentHashMap<>();
     /** Messages the broker could not route (their queue deleted since it was declared). */
     private final ConcurrentLinkedQueue<Return> returns = new ConcurrentLinkedQueue<>();
@@ -106,6 +109,7 @@ public final class RabbitQueueTransport implements QueueTransport {
         });
         this.admin = new SharedChannel(connection, broker, ch -> {
         });
+        this.declarer = new Declarer(admin, names, broker);
     }
 
     /**
@@ -115,6 +119,13 @@ public final class RabbitQueueTransport implements QueueTransport {
      * @param broker the broker's description, without credentials
      */
     static RabbitQueueTransport open(ConnectionFactory factory, String broker, TransportSettings settings, QueueNames names) {
+        // a lock held when the connection dropped must not be taken again by the reconnect
+        factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+            @Override
+            public boolean filterQueue(RecordedQueue queue) {
+                return !names.isLock(queue.getName());
+            }
+        });
         Connection connection;
         try {
             connection = factory.newConnection("ordo " + settings.consumer());
@@ -132,12 +143,9 @@ public final class RabbitQueueTransport implements QueueTransport {
     }
 
     private void setUp() {
-        admin.call("declare " + names.deadLetters(), ch -> {
-            declareDeadLetters(ch);
-            return null;
-        });
+        declareDeadLetters();
         try {
-            registry.start(connection);
+            registry.start(connection, declarer);
         } catch (IOException e) {
             throw Failures.failed(broker, "declare the type registry " + names.registry(), e);
         }
@@ -159,11 +167,13 @@ public final class RabbitQueueTransport implements QueueTransport {
         connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
     }
 
-    private void declareDeadLetters(Channel ch) throws IOException {
+    private void declareDeadLetters() {
         String dead = names.deadLetters();
-        ch.exchangeDeclare(dead, BuiltinExchangeType.FANOUT, true);
-        ch.queueDeclare(dead, true, false, false, Map.of("x-queue-type", "quorum"));
-        ch.queueBind(dead, dead, "");
+        declarer.once(dead, ch -> {
+            ch.exchangeDeclare(dead, BuiltinExchangeType.FANOUT, true);
+            ch.queueDeclare(dead, true, false, false, Map.of("x-queue-type", "quorum"));
+            ch.queueBind(dead, dead, "");
+        });
     }
 
     @Override
@@ -189,10 +199,8 @@ public final class RabbitQueueTransport implements QueueTransport {
             }
         });
         if (!present) { // someone deleted it: without it unreadable messages would be dropped
-            admin.call("declare " + names.deadLetters(), ch -> {
-                declareDeadLetters(ch);
-                return null;
-            });
+            declarer.forget(names.deadLetters());
+            declareDeadLetters();
         }
     }
 
@@ -208,7 +216,8 @@ public final class RabbitQueueTransport implements QueueTransport {
             returns.clear();
             List<Key> recorded = new ArrayList<>();
             for (Key k : byChannel.keySet()) {
-                declareForPublish(ch, k);
+                declarer.queue(names.channel(k.queue(), k.type()), channelArguments);
+                published.add(k);
                 if (!registry.knows(k.queue(), k.type())) {
                     registry.append(ch, k.queue(), k.type()); // confirmed with the batch below
                     recorded.add(k);
@@ -220,8 +229,9 @@ public final class RabbitQueueTransport implements QueueTransport {
             if (!unroutable.isEmpty()) {
                 // a queue was deleted since this node declared it: declare it again and resend once
                 for (Key k : unroutable.keySet()) {
-                    declared.remove(k);
-                    declareForPublish(ch, k);
+                    String name = names.channel(k.queue(), k.type());
+                    declarer.forget(name);
+                    declarer.queue(name, channelArguments);
                 }
                 send(ch, unroutable);
                 Map<Key, List<QueueMessage>> still = drainReturns();
@@ -233,12 +243,6 @@ public final class RabbitQueueTransport implements QueueTransport {
             }
             return null;
         });
-    }
-
-    private void declareForPublish(Channel ch, Key k) throws IOException {
-        if (declared.contains(k)) return;
-        ch.queueDeclare(names.channel(k.queue(), k.type()), true, false, false, channelArguments);
-        declared.add(k);
     }
 
     /** Publishes persistently and waits for the broker's confirms, batch by batch. */
@@ -327,7 +331,7 @@ public final class RabbitQueueTransport implements QueueTransport {
 
     private ChannelConsumer consumer(String queue, String type) {
         return consumers.computeIfAbsent(new Key(queue, type), k -> new ChannelConsumer(connection, broker, queue, type,
-                names.channel(queue, type), channelArguments, state, arrived));
+                names.channel(queue, type), channelArguments, declarer, state, arrived));
     }
 
     @Override
@@ -396,7 +400,7 @@ public final class RabbitQueueTransport implements QueueTransport {
         Set<String> all = new TreeSet<>(types);
         all.addAll(registry.typesOf(queue));
         for (Key k : consumers.keySet()) if (k.queue().equals(queue)) all.add(k.type());
-        for (Key k : declared) if (k.queue().equals(queue)) all.add(k.type());
+        for (Key k : published) if (k.queue().equals(queue)) all.add(k.type());
         return all;
     }
 
@@ -416,10 +420,6 @@ public final class RabbitQueueTransport implements QueueTransport {
         } finally {
             state.unlock();
         }
-    }
-
-    QueueNames names() {
-        return names;
     }
 
     /**

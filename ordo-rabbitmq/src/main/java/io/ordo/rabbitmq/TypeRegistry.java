@@ -6,7 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
-import com.rabbitmq.client.ShutdownSignalException;
+import io.ordo.core.queue.TransportUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,19 +55,16 @@ final class TypeRegistry {
      * Declares the stream and starts reading it from its first entry. Returns false, and the registry
      * keeps to this node's own pairs, when the broker refuses a stream.
      */
-    boolean start(Connection connection) throws IOException {
+    boolean start(Connection connection, Declarer declarer) throws IOException {
+        try {
+            declarer.queue(stream, Map.of("x-queue-type", "stream"));
+        } catch (TransportUnavailableException e) {
+            if (!Failures.isChannelError(e)) throw e;
+            log.warn("RabbitMQ refused the stream {} ({}): count and purge cover only the types named and those this node used", stream, Failures.reason(e));
+            return false;
+        }
         Channel ch = connection.createChannel();
         if (ch == null) throw new IOException("no free channel for the type registry");
-        try {
-            ch.queueDeclare(stream, true, false, false, Map.of("x-queue-type", "stream"));
-        } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()) {
-                log.warn("RabbitMQ refused the stream {} ({}): count and purge cover only the types named and those this node used", stream, Failures.reason(e));
-                SharedChannel.abortQuietly(ch);
-                return false;
-            }
-            throw e;
-        }
         ch.basicQos(PREFETCH);
         ch.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(ch) {
             @Override
