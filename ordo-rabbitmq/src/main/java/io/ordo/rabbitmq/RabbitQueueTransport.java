@@ -47,6 +47,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * needed). Unreadable messages, and messages delivered more than {@link #DELIVERY_LIMIT} times, go
  * to the dead-letter exchange {@code PREFIX.dead} and its queue.
  *
+ * <p>Receiving: a consumer runs on a channel only while some {@code receive} waits there, with a
+ * prefetch of the room the caller asked for less what this node has buffered, so that the broker
+ * never pushes a node more than it can start ({@link ChannelConsumer}). Queues are declared lazily,
+ * once per transport, under a lock that works around a RabbitMQ bug ({@link Declarer}).
+ *
  * <p>Counts: RabbitMQ reports a queue's ready messages only, not those delivered and unacknowledged;
  * {@link #count} adds the ones this transport holds itself, so another node's unacknowledged
  * messages are not counted. The types of a queue come from the caller, from this node's own use,
@@ -110,6 +115,8 @@ public final class RabbitQueueTransport implements QueueTransport {
         this.admin = new SharedChannel(connection, broker, ch -> {
         });
         this.declarer = new Declarer(admin, names, broker);
+        // a broker short of memory or disk stops reading from publishers: fail fast instead of hanging
+        connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
     }
 
     /**
@@ -163,8 +170,6 @@ public final class RabbitQueueTransport implements QueueTransport {
             Thread.currentThread().interrupt();
             throw new TransportUnavailableException("interrupted while reading the type registry at " + broker, e);
         }
-        // a broker short of memory or disk stops reading from publishers: fail fast instead of hanging
-        connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
     }
 
     private void declareDeadLetters() {
