@@ -43,7 +43,7 @@ public final class RabbitTransportProvider implements QueueTransportProvider {
 
     @Override
     public QueueTransport open(URI url, TransportSettings settings) {
-        String shown = QueueTransportProvider.redact(url.toString());
+        String shown = redact(url);
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!schemes().contains(scheme)) throw invalid(shown, "is not an amqp:// or amqps:// URL");
         if (url.isOpaque() || url.getHost() == null || url.getHost().isBlank()) {
@@ -98,6 +98,21 @@ public final class RabbitTransportProvider implements QueueTransportProvider {
         String vhost = factory.getVirtualHost();
         return scheme + "://" + host + ":" + factory.getPort() + "/"
                 + (vhost.equals("/") ? "" : URLEncoder.encode(vhost, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The URL with its password masked. Unlike {@link QueueTransportProvider#redact}, this masks up to
+     * the last '@' of the authority, so an unescaped '@' in a password does not show its tail.
+     */
+    static String redact(URI url) {
+        String text = url.toString();
+        String authority = url.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        if (at < 0) return QueueTransportProvider.redact(text);
+        String userInfo = authority.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        String masked = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***";
+        return text.replace(authority, masked + authority.substring(at));
     }
 
     private static Optional<String> parameter(URI url, String name) {

@@ -234,6 +234,11 @@ class RabbitTransportTest {
         }
         assertThatThrownBy(() -> new RabbitTransportProvider().open(java.net.URI.create("redis://127.0.0.1"), SETTINGS))
                 .isInstanceOf(InvalidRequestException.class);
+        // an unescaped '@' in the password makes the host unreadable; none of the password shows
+        assertThatThrownBy(() -> new RabbitTransportProvider().open(java.net.URI.create("amqp://guest:pw7@x9tail@127.0.0.1"), SETTINGS))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("guest:***@127.0.0.1")
+                .message().doesNotContain("pw7").doesNotContain("x9tail");
     }
 
     @Test
