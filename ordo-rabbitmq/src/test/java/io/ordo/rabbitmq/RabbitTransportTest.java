@@ -122,6 +122,31 @@ class RabbitTransportTest {
     }
 
     @Test
+    void aMessageWhoseConsumersKeepDyingIsDeadLetteredAtTheDeliveryLimit() throws Exception {
+        channel(queue, "a");
+        List<QueueMessage> sent = messages(queue, "a", 1);
+        open().publish(sent);
+        for (int i = 0; i < RabbitQueueTransport.DELIVERY_LIMIT + 1; i++) {
+            RabbitQueueTransport doomed = open();
+            assertThat(receiveAll(doomed, queue, Set.of("a"), 1)).extracting(Delivery::message).containsExactlyElementsOf(sent);
+            doomed.close(); // dies holding it
+        }
+        RabbitQueueTransport survivor = open();
+        try (Connection c = TestBroker.connect()) {
+            Channel ch = c.createChannel();
+            List<String> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (GetResponse r; (r = ch.basicGet(names.deadLetters(), true)) != null; ) {
+                    dead.add(new String(r.getBody(), StandardCharsets.UTF_8));
+                }
+                return !dead.isEmpty();
+            });
+            assertThat(dead).containsExactly(sent.get(0).jobId().toString());
+        }
+        assertThat(survivor.receive(queue, Set.of("a"), 1, WAIT)).isEmpty();
+    }
+
+    @Test
     void theBrokerPushesNoMoreThanTheRoomAskedFor() {
         RabbitQueueTransport first = open();
         RabbitQueueTransport second = open();
