@@ -48,6 +48,7 @@ final class ChannelConsumer {
     private static final AtomicLong EPOCHS = new AtomicLong();
     /** The cancel-ok follows the consumer's last delivery within a round trip; this only bounds a broken channel. */
     private static final long CANCEL_TIMEOUT_MS = 2_000;
+    private static final int MAX_PREFETCH = 65_535;
 
     private record Pending(long tag, UUID jobId) {
     }
@@ -114,7 +115,8 @@ final class ChannelConsumer {
         declarer.queue(name, arguments);
         Channel ch = channel();
         if (consumer != null) return;
-        int room = max - buffered();
+        // prefetch-count is an unsigned short, and 0 would mean no limit at all
+        int room = Math.min(max - buffered(), MAX_PREFETCH);
         if (room <= 0) return;
         // basic.qos only applies to consumers started after it (and quorum queues have no global
         // qos), so it is set before each consume
