@@ -178,6 +178,15 @@ final class ChannelConsumer {
      * broker took its message back and delivers it again, which the layer above tolerates.
      */
     void ack(Collection<String> receipts) {
+        settle(receipts, false);
+    }
+
+    /** Gives these back to the queue at once (the store could not take them), for any consumer. */
+    void release(Collection<String> receipts) {
+        settle(receipts, true);
+    }
+
+    private void settle(Collection<String> receipts, boolean requeue) {
         control.lock();
         try {
             List<Long> tags = new ArrayList<>(receipts.size());
@@ -192,9 +201,12 @@ final class ChannelConsumer {
             } finally {
                 state.unlock();
             }
-            for (long tag : tags) channel.basicAck(tag, false);
+            for (long tag : tags) {
+                if (requeue) channel.basicNack(tag, false, true);
+                else channel.basicAck(tag, false);
+            }
         } catch (IOException | RuntimeException e) {
-            log.debug("acknowledging on {} failed ({}): the broker delivers those messages again", name, Failures.reason(e));
+            log.debug("settling on {} failed ({}): the broker delivers those messages again", name, Failures.reason(e));
         } finally {
             control.unlock();
         }

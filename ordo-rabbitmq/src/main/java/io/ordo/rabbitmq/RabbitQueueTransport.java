@@ -341,6 +341,15 @@ public final class RabbitQueueTransport implements QueueTransport {
 
     @Override
     public void ack(List<Delivery> deliveries) {
+        settle(deliveries, false);
+    }
+
+    @Override
+    public void release(List<Delivery> deliveries) {
+        settle(deliveries, true);
+    }
+
+    private void settle(List<Delivery> deliveries, boolean requeue) {
         if (deliveries.isEmpty()) return;
         Map<Key, List<String>> byChannel = new HashMap<>();
         for (Delivery d : deliveries) {
@@ -349,6 +358,7 @@ public final class RabbitQueueTransport implements QueueTransport {
         for (Map.Entry<Key, List<String>> e : byChannel.entrySet()) {
             ChannelConsumer c = consumers.get(e.getKey());
             if (c == null) log.debug("not acknowledging {} deliveries of {}: not received here", e.getValue().size(), e.getKey());
+            else if (requeue) c.release(e.getValue());
             else c.ack(e.getValue());
         }
     }

@@ -139,6 +139,20 @@ public abstract class QueueTransportContract {
     }
 
     @Test
+    void aReleasedMessageGoesBackForAnyConsumer() {
+        QueueTransport first = consumer("first");
+        QueueTransport second = consumer("second");
+        List<QueueMessage> sent = messages(queue, "a", 2);
+        first.publish(sent);
+        List<Delivery> got = receiveAll(first, queue, Set.of("a"), 2);
+        first.release(got); // the store could not take them
+        List<Delivery> again = receiveAll(second, queue, Set.of("a"), 2);
+        assertThat(again).extracting(Delivery::message).containsExactlyInAnyOrderElementsOf(sent);
+        second.ack(again);
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.count(queue, Set.of("a")) == 0);
+    }
+
+    @Test
     void concurrentConsumersShareMessagesWithoutDuplicates() throws Exception {
         int n = 400;
         QueueTransport producer = consumer("producer");
