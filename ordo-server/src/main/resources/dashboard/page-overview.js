@@ -13,7 +13,7 @@ function StatusCards({ stats }) {
   </div>`;
 }
 
-function QueueRow({ q, onChanged }) {
+function QueueRow({ q, onChanged, broker }) {
   const [error, setError] = useState(null);
   const flip = async () => {
     setError(null);
@@ -34,6 +34,7 @@ function QueueRow({ q, onChanged }) {
       ${num(q.failed_last_minute)} / ${num(q.failed_last_hour)}</a>` : '0 / 0'}</td>
     <td class="num">${q.throughput_per_second.toFixed(q.throughput_per_second < 10 ? 2 : 0)}</td>
     <td class="num">${q.start_latency_p50_ms === null ? '–' : '≤' + q.start_latency_p50_ms + ' / ≤' + q.start_latency_p95_ms + ' ms'}</td>
+    ${broker ? html`<td class="num">${q.transport_messages === undefined ? '–' : num(q.transport_messages)}</td>` : null}
     ${canWrite() ? html`<td><${ActionButton} kind="small" label=${(q.paused ? 'Resume' : 'Pause') + ' queue ' + q.queue} onClick=${flip}>
       ${q.paused ? 'Resume' : 'Pause'}</${ActionButton}>${error ? html`<${ErrorNote} error=${error} />` : null}</td>` : null}
   </tr>`;
@@ -78,6 +79,8 @@ export function OverviewPage() {
   const alive = nodes.data ? nodes.data.nodes.filter(n => n.state === 'alive') : [];
   const slots = alive.reduce((a, n) => a + n.slots, 0);
   const busy = alive.reduce((a, n) => a + n.running, 0);
+  // a broker carries the queues: the server then reports each queue's own message count
+  const broker = !!(stats.data && stats.data.queues.some(q => q.transport_messages !== undefined));
   return html`<section class="page-overview">
     <div class="page-head"><h1>Overview</h1>
       <p class="muted">${nodes.data ? html`<a href="/nodes" id="nodes-alive">${alive.length} ${alive.length === 1 ? 'node' : 'nodes'} alive</a>${', '}${num(busy)} of ${num(slots)} slots busy` : ''}</p></div>
@@ -89,8 +92,9 @@ export function OverviewPage() {
         <thead><tr><th>Queue</th><th class="num">Pending</th><th class="num">Scheduled</th><th class="num">Running</th><th class="num">Waiting</th>
           <th class="num" title="last minute / last hour">Completed 1m / 1h</th><th class="num" title="last minute / last hour">Failed 1m / 1h</th>
           <th class="num">Jobs/s</th><th class="num" title="ready to started, last 5 minutes">Start latency p50 / p95</th>
+          ${broker ? html`<th class="num" title="messages the broker holds for the queue: ready, or delivered and not yet acknowledged">Broker messages</th>` : null}
           ${canWrite() ? html`<th><span class="sr-only">Pause or resume</span></th>` : null}</tr></thead>
-        <tbody>${stats.data.queues.map(q => html`<${QueueRow} key=${q.queue} q=${q} onChanged=${() => stats.reload()} />`)}</tbody>
+        <tbody>${stats.data.queues.map(q => html`<${QueueRow} key=${q.queue} q=${q} broker=${broker} onChanged=${() => stats.reload()} />`)}</tbody>
       </table></div>` : null}
     </section>
     <section><h2>The last hour</h2>

@@ -98,7 +98,10 @@ public final class Ordo implements AutoCloseable {
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
                 });
-        if (metrics != null) cluster.onReport(metrics::poll);
+        if (metrics != null) {
+            cluster.onReport(metrics::poll);
+            metrics.broker(queue);
+        }
         monitor.onCancel(this::cancelled);
         var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(),
                 this::inserted);

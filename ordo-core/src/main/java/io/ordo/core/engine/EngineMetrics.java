@@ -28,6 +28,8 @@ public final class EngineMetrics implements JobObserver {
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
     private volatile Map<String, Map<JobStatus, Long>> counts = Map.of();
     private volatile long countsAt;
+    private volatile io.ordo.core.queue.QueueBackend broker;
+    private final Map<String, Long> messages = new ConcurrentHashMap<>();
 
     public EngineMetrics(MeterRegistry registry, JobStore store, Map<String, Integer> slots, ToIntFunction<String> runningIn) {
         this.registry = registry;
@@ -37,6 +39,25 @@ public final class EngineMetrics implements JobObserver {
         // the queues served here show (with zeros) before their first job
         slots.keySet().forEach(this::gauge);
         refreshGauges();
+    }
+
+    /**
+     * With a broker carrying the queue: also {@code ordo.queue.transport.messages} per queue, the
+     * messages the broker holds (read with the job counts, at most every few seconds).
+     */
+    public void broker(io.ordo.core.queue.QueueBackend backend) {
+        if (backend.storeIsQueue()) return;
+        this.broker = backend;
+        gauged.forEach(this::brokerGauge);
+    }
+
+    private void brokerGauge(String queue) {
+        if (broker == null) return;
+        Gauge.builder("ordo.queue.transport.messages", () -> {
+                    refresh();
+                    return messages.getOrDefault(queue, 0L);
+                }).tag("queue", queue)
+                .description("messages the queue's broker holds (ready, or delivered and not yet acknowledged)").register(registry);
     }
 
     /** Jobs by queue and state, from the store's counters, read at most every few seconds. */
@@ -60,6 +81,9 @@ public final class EngineMetrics implements JobObserver {
         }
         countsAt = System.nanoTime();
         refreshGauges();
+        if (broker != null) {
+            for (String q : gauged) broker.messages(q, Set.of()).ifPresent(n -> messages.put(q, n));
+        }
     }
 
     private void refreshGauges() {
@@ -68,6 +92,7 @@ public final class EngineMetrics implements JobObserver {
 
     private void gauge(String queue) {
         if (!gauged.add(queue)) return;
+        brokerGauge(queue);
         for (JobStatus s : JobStatus.values()) {
             Gauge.builder("ordo.jobs", () -> jobs(queue, s)).tag("queue", queue).tag("state", s.wireName())
                     .description("jobs by queue and state").register(registry);
