@@ -113,7 +113,7 @@ public final class Ordo implements AutoCloseable {
 
     /** The store as the queue, or a broker: an unreachable broker fails the node (and closes a store opened for it). */
     private static QueueBackend openQueue(OrdoConfig config, JobStore store, boolean ownsStore) {
-        if (io.ordo.core.queue.QueueBackends.isStore(config.queueBackend())) return new StoreQueueBackend(store);
+        if (io.ordo.core.queue.QueueBackends.isStore(config.queueBackend())) return new StoreQueueBackend(store, store.kind().equals("memory") ? "memory" : "jdbc");
         try {
             var transport = io.ordo.core.queue.QueueTransportProvider.openUrl(config.queueBackend(),
                     new io.ordo.core.queue.TransportSettings(config.nodeId(), config.redeliverAfter()));

@@ -49,6 +49,7 @@ public final class EngineMetrics implements JobObserver {
         if (backend.storeIsQueue()) return;
         this.broker = backend;
         gauged.forEach(this::brokerGauge);
+        countsAt = 0; // the first scrape reads the broker's counts instead of showing zeros
     }
 
     private void brokerGauge(String queue) {

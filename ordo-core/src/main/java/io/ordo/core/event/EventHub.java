@@ -1,6 +1,6 @@
 package io.ordo.core.event;
 
-import io.ordo.core.store.JobStore;
+import io.ordo.core.store.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One tailer thread reads what was appended after its cursor; it is woken by {@link #wake()}
  * (this node's {@link EventLog} after each batch, and the store through
- * {@link JobStore#onEventsAppended} after this node's commits and on PostgreSQL NOTIFY) and otherwise
+ * {@link EventStore#onEventsAppended} after this node's commits and on PostgreSQL NOTIFY) and otherwise
  * polls every {@code poll} (SQLite's other processes). It never blocks on a subscriber: each has a bounded buffer, and one that overflows is
  * emptied and told to {@code resync}.
  */
@@ -31,7 +31,7 @@ public final class EventHub implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventHub.class);
 
-    private final JobStore store;
+    private final EventStore store;
     private final Duration poll;
     private final Set<EventSubscription> subscribers = ConcurrentHashMap.newKeySet();
     private final Semaphore signal = new Semaphore(0);
@@ -40,12 +40,12 @@ public final class EventHub implements AutoCloseable {
     private Thread tailer;
     private int failures;
 
-    public EventHub(JobStore store, Duration poll) {
+    public EventHub(EventStore store, Duration poll) {
         this.store = store;
         this.poll = poll;
     }
 
-    public EventHub(JobStore store) {
+    public EventHub(EventStore store) {
         this(store, DEFAULT_POLL);
     }
 
@@ -108,7 +108,7 @@ public final class EventHub implements AutoCloseable {
         subscribers.remove(s);
     }
 
-    JobStore store() {
+    EventStore store() {
         return store;
     }
 

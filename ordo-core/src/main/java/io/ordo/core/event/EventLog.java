@@ -1,6 +1,6 @@
 package io.ordo.core.event;
 
-import io.ordo.core.store.JobStore;
+import io.ordo.core.store.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,7 @@ public final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     private static final int BATCH = 500;
 
-    private final JobStore store;
+    private final EventStore store;
     private final ArrayBlockingQueue<OrdoEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
@@ -30,12 +30,12 @@ public final class EventLog implements AutoCloseable {
     private volatile boolean stopping;
 
     /** @param onWritten called after each batch is stored (e.g. to wake this node's own viewers at once) */
-    public EventLog(JobStore store, int capacity, Runnable onWritten) {
+    public EventLog(EventStore store, int capacity, Runnable onWritten) {
         this(store, capacity, onWritten, e -> { });
     }
 
     /** @param onDropped told of each event given up (e.g. to tell its live viewers to resync) */
-    public EventLog(JobStore store, int capacity, Runnable onWritten, java.util.function.Consumer<OrdoEvent> onDropped) {
+    public EventLog(EventStore store, int capacity, Runnable onWritten, java.util.function.Consumer<OrdoEvent> onDropped) {
         this.onDropped = onDropped;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);

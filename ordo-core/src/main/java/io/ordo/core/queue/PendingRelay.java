@@ -2,7 +2,7 @@ package io.ordo.core.queue;
 
 import io.ordo.core.event.EventTypes;
 import io.ordo.core.event.StoredEvent;
-import io.ordo.core.store.JobStore;
+import io.ordo.core.store.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ final class PendingRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PendingRelay.class);
     private static final int PAGE = 1_000;
 
-    private final JobStore store;
+    private final EventStore store;
     private final Consumer<List<QueueMessage>> publish;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -33,7 +33,7 @@ final class PendingRelay implements AutoCloseable {
     private Thread thread;
     private long cursor;
 
-    PendingRelay(JobStore store, Consumer<List<QueueMessage>> publish) {
+    PendingRelay(EventStore store, Consumer<List<QueueMessage>> publish) {
         this.store = store;
         this.publish = publish;
     }

@@ -4,7 +4,7 @@ import io.ordo.core.model.Job;
 import io.ordo.core.model.JobFilter;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.model.Page;
-import io.ordo.core.store.JobStore;
+import io.ordo.core.store.AdminStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class Reconciler implements AutoCloseable {
     public record Pass(int queuesLookedAt, long published) {
     }
 
-    private final JobStore store;
+    private final AdminStore store;
     private final QueueTransport transport;
     private final Clock clock;
     private final Duration interval;
@@ -54,7 +54,7 @@ public final class Reconciler implements AutoCloseable {
     private volatile boolean stopping;
     private Thread thread;
 
-    Reconciler(JobStore store, QueueTransport transport, Clock clock, Duration interval, Channels channels,
+    Reconciler(AdminStore store, QueueTransport transport, Clock clock, Duration interval, Channels channels,
                Consumer<List<QueueMessage>> publish) {
         this.store = store;
         this.channels = channels;

@@ -2,7 +2,7 @@ package io.ordo.core.queue;
 
 import io.ordo.core.model.Job;
 import io.ordo.core.store.ClaimRequest;
-import io.ordo.core.store.JobStore;
+import io.ordo.core.store.RunStore;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,15 +13,18 @@ import java.util.function.Consumer;
  * store's cross-process signal (PostgreSQL LISTEN/NOTIFY) where it has one.
  */
 public final class StoreQueueBackend implements QueueBackend {
-    private final JobStore store;
+    private final RunStore store;
+    private final String kind;
 
-    public StoreQueueBackend(JobStore store) {
+    /** @param kind "jdbc" for a SQL store, "memory" for the in-memory one */
+    public StoreQueueBackend(RunStore store, String kind) {
         this.store = store;
+        this.kind = kind;
     }
 
     @Override
     public String kind() {
-        return store.kind().equals("memory") ? "memory" : "jdbc";
+        return kind;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.JobStore;
+import io.ordo.core.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TransportQueueBackend implements QueueBackend {
     private static final Logger log = LoggerFactory.getLogger(TransportQueueBackend.class);
 
-    private final JobStore store;
+    private final RunStore store;
     private final QueueTransport transport;
     private final Duration wait;
     private final Clock clock;
