@@ -165,7 +165,7 @@ final class OpenApiSchemas {
                 "store", type("string"), "launch_workers", type("boolean"), "server_time", type("string")));
         s.set("LoggedOut", object("logged_out", type("boolean")));
         s.set("Health", object("status", type("string"), "store", type("string"), "node", type("string"),
-                "table_health", ref("TableHealth")));
+                "queue_backend", type("string"), "table_health", ref("TableHealth")));
         return s;
     }
 }

@@ -193,7 +193,8 @@ class JobRoutesTest {
         Response r = http.get("/health");
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(fields(r.json())).containsExactlyInAnyOrder("status", "store", "node");
+        assertThat(fields(r.json())).containsExactlyInAnyOrder("status", "store", "node", "queue_backend");
+        assertThat(r.json().path("queue_backend").asText()).isEqualTo("memory"); // the store is the queue
         assertThat(r.json().path("status").asText()).isEqualTo("ok");
         assertThat(r.json().path("store").asText()).isEqualTo("memory");
         assertThat(r.json().path("node").asText()).isEqualTo(server.ordo().config().nodeId());

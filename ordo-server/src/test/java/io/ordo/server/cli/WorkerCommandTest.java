@@ -39,6 +39,12 @@ class WorkerCommandTest {
         Cli.Run unknown = Cli.run(Map.of(), "worker", "--store", store, "--queue-backend", "kafka://127.0.0.1:9092");
         assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(Main.USAGE);
         assertThat(unknown.errLines()).singleElement().asString().contains("no queue backend for 'kafka:'").contains("redis").contains("amqp");
+        Cli.Run down = Cli.run(Map.of(), "worker", "--store", store, "--queue-backend", "redis://127.0.0.1:1");
+        assertThat(down.exit()).as(down.toString()).isEqualTo(Main.FAILED);
+        assertThat(down.errLines()).singleElement().asString().contains("cannot reach Redis at redis://127.0.0.1:1");
+        Cli.Run refused = Cli.run(Map.of(), "worker", "--store", store, "--queue-backend", "amqp://guest:not-the-password@127.0.0.1:5672/");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(Main.FAILED);
+        assertThat(refused.errLines()).singleElement().asString().contains("RabbitMQ").contains("credentials").doesNotContain("not-the-password");
         Cli.Run notUrl = Cli.run(Map.of("ORDO_QUEUE_BACKEND", "rabbit"), "worker", "--store", store);
         assertThat(notUrl.exit()).as(notUrl.toString()).isEqualTo(Main.USAGE);
         assertThat(notUrl.errLines()).singleElement().asString().contains("'rabbit' is not a URL");
