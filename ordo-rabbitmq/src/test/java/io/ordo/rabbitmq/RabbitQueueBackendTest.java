@@ -8,7 +8,6 @@ import io.ordo.core.store.JobStoreProvider;
 import io.ordo.testkit.QueueBackendContract;
 import io.ordo.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,6 @@ import java.util.Set;
 /** The engine's queue guarantees with RabbitMQ carrying the queue, on SQLite and on PostgreSQL. */
 class RabbitQueueBackendTest {
     private static final String PREFIX = TestBroker.newPrefix();
-    private static final List<String> TYPES = List.of("qb-noop", "qb-flaky", "qb-slow");
 
     static void forget(String queue, Set<String> types) {
         // a broker that lost the queue's messages
@@ -33,10 +31,11 @@ class RabbitQueueBackendTest {
         }
     }
 
-    static void deleteQueuesOf(String queue) {
+    /** The quorum queues of every type the test's nodes served (each got one when they read): heavy, so dropped. */
+    static void deleteQueuesOf(String queue, Set<String> types) {
         QueueNames names = new QueueNames(PREFIX);
         List<String> used = new ArrayList<>();
-        for (String type : TYPES) used.add(names.channel(queue, type));
+        for (String type : types) used.add(names.channel(queue, type));
         TestBroker.deleteQueues(used);
     }
 
@@ -56,6 +55,11 @@ class RabbitQueueBackendTest {
         }
 
         @Override
+        protected void afterStoreClosed() {
+            deleteQueuesOf(queue, typesServed); // the nodes are closed: nothing declares them again
+        }
+
+        @Override
         protected String queueBackend() {
             return TestBroker.url(PREFIX);
         }
@@ -70,10 +74,6 @@ class RabbitQueueBackendTest {
             return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ordo.db"));
         }
 
-        @AfterEach
-        void deleteQueues() {
-            deleteQueuesOf(queue);
-        }
     }
 
     @Nested
@@ -89,6 +89,7 @@ class RabbitQueueBackendTest {
         @Override
         protected void afterStoreClosed() {
             if (pg != null) pg.close();
+            deleteQueuesOf(queue, typesServed);
         }
 
         @Override
@@ -106,9 +107,5 @@ class RabbitQueueBackendTest {
             return pg.connect();
         }
 
-        @AfterEach
-        void deleteQueues() {
-            deleteQueuesOf(queue);
-        }
     }
 }

@@ -27,14 +27,32 @@ class RedisQueueBackendTest {
         }
     }
 
+    /** Every key of the test's queue (each type a node serves gets a stream when it reads): a shared Redis stays clean. */
+    static void deleteKeysOf(String queue) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(RedisTransportContractTest.URL);
+        try (var connection = client.connect()) {
+            var redis = connection.sync();
+            java.util.List<String> keys = redis.keys("ordo:*" + queue + "*");
+            if (!keys.isEmpty()) redis.del(keys.toArray(String[]::new));
+        } finally {
+            client.shutdown();
+        }
+    }
+
     @Nested
     class OnSqlite extends QueueBackendContract {
+
         @TempDir
         Path dir;
 
         @Override
         protected JobStore createStore() {
             return JobStoreProvider.openUrl("jdbc:sqlite:" + dir.resolve("ordo.db"), Map.of());
+        }
+
+        @Override
+        protected void afterStoreClosed() {
+            deleteKeysOf(queue); // the nodes are closed: nothing makes them again
         }
 
         @Override
@@ -57,6 +75,7 @@ class RedisQueueBackendTest {
     class OnPostgres extends QueueBackendContract {
         private TestPostgres pg;
 
+
         @Override
         protected JobStore createStore() {
             pg = new TestPostgres();
@@ -66,6 +85,7 @@ class RedisQueueBackendTest {
         @Override
         protected void afterStoreClosed() {
             if (pg != null) pg.close();
+            deleteKeysOf(queue);
         }
 
         @Override

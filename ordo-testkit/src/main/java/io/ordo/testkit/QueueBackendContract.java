@@ -49,6 +49,8 @@ public abstract class QueueBackendContract {
     protected String queue;
     private final List<Ordo> nodes = new ArrayList<>();
     private final Map<UUID, AtomicInteger> runs = new ConcurrentHashMap<>();
+    /** Every job type a node of the test served (a broker has a channel for each), for cleaning up a shared broker. */
+    protected final Set<String> typesServed = ConcurrentHashMap.newKeySet();
 
     /** A store over an empty database. */
     protected abstract JobStore createStore();
@@ -96,6 +98,7 @@ public abstract class QueueBackendContract {
         tune.accept(c);
         Ordo o = Ordo.create(c);
         nodes.add(o);
+        typesServed.addAll(o.handlerTypes());
         return o.start();
     }
 
