@@ -49,6 +49,18 @@ final class ChannelConsumer {
     /** The cancel-ok follows the consumer's last delivery within a round trip; this only bounds a broken channel. */
     private static final long CANCEL_TIMEOUT_MS = 2_000;
     private static final int MAX_PREFETCH = 65_535;
+    /**
+     * How long a consumer outlives the last receive. Starting and cancelling a consumer costs round
+     * trips (qos, consume, cancel and its confirmation); a claim loop receives again within
+     * milliseconds while it has free slots, so the consumer is kept for that long.
+     */
+    static final long LINGER_MS = 1_000;
+    private static final java.util.concurrent.ScheduledExecutorService LINGER = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ordo-rabbitmq-linger");
+                t.setDaemon(true);
+                return t;
+            });
 
     private record Pending(long tag, UUID jobId) {
     }
@@ -68,6 +80,7 @@ final class ChannelConsumer {
     private Deliveries consumer;  // guarded by control: running while some receive waits
     private int qos;              // guarded by control
     private int users;            // guarded by control: receives waiting on this channel
+    private long idleSince;        // guarded by control: when the last receive left
 
     private Channel live;         // guarded by state: whose deliveries are current
     private long epoch;           // guarded by state
@@ -129,16 +142,29 @@ final class ChannelConsumer {
         consumer = d;
     }
 
-    /**
-     * A receive stops waiting: the last one cancels the consumer, and waits until what the broker
-     * sent before the cancel is in the buffer, where the next consume counts it against the room.
-     */
+    /** A receive stops waiting: when it was the last, the consumer is cancelled after {@link #LINGER_MS} unless a receive comes back. */
     void leave() {
-        Deliveries cancelled = null;
         control.lock();
         try {
             users--;
             if (users == 0 && consumer != null) {
+                idleSince = System.nanoTime();
+                LINGER.schedule(() -> cancelIfIdle(LINGER_MS), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * Cancels a consumer no receive has used for {@link #LINGER_MS}, and waits until what the broker
+     * sent before the cancel is in the buffer, where the next consume counts it against the room.
+     */
+    private void cancelIfIdle(long idleMillis) {
+        Deliveries cancelled = null;
+        control.lock();
+        try {
+            if (users == 0 && consumer != null && System.nanoTime() - idleSince >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(idleMillis)) {
                 cancelled = consumer;
                 consumer = null;
                 try {
@@ -181,8 +207,12 @@ final class ChannelConsumer {
         settle(receipts, false);
     }
 
-    /** Gives these back to the queue at once (the store could not take them), for any consumer. */
+    /**
+     * Gives these back to the queue at once (the store could not take them), for any consumer: a
+     * lingering consumer of this node is cancelled first, or the broker would hand them straight back to it.
+     */
     void release(Collection<String> receipts) {
+        cancelIfIdle(0);
         settle(receipts, true);
     }
 
