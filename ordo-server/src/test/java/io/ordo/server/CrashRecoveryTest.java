@@ -8,11 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,13 +53,13 @@ class CrashRecoveryTest {
         ServerProcess first = track(new ServerProcess(storeUrl)).start();
         List<String> ids = new ArrayList<>();
         // half the 8 slots: the other half keeps completing short jobs until the kill
-        ids.addAll(submitBatch(first, "{\"type\":\"sleep\",\"payload\":{\"ms\":4000},\"max_attempts\":3}", 4));
-        ids.addAll(submitBatch(first, "{\"type\":\"noop\"}", 20));
-        ids.addAll(submitBatch(first, "{\"type\":\"fail\",\"payload\":{\"times\":1},\"max_attempts\":3,\"backoff\":{\"base\":\"100ms\",\"cap\":\"1s\"}}", 5));
-        ids.addAll(submitBatch(first, "{\"type\":\"noop\",\"delay\":\"3s\"}", 5));
+        ids.addAll(first.submitBatch("{\"type\":\"sleep\",\"payload\":{\"ms\":4000},\"max_attempts\":3}", 4));
+        ids.addAll(first.submitBatch("{\"type\":\"noop\"}", 20));
+        ids.addAll(first.submitBatch("{\"type\":\"fail\",\"payload\":{\"times\":1},\"max_attempts\":3,\"backoff\":{\"base\":\"100ms\",\"cap\":\"1s\"}}", 5));
+        ids.addAll(first.submitBatch("{\"type\":\"noop\",\"delay\":\"3s\"}", 5));
         // short jobs completing all the time, so that the kill lands among claims and completions
         List<String> flood = new ArrayList<>();
-        for (int i = 0; i < 3; i++) flood.addAll(submitBatch(first, "{\"type\":\"sleep\",\"payload\":{\"ms\":15}}", 500));
+        for (int i = 0; i < 3; i++) flood.addAll(first.submitBatch("{\"type\":\"sleep\",\"payload\":{\"ms\":15}}", 500));
         await().atMost(Duration.ofSeconds(20)).until(() -> first.get("/api/jobs/stats").path("statuses").path("running").asInt() >= 4
                 && first.get("/api/jobs/stats").path("statuses").path("completed").asInt() >= 100);
 
@@ -88,38 +86,18 @@ class CrashRecoveryTest {
 
         // the events were committed with the changes: every job has exactly one terminal status
         // event (none lost to the kill, none written twice), and it says how the job ended
-        await().atMost(Duration.ofSeconds(20)).until(() -> terminalEvents(storeUrl).size() == total);
-        Map<String, List<String>> ends = terminalEvents(storeUrl);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ServerProcess.terminalEvents(storeUrl).size() == total);
+        Map<String, List<String>> ends = ServerProcess.terminalEvents(storeUrl);
         List<String> all = new ArrayList<>(ids);
         all.addAll(flood);
         assertThat(ends.keySet()).containsExactlyInAnyOrderElementsOf(all);
         assertThat(ends.values()).allSatisfy(s -> assertThat(s).containsExactly("completed"));
     }
 
-    /** The terminal statuses each job's job_status_change events report, read from the store's event log. */
-    private static Map<String, List<String>> terminalEvents(String storeUrl) throws Exception {
-        String status = storeUrl.startsWith("jdbc:sqlite:") ? "json_extract(payload, '$.status')" : "payload ->> 'status'";
-        Map<String, List<String>> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(storeUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT job_id, " + status + " FROM ordo_events WHERE type = 'job_status_change' AND "
-                     + status + " IN ('completed', 'failed', 'cancelled', 'skipped') ORDER BY id")) {
-            while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-        }
-        return out;
-    }
 
     private ServerProcess track(ServerProcess p) {
         processes.add(p);
         return p;
     }
 
-    private static List<String> submitBatch(ServerProcess server, String job, int n) {
-        StringBuilder body = new StringBuilder("{\"jobs\":[");
-        for (int i = 0; i < n; i++) body.append(i == 0 ? "" : ",").append(job);
-        body.append("]}");
-        List<String> ids = new ArrayList<>();
-        for (JsonNode j : server.post("/api/jobs/batch", body.toString(), 202).path("jobs")) ids.add(j.path("job_id").asText());
-        assertThat(ids).hasSize(n);
-        return ids;
-    }
 }

@@ -126,6 +126,29 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Submits {@code n} copies of {@code job} in one batch; returns their ids. */
+    List<String> submitBatch(String job, int n) {
+        StringBuilder body = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < n; i++) body.append(i == 0 ? "" : ",").append(job);
+        body.append("]}");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode j : post("/api/jobs/batch", body.toString(), 202).path("jobs")) ids.add(j.path("job_id").asText());
+        assertThat(ids).hasSize(n);
+        return ids;
+    }
+
+    /** The terminal statuses each job's job_status_change events report, read from the store's event log. */
+    static java.util.Map<String, List<String>> terminalEvents(String storeUrl) throws java.sql.SQLException {
+        String status = storeUrl.startsWith("jdbc:sqlite:") ? "json_extract(payload, '$.status')" : "payload ->> 'status'";
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(storeUrl); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT job_id, " + status + " FROM ordo_events WHERE type = 'job_status_change' AND "
+                     + status + " IN ('completed', 'failed', 'cancelled', 'skipped') ORDER BY id")) {
+            while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         if (process != null) process.destroyForcibly();

@@ -12,11 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +77,7 @@ class TransportChaosTest {
         track(ServerProcess.worker(store, "--queue-backend", broker)).start();
 
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < JOBS / 1000; i++) ids.addAll(submitBatch(server, "{\"type\":\"sleep\",\"payload\":{\"ms\":40}}", 1000));
+        for (int i = 0; i < JOBS / 1000; i++) ids.addAll(server.submitBatch("{\"type\":\"sleep\",\"payload\":{\"ms\":40}}", 1000));
         await().atMost(Duration.ofSeconds(60)).until(() -> completed(server) >= 500);
 
         doomed.kill();
@@ -103,8 +101,8 @@ class TransportChaosTest {
         assertThat(stats.path("total").asInt()).isEqualTo(JOBS);
         assertThat(stats.path("statuses").path("failed").asInt()).isZero();
         // every job ended once: one terminal status event each, and it says completed
-        await().atMost(Duration.ofSeconds(20)).until(() -> terminalEvents(store).size() == JOBS);
-        Map<String, List<String>> ends = terminalEvents(store);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ServerProcess.terminalEvents(store).size() == JOBS);
+        Map<String, List<String>> ends = ServerProcess.terminalEvents(store);
         assertThat(ends.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(ends.values()).allSatisfy(s -> assertThat(s).containsExactly("completed"));
     }
@@ -120,25 +118,7 @@ class TransportChaosTest {
         }
     }
 
-    private static Map<String, List<String>> terminalEvents(String storeUrl) throws Exception {
-        Map<String, List<String>> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(storeUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT job_id, payload ->> 'status' FROM ordo_events WHERE type = 'job_status_change' AND "
-                     + "payload ->> 'status' IN ('completed', 'failed', 'cancelled', 'skipped') ORDER BY id")) {
-            while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-        }
-        return out;
-    }
 
-    private static List<String> submitBatch(ServerProcess server, String job, int n) {
-        StringBuilder body = new StringBuilder("{\"jobs\":[");
-        for (int i = 0; i < n; i++) body.append(i == 0 ? "" : ",").append(job);
-        body.append("]}");
-        List<String> ids = new ArrayList<>();
-        for (JsonNode j : server.post("/api/jobs/batch", body.toString(), 202).path("jobs")) ids.add(j.path("job_id").asText());
-        assertThat(ids).hasSize(n);
-        return ids;
-    }
 
     private ServerProcess track(ServerProcess p) {
         processes.add(p);
