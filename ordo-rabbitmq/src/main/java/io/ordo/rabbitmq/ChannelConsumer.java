@@ -127,6 +127,8 @@ final class ChannelConsumer {
     private void start(int max) throws IOException {
         declarer.queue(name, arguments);
         Channel ch = channel();
+        // a consumer that lingered may have been ended meanwhile (queue deleted, channel closed)
+        if (consumer != null && consumer.ended()) consumer = null;
         if (consumer != null) return;
         // prefetch-count is an unsigned short, and 0 would mean no limit at all
         int room = Math.min(max - buffered(), MAX_PREFETCH);
@@ -142,18 +144,24 @@ final class ChannelConsumer {
         consumer = d;
     }
 
-    /** A receive stops waiting: when it was the last, the consumer is cancelled after {@link #LINGER_MS} unless a receive comes back. */
-    void leave() {
+    /**
+     * A receive stops waiting. When it was the last: after a receive that got messages the consumer
+     * is kept for {@link #LINGER_MS} (the queue is busy and the next receive comes within
+     * milliseconds); after one that got none it is cancelled at once, so that a consumer the broker
+     * dropped silently (a quorum queue deleted under it sends no cancel) is never kept for long.
+     */
+    void leave(boolean gotSome) {
         control.lock();
         try {
             users--;
             if (users == 0 && consumer != null) {
                 idleSince = System.nanoTime();
-                LINGER.schedule(() -> cancelIfIdle(LINGER_MS), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (gotSome) LINGER.schedule(() -> cancelIfIdle(LINGER_MS), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         } finally {
             control.unlock();
         }
+        if (!gotSome) cancelIfIdle(0);
     }
 
     /**
@@ -384,6 +392,11 @@ final class ChannelConsumer {
             } finally {
                 control.unlock();
             }
+        }
+
+        /** Cancelled (by us or the broker) or its channel shut down: it delivers nothing more. */
+        boolean ended() {
+            return cancelled.getCount() == 0;
         }
 
         void awaitCancelled() {

@@ -319,7 +319,7 @@ public final class RabbitQueueTransport implements QueueTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // return what was taken: those are outstanding now
         } finally {
-            for (ChannelConsumer c : joined) c.leave();
+            for (ChannelConsumer c : joined) c.leave(!got.isEmpty());
         }
         return got;
     }
