@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.ordo.testkit.QueueTransportContract.messages;
+import static io.ordo.testkit.QueueTransportContract.receiveAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -70,21 +72,6 @@ class RabbitTransportTest {
         String name = names.channel(q, type);
         used.add(name);
         return name;
-    }
-
-    private static List<QueueMessage> messages(String queue, String type, int n) {
-        List<QueueMessage> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) list.add(new QueueMessage(UUID.randomUUID(), queue, type));
-        return list;
-    }
-
-    private static List<Delivery> receiveAll(QueueTransport t, String queue, Set<String> types, int n) {
-        List<Delivery> got = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            got.addAll(t.receive(queue, types, n - got.size(), WAIT));
-            return got.size() >= n;
-        });
-        return got;
     }
 
     private static Set<UUID> ids(List<Delivery> deliveries) {

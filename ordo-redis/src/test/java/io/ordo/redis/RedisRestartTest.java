@@ -111,9 +111,7 @@ class RedisRestartTest {
     }
 
     private static List<QueueMessage> messages(String queue, int n) {
-        List<QueueMessage> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) list.add(new QueueMessage(UUID.randomUUID(), queue, "a"));
-        return list;
+        return io.ordo.testkit.QueueTransportContract.messages(queue, "a", n);
     }
 
     private void startServer(int port) throws IOException {

@@ -11,6 +11,7 @@ import io.ordo.core.queue.QueueTransport;
 import io.ordo.core.queue.QueueTransportProvider;
 import io.ordo.core.queue.TransportSettings;
 import io.ordo.core.queue.TransportUnavailableException;
+import io.ordo.testkit.QueueTransportContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import static io.ordo.testkit.QueueTransportContract.receiveAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -84,18 +86,7 @@ class RedisTransportTest {
     }
 
     private List<QueueMessage> messages(String type, int n) {
-        List<QueueMessage> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) list.add(new QueueMessage(UUID.randomUUID(), queue, type));
-        return list;
-    }
-
-    private static List<Delivery> receiveAll(QueueTransport t, String queue, Set<String> types, int n) {
-        List<Delivery> got = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            got.addAll(t.receive(queue, types, n - got.size(), Duration.ofMillis(200)));
-            return got.size() >= n;
-        });
-        return got;
+        return QueueTransportContract.messages(queue, type, n);
     }
 
     private static List<StreamMessage<String, String>> deadLettersOf(String queue) {

@@ -66,14 +66,15 @@ public abstract class QueueTransportContract {
         }
     }
 
-    protected List<QueueMessage> messages(String queue, String type, int n) {
+    /** {@code n} messages of new job ids. */
+    public static List<QueueMessage> messages(String queue, String type, int n) {
         List<QueueMessage> list = new ArrayList<>();
         for (int i = 0; i < n; i++) list.add(new QueueMessage(UUID.randomUUID(), queue, type));
         return list;
     }
 
     /** Receives until {@code n} deliveries came (or fails after a few seconds). */
-    protected List<Delivery> receiveAll(QueueTransport t, String queue, Set<String> types, int n) {
+    public static List<Delivery> receiveAll(QueueTransport t, String queue, Set<String> types, int n) {
         List<Delivery> got = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             got.addAll(t.receive(queue, types, n - got.size(), WAIT));

@@ -11,9 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -113,17 +112,14 @@ public final class TransportQueueBackend implements QueueBackend {
             throw e; // the fetch loop backs off and tries again
         }
         if (got.isEmpty()) return List.of();
-        Map<UUID, Delivery> byJob = new LinkedHashMap<>();
-        List<Delivery> duplicates = new ArrayList<>();
-        for (Delivery d : got) {
-            if (byJob.putIfAbsent(d.message().jobId(), d) != null) duplicates.add(d);
-        }
+        Set<UUID> ids = new LinkedHashSet<>(); // a job may come twice in one receive: it is claimed once
+        for (Delivery d : got) ids.add(d.message().jobId());
         List<Job> claimed;
         try {
             // the receive may have waited: the lease and start time count from now, not from the request
             ClaimRequest now = new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(),
                     clock.instant());
-            claimed = store.claimIds(now, byJob.keySet());
+            claimed = store.claimIds(now, ids);
         } catch (RuntimeException e) {
             transport.release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;

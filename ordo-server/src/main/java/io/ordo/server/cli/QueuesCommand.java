@@ -83,15 +83,25 @@ final class QueuesCommand implements Callable<Integer> {
 
         abstract String verb();
 
+        /** Refuses (a usage error) what must not be sent; nothing by default. */
+        void check(String queue) {
+        }
+
+        /** The line for people. */
+        String line(JsonNode r) {
+            return r.path("queue").asText() + (r.path("paused").asBoolean() ? " paused" : " resumed");
+        }
+
         @Override
         public Integer call() {
             String q = queue.trim();
             if (q.isEmpty() || q.contains("/")) throw CliException.usage("'" + queue + "' is not a queue name");
+            check(q);
             JsonNode r;
             try (ApiClient api = server.client(ctx)) {
                 r = api.post("/api/queues/" + JobsCommand.encodeSegment(q) + "/" + verb());
             }
-            ctx.out().println(json ? ApiJson.write(r) : r.path("queue").asText() + (r.path("paused").asBoolean() ? " paused" : " resumed"));
+            ctx.out().println(json ? ApiJson.write(r) : line(r));
             return Main.OK;
         }
     }
@@ -112,37 +122,28 @@ final class QueuesCommand implements Callable<Integer> {
     @Command(name = "purge", usageHelpAutoWidth = true,
             description = {"Cancel every pending and scheduled job of a queue (running ones go on) and drop the broker's messages for it.",
                     "Asks for --yes, since it cannot be undone (cancelled jobs can be restarted one by one)."})
-    static final class Purge implements Callable<Integer> {
-        private final CliContext ctx;
-
-        @Parameters(index = "0", paramLabel = "QUEUE", description = "Queue name")
-        String queue;
-
+    static final class Purge extends Flag {
         @Option(names = "--yes", description = "Really purge")
         boolean yes;
 
-        @Option(names = "--json", description = "Print the server's answer as JSON")
-        boolean json;
-
-        @Mixin
-        ServerOption server;
-
         Purge(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            String q = queue.trim();
-            if (q.isEmpty() || q.contains("/")) throw CliException.usage("'" + queue + "' is not a queue name");
-            if (!yes) throw CliException.usage("purging cancels every pending and scheduled job of queue '" + q + "'; add --yes to do it");
-            JsonNode r;
-            try (ApiClient api = server.client(ctx)) {
-                r = api.post("/api/queues/" + JobsCommand.encodeSegment(q) + "/purge");
-            }
-            ctx.out().println(json ? ApiJson.write(r) : r.path("queue").asText() + ": " + r.path("cancelled").asLong()
-                    + " job(s) cancelled, " + r.path("transport_messages_dropped").asLong() + " broker message(s) dropped");
-            return Main.OK;
+        String verb() {
+            return "purge";
+        }
+
+        @Override
+        void check(String queue) {
+            if (!yes) throw CliException.usage("purging cancels every pending and scheduled job of queue '" + queue + "'; add --yes to do it");
+        }
+
+        @Override
+        String line(JsonNode r) {
+            return r.path("queue").asText() + ": " + r.path("cancelled").asLong() + " job(s) cancelled, "
+                    + r.path("transport_messages_dropped").asLong() + " broker message(s) dropped";
         }
     }
 

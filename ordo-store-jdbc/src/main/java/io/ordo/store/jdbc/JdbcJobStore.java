@@ -62,7 +62,6 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final EventLogSql events;
     final OpsSql ops;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final String claimIdsSql;
 
     JdbcJobStore(SqlDialect d) {
         this.d = d;
@@ -74,19 +73,6 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.definitions = new Definitions(d);
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
-        this.claimIdsSql = d instanceof PostgresDialect
-                // each id looked up by primary key (LATERAL ... LIMIT 1 is never flattened): a plan for
-                // "id = ANY(?) AND queue = ?" walks the queue's whole pending index when the
-                // statistics are stale (autovacuum off). The row lock is taken before the guards
-                // are checked, so a job claimed meanwhile is seen as running and left out.
-                ? d.sql("WITH picked AS MATERIALIZED (SELECT p.id FROM unnest(?::uuid[]) AS u(id) CROSS JOIN LATERAL "
-                + "(SELECT id, status, queue, type FROM {jobs} WHERE id = u.id LIMIT 1 FOR UPDATE) p WHERE "
-                + Guards.into("p.status", JobStatus.RUNNING) + " AND p.queue = ? AND p.type = ANY(?)) "
-                + "UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, lease_until = ?, "
-                + "started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j"))
-                : d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_until = ?, "
-                + "started_at = ?, updated_at = ? WHERE " + d.inIds("id") + " AND " + Guards.into("status", JobStatus.RUNNING)
-                + " AND queue = ? AND " + d.inTexts("type") + " RETURNING " + JobRows.COLUMNS);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -101,6 +87,9 @@ abstract class JdbcJobStore implements TransactionalJobStore {
 
     /** Moves up to the request's limit of pending jobs to running in one statement. */
     abstract List<Job> claimOn(Connection c, ClaimRequest request) throws SQLException;
+
+    /** Moves those of {@code ids} still pending in the request's queue and types to running in one statement. */
+    abstract List<Job> claimIdsOn(Connection c, ClaimRequest request, List<UUID> ids) throws SQLException;
 
     /** Inserts the rows; returns the jobs actually inserted (a row refused as a duplicate is left out). */
     abstract List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException;
@@ -179,29 +168,9 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     public List<Job> claimIds(ClaimRequest r, Collection<UUID> ids) {
         if (ids.isEmpty()) return List.of();
         List<UUID> wanted = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
-        if (wanted.size() > r.limit()) wanted = wanted.subList(0, r.limit());
-        List<UUID> batch = wanted;
+        List<UUID> batch = wanted.size() > r.limit() ? wanted.subList(0, r.limit()) : wanted;
         // a duplicate message's job is locked or already running: the guard leaves it out after the wait
-        List<Job> got = new ArrayList<>(writeStatement(c -> {
-            try (PreparedStatement ps = c.prepareStatement(claimIdsSql)) {
-                int i = 1;
-                if (d instanceof PostgresDialect) { // the ids and guards come first there
-                    d.setIds(c, ps, i++, batch);
-                    ps.setString(i++, r.queue());
-                    d.setTexts(c, ps, i++, r.types());
-                }
-                ps.setString(i++, r.owner());
-                d.setTime(ps, i++, r.now().plus(r.lease()));
-                d.setTime(ps, i++, r.now());
-                d.setTime(ps, i++, r.now());
-                if (!(d instanceof PostgresDialect)) {
-                    d.setIds(c, ps, i++, batch);
-                    ps.setString(i++, r.queue());
-                    d.setTexts(c, ps, i, r.types());
-                }
-                return queries.jobs(ps);
-            }
-        }));
+        List<Job> got = new ArrayList<>(writeStatement(c -> claimIdsOn(c, r, batch)));
         got.sort(CLAIM_ORDER);
         return got;
     }

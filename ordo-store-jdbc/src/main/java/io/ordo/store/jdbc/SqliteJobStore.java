@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,9 @@ public final class SqliteJobStore extends JdbcJobStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
+    private final String claimIdsSql = d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, "
+            + "lease_until = ?, started_at = ?, updated_at = ? WHERE " + d.inIds("id") + " AND " + Guards.into("status", RUNNING)
+            + " AND queue = ? AND " + d.inTexts("type") + " RETURNING " + JobRows.COLUMNS);
     private final String insertSql;
     private final String treeInsertSql;
 
@@ -265,6 +269,20 @@ public final class SqliteJobStore extends JdbcJobStore {
             d.setTime(ps, 4, r.now());
             ps.setString(5, r.queue());
             d.setTexts(c, ps, 6, r.types());
+            return queries.jobs(ps);
+        }
+    }
+
+    @Override
+    List<Job> claimIdsOn(Connection c, ClaimRequest r, List<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(claimIdsSql)) {
+            ps.setString(1, r.owner());
+            d.setTime(ps, 2, r.now().plus(r.lease()));
+            d.setTime(ps, 3, r.now());
+            d.setTime(ps, 4, r.now());
+            d.setIds(c, ps, 5, ids);
+            ps.setString(6, r.queue());
+            d.setTexts(c, ps, 7, r.types());
             return queries.jobs(ps);
         }
     }
