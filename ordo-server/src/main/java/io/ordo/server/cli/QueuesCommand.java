@@ -7,6 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -47,17 +49,24 @@ final class QueuesCommand implements Callable<Integer> {
                 ctx.out().println(ApiJson.pretty(stats));
                 return Main.OK;
             }
-            Table t = new Table("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M", ">FAILED/1M", ">DONE/1H",
-                    ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS", ">MESSAGES", "PAUSED");
+            // the broker's count is a column only where a broker carries the queues
+            boolean broker = false;
+            for (JsonNode q : stats.path("queues")) broker |= q.path("transport_messages").isNumber();
+            List<String> header = new ArrayList<>(List.of("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M",
+                    ">FAILED/1M", ">DONE/1H", ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS"));
+            if (broker) header.add(">MESSAGES");
+            header.add("PAUSED");
+            Table t = new Table(header.toArray(String[]::new));
             for (JsonNode q : stats.path("queues")) {
-                t.row(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(), q.path("running").asLong(),
-                        q.path("waiting").asLong(), q.path("completed_last_minute").asLong(), q.path("failed_last_minute").asLong(),
-                        q.path("completed_last_hour").asLong(), q.path("failed_last_hour").asLong(),
-                        String.format(Locale.ROOT, "%.2f", q.path("throughput_per_second").asDouble()),
-                        q.path("start_latency_p50_ms").isNumber() ? q.path("start_latency_p50_ms").asLong() : null,
-                        q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null,
-                        q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : "-",
-                        q.path("paused").asBoolean() ? "yes" : "no");
+                List<Object> row = new ArrayList<>(List.of(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(),
+                        q.path("running").asLong(), q.path("waiting").asLong(), q.path("completed_last_minute").asLong(),
+                        q.path("failed_last_minute").asLong(), q.path("completed_last_hour").asLong(), q.path("failed_last_hour").asLong(),
+                        String.format(Locale.ROOT, "%.2f", q.path("throughput_per_second").asDouble())));
+                row.add(q.path("start_latency_p50_ms").isNumber() ? q.path("start_latency_p50_ms").asLong() : null);
+                row.add(q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null);
+                if (broker) row.add(q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : null);
+                row.add(q.path("paused").asBoolean() ? "yes" : "no");
+                t.row(row.toArray());
             }
             if (t.size() == 0) ctx.out().println("no queues");
             else ctx.out().print(t.render());
