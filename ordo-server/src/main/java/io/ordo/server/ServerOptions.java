@@ -24,7 +24,8 @@ import java.util.Objects;
  * How a server is configured. Each setting comes from a flag when given, else from the
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
  * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
- * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND}), else from the config file
+ * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND},
+ * {@code ORDO_LEADER_LEASE}), else from the config file
  * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
@@ -72,6 +73,7 @@ public final class ServerOptions {
     private String webhookSecret;
     private Boolean insecureOpen;
     private Boolean autoVacuum;
+    private Duration leaderLease;
     private String queueBackend;
     private io.ordo.server.auth.ApiTokens tokens;
 
@@ -104,6 +106,9 @@ public final class ServerOptions {
     public ServerOptions insecureOpen(Boolean on) { this.insecureOpen = on; return this; }
     /** Whether this node takes its turn at the vacuum duty on PostgreSQL (default on; see {@link OrdoConfig#autoVacuum(boolean)}). */
     public ServerOptions autoVacuum(Boolean on) { this.autoVacuum = on; return this; }
+
+    /** The leader lease (see {@link OrdoConfig#leaderLease(Duration)}; default 15 s). */
+    public ServerOptions leaderLease(Duration d) { this.leaderLease = d; return this; }
     /** What carries the queue: {@code jdbc} (default), {@code redis://…} or {@code amqp://…} (see {@link OrdoConfig#queueBackend(String)}). */
     public ServerOptions queueBackend(String url) { this.queueBackend = url; return this; }
 
@@ -121,6 +126,12 @@ public final class ServerOptions {
         if (lease != null && lease.toMillis() < 300) throw new InvalidRequestException("lease must be at least 300ms (got " + Durations.format(lease) + ")");
         if (storeUrl.isBlank()) throw new InvalidRequestException("store URL is empty");
         if (autoVacuum == null) autoVacuum = envBool(env, "ORDO_AUTO_VACUUM", true);
+        if (leaderLease == null && envOr(env, "ORDO_LEADER_LEASE", null) != null) {
+            leaderLease = Durations.parse("ORDO_LEADER_LEASE", envOr(env, "ORDO_LEADER_LEASE", null));
+        }
+        if (leaderLease != null && leaderLease.toMillis() < 1000) {
+            throw new InvalidRequestException("leader lease must be at least 1s (got " + Durations.format(leaderLease) + ")");
+        }
         if (queueBackend == null) queueBackend = envOr(env, "ORDO_QUEUE_BACKEND", io.ordo.core.queue.QueueBackends.JDBC);
         queueBackend = io.ordo.core.queue.QueueBackends.check(queueBackend);
         if (maxBodyBytes < 1024) throw new InvalidRequestException("max body size must be at least 1 KiB");
@@ -236,6 +247,7 @@ public final class ServerOptions {
         if (shutdownGrace != null) config.shutdownGrace(shutdownGrace);
         if (webhookSecret != null) config.webhookSecret(webhookSecret);
         config.autoVacuum(autoVacuum == null || autoVacuum);
+        if (leaderLease != null) config.leaderLease(leaderLease);
         if (queueBackend != null) config.queueBackend(queueBackend);
         SafeFetch fetch = new SafeFetch(networkPolicy());
         registerActions(config, fetch);

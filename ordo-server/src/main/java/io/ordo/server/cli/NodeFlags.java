@@ -40,6 +40,10 @@ final class NodeFlags {
             description = "Take a turn at vacuuming Ordo's hot PostgreSQL tables when their dead rows pile up (default: true)")
     Boolean autoVacuum;
 
+    @Option(names = "--leader-lease", paramLabel = "DUR",
+            description = "Leader lease: one node runs the cluster-wide duties; another takes over this long after it goes silent (default: 15s)")
+    String leaderLease;
+
     @Option(names = "--queue-backend", paramLabel = "URL",
             description = "What carries the queue: jdbc (the store's jobs table, default), redis://HOST:PORT or amqp://USER:PASS@HOST:PORT/VHOST")
     String queueBackend;
@@ -50,6 +54,7 @@ final class NodeFlags {
                 .allowExec(allowExec).autoVacuum(autoVacuum).queueBackend(queueBackend);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
+        if (leaderLease != null) options.leaderLease(SubmitCommand.duration("--leader-lease", leaderLease));
         try {
             queues.forEach(q -> options.queue(QueueSpec.parse(q)));
         } catch (OrdoException e) {
