@@ -150,12 +150,12 @@ public final class ServerOptions {
             definitionsDir = java.nio.file.Files.isDirectory(fallback) ? fallback : null;
         }
         resolveAccess(env, file);
-        resolvePluginsAndMetrics(env);
+        resolvePluginsAndMetrics(env, file);
         return this;
     }
 
-    private void resolvePluginsAndMetrics(Map<String, String> env) {
-        if (pluginsDir == null && envOr(env, "ORDO_PLUGINS", null) != null) pluginsDir = Path.of(envOr(env, "ORDO_PLUGINS", null));
+    private void resolvePluginsAndMetrics(Map<String, String> env, ServerConfigFile file) {
+        if (pluginsDir == null && envOr(env, "ORDO_PLUGINS", file.plugins()) != null) pluginsDir = Path.of(envOr(env, "ORDO_PLUGINS", file.plugins()));
         if (pluginsDir != null && !java.nio.file.Files.exists(pluginsDir)) {
             throw new InvalidRequestException("plugins directory " + pluginsDir + " does not exist");
         }

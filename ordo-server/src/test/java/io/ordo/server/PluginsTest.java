@@ -140,4 +140,18 @@ class PluginsTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessage("plugins directory " + file + " is not a directory");
         assertThat(new ServerOptions().resolve(Map.of("ORDO_PLUGINS", tmp.toString())).pluginsDir()).isEqualTo(tmp);
     }
+
+    @Test
+    void theConfigFileMayNameTheDirectoryAndTheEnvironmentWins() throws Exception {
+        Path dir = plugins();
+        Path config = Files.writeString(tmp.resolve("ordo.yaml"), "plugins: " + dir + "\n");
+        assertThat(new ServerOptions().configFile(config).resolve(Map.of()).pluginsDir()).isEqualTo(dir);
+        assertThat(new ServerOptions().configFile(config).resolve(Map.of("ORDO_PLUGINS", tmp.toString())).pluginsDir()).isEqualTo(tmp);
+        Path missing = Files.writeString(tmp.resolve("missing.yaml"), "plugins: " + tmp.resolve("gone") + "\n");
+        assertThatThrownBy(() -> new ServerOptions().configFile(missing).resolve(Map.of()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("plugins directory " + tmp.resolve("gone") + " does not exist");
+        Path notText = Files.writeString(tmp.resolve("list.yaml"), "plugins: [a, b]\n");
+        assertThatThrownBy(() -> new ServerOptions().configFile(notText).resolve(Map.of()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'plugins' must be a non-empty string");
+    }
 }
