@@ -11,18 +11,21 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -140,7 +143,8 @@ public final class Plugins implements AutoCloseable {
     private static <T> List<Loaded<T>> instances(Class<T> service, URLClassLoader loader, Map<String, String> declaredBy, List<String> problems) {
         List<Loaded<T>> out = new ArrayList<>();
         Iterator<T> it = ServiceLoader.load(service, loader).iterator();
-        // a provider that fails is reported and skipped; the iterator goes on with the next one
+        // a provider that fails is reported and skipped: the iterator goes on with the next one
+        // (the guard only stops a loop should an iterator fail at the same provider forever)
         for (int guard = 0; guard < 100_000; guard++) {
             try {
                 if (!it.hasNext()) break;
@@ -158,11 +162,11 @@ public final class Plugins implements AutoCloseable {
     private static String failure(Class<?> service, ServiceConfigurationError e, Map<String, String> declaredBy) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         // the message names the class ("<service>: Provider <class> not found"); pick the longest declared name in it
-        String cls = declaredBy.keySet().stream().filter(message::contains).max(java.util.Comparator.comparingInt(String::length)).orElse(null);
+        String cls = declaredBy.keySet().stream().filter(message::contains).max(Comparator.comparingInt(String::length)).orElse(null);
         String why = message.startsWith(service.getName() + ": ") ? message.substring(service.getName().length() + 2) : message;
         Throwable cause = e.getCause();
         while (cause != null && cause.getCause() != null && cause.getCause() != cause
-                && (cause instanceof java.lang.reflect.InvocationTargetException || cause instanceof ExceptionInInitializerError)) {
+                && (cause instanceof InvocationTargetException || cause instanceof ExceptionInInitializerError)) {
             cause = cause.getCause();
         }
         if (cause != null) why += " (" + cause + ")";
@@ -205,7 +209,7 @@ public final class Plugins implements AutoCloseable {
         if (previous != null) problems.add("two plugins give " + what + " '" + name + "': " + previous + " and " + owner);
     }
 
-    private static <T> T call(Loaded<?> plugin, java.util.function.Supplier<T> call, String method, List<String> problems) {
+    private static <T> T call(Loaded<?> plugin, Supplier<T> call, String method, List<String> problems) {
         try {
             T value = call.get();
             if (value == null) problems.add("plugin " + plugin.describe() + ": " + method + " returned null");
@@ -260,10 +264,6 @@ public final class Plugins implements AutoCloseable {
 
     public List<Loaded<JobHandler>> handlers() {
         return handlers;
-    }
-
-    public List<Loaded<StepAction>> actions() {
-        return actions;
     }
 
     /** The plugins directory, or null for none. */

@@ -4,6 +4,7 @@ import io.ordo.core.Ordo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
@@ -57,7 +58,7 @@ public final class WorkerNode implements AutoCloseable {
                 ordo.close();
                 plugins.close();
                 String where = options.metricsHost() + ":" + options.metricsPort();
-                throw new EndpointsUnavailableException(hasCause(e, java.net.BindException.class)
+                throw new EndpointsUnavailableException(hasCause(e, BindException.class)
                         ? "cannot serve metrics on " + where + ": the port is in use (choose another with --metrics-port)"
                         : "cannot serve metrics on " + where + ": " + e.getMessage(), e);
             }
@@ -71,10 +72,6 @@ public final class WorkerNode implements AutoCloseable {
         return false;
     }
 
-    /** Where /metrics, /health and /ready are served, e.g. {@code http://127.0.0.1:9464}; null without a metrics port. */
-    public String endpointsUrl() {
-        return endpoints == null ? null : endpoints.url();
-    }
 
     public Ordo ordo() {
         return ordo;

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -96,9 +98,9 @@ class WordCountPluginTest {
 
     /** Starts {@code ordo ARGS} without the plugin's classes on the classpath; returns its output up to the ready line. */
     private List<String> start(Path pluginClasses, String readyMarker, String... args) throws Exception {
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !Path.of(e).toAbsolutePath().equals(pluginClasses.toAbsolutePath()))
-                .collect(Collectors.joining(java.io.File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
         assertThat(classpath).doesNotContain(pluginClasses.toString());
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", classpath, "io.ordo.server.cli.Main"));
         cmd.addAll(List.of(args));
@@ -112,7 +114,7 @@ class WordCountPluginTest {
                     lines.add(line);
                     if (line.contains(readyMarker)) ready.complete(null);
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the process was stopped
             }
             ready.completeExceptionally(new IllegalStateException("exited before it was ready:\n" + String.join("\n", lines)));
