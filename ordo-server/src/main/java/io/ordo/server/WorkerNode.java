@@ -77,6 +77,11 @@ public final class WorkerNode implements AutoCloseable {
         return ordo;
     }
 
+    /** Where /metrics, /health and /ready are served, e.g. {@code http://127.0.0.1:9464}; null without a metrics port. */
+    public String endpointsUrl() {
+        return endpoints == null ? null : endpoints.url();
+    }
+
     /** The one line printed when the worker runs. */
     public String readyLine() {
         String queues = ordo.config().queues().values().stream().map(q -> q.name() + "=" + q.concurrency())
