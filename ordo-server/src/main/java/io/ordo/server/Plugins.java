@@ -259,7 +259,7 @@ public final class Plugins implements AutoCloseable {
 
     private static void clash(Map<String, String> builtIn, String name, String what, String owner, List<String> problems) {
         String existing = builtIn.get(name);
-        if (existing != null) problems.add(owner + " gives " + what + " '" + name + "', which is " + existing + "'s already");
+        if (existing != null) problems.add(owner + " gives " + what + " '" + name + "', already given by " + existing);
     }
 
     public List<Loaded<JobHandler>> handlers() {

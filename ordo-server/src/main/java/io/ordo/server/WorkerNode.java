@@ -63,6 +63,9 @@ public final class WorkerNode implements AutoCloseable {
                         : "cannot serve metrics on " + where + ": " + e.getMessage(), e);
             }
         }
+        if (endpoints != null && !ServerOptions.isLoopback(options.metricsHost())) {
+            log.warn("metrics, health and ready served at {} without a token: expose it to a trusted network only", endpoints.url());
+        }
         ordo.start();
         return new WorkerNode(options, ordo, plugins, endpoints);
     }
@@ -71,7 +74,6 @@ public final class WorkerNode implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
         return false;
     }
-
 
     public Ordo ordo() {
         return ordo;

@@ -120,8 +120,8 @@ class PluginsTest {
             int handlersBefore = config.handlers().size();
             int actionsBefore = config.actions().size();
             assertThatThrownBy(() -> p.addTo(config)).isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("plugin handler c.Noop (clash.jar) gives job type 'noop', which is the built-in handler's already")
-                    .hasMessageContaining("plugin action c.Http (clash.jar) gives step action 'http', which is the server's action io.ordo.actions.HttpAction's already");
+                    .hasMessageContaining("plugin handler c.Noop (clash.jar) gives job type 'noop', already given by the built-in handler")
+                    .hasMessageContaining("plugin action c.Http (clash.jar) gives step action 'http', already given by the server's action io.ordo.actions.HttpAction");
             // nothing half-applied
             assertThat(config.handlers()).hasSize(handlersBefore);
             assertThat(config.actions()).hasSize(actionsBefore);

@@ -34,8 +34,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // a worker listens on nothing: ORDO_HOST (set for the servers beside it) must not make it
-        // refuse to start for want of API tokens
+        // a worker has no API (at most a metrics port): ORDO_HOST (set for the servers beside it)
+        // must not make it refuse to start for want of API tokens
         ServerOptions options = node.options().host(ServerOptions.DEFAULT_HOST).metricsPort(metricsPort).metricsHost(metricsHost);
         try {
             options.resolve(ctx.env());
