@@ -76,6 +76,10 @@ public final class ServerOptions {
     private Duration leaderLease;
     private String queueBackend;
     private io.ordo.server.auth.ApiTokens tokens;
+    // plugins and the worker's metrics endpoint (ORDO_PLUGINS, ORDO_METRICS_PORT, ORDO_METRICS_HOST)
+    private Path pluginsDir;
+    private Integer metricsPort;
+    private String metricsHost;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -111,6 +115,13 @@ public final class ServerOptions {
     public ServerOptions leaderLease(Duration d) { this.leaderLease = d; return this; }
     /** What carries the queue: {@code jdbc} (default), {@code redis://…} or {@code amqp://…} (see {@link OrdoConfig#queueBackend(String)}). */
     public ServerOptions queueBackend(String url) { this.queueBackend = url; return this; }
+
+    /** A directory of plugin jars whose job handlers and step actions the node runs (see {@link Plugins}); it must exist. */
+    public ServerOptions pluginsDir(Path dir) { this.pluginsDir = dir; return this; }
+    /** {@code ordo worker} only: serve /metrics, /health and /ready on this port (0 picks a free one); null serves nothing. */
+    public ServerOptions metricsPort(Integer port) { this.metricsPort = port; return this; }
+    /** The address the worker's metrics port binds (default 127.0.0.1). */
+    public ServerOptions metricsHost(String host) { this.metricsHost = host; return this; }
 
     /** Fills every setting not given as a flag from {@code env}, then the config file, then the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
@@ -150,7 +161,23 @@ public final class ServerOptions {
             definitionsDir = java.nio.file.Files.isDirectory(fallback) ? fallback : null;
         }
         resolveAccess(env, file);
+        resolvePluginsAndMetrics(env, file);
         return this;
+    }
+
+    private void resolvePluginsAndMetrics(Map<String, String> env, ServerConfigFile file) {
+        if (pluginsDir == null && envOr(env, "ORDO_PLUGINS", file.plugins()) != null) pluginsDir = Path.of(envOr(env, "ORDO_PLUGINS", file.plugins()));
+        if (pluginsDir != null && !java.nio.file.Files.exists(pluginsDir)) {
+            throw new InvalidRequestException("plugins directory " + pluginsDir + " does not exist");
+        }
+        if (pluginsDir != null && !java.nio.file.Files.isDirectory(pluginsDir)) {
+            throw new InvalidRequestException("plugins directory " + pluginsDir + " is not a directory");
+        }
+        if (metricsPort == null && envOr(env, "ORDO_METRICS_PORT", null) != null) metricsPort = envInt(env, "ORDO_METRICS_PORT", 0);
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new InvalidRequestException("metrics port must be 0-65535 (got " + metricsPort + ")");
+        }
+        if (metricsHost == null) metricsHost = envOr(env, "ORDO_METRICS_HOST", DEFAULT_HOST);
     }
 
     private void resolveAccess(Map<String, String> env, ServerConfigFile file) {
@@ -307,4 +334,9 @@ public final class ServerOptions {
     public boolean autoVacuum() { return autoVacuum == null || autoVacuum; }
     public Path configFile() { return configFile; }
     public String queueBackend() { return queueBackend; }
+    /** The plugins directory, or null for none (call {@link #resolve} first). */
+    public Path pluginsDir() { return pluginsDir; }
+    /** The worker's metrics port, or null when it serves none. */
+    public Integer metricsPort() { return metricsPort; }
+    public String metricsHost() { return metricsHost == null ? DEFAULT_HOST : metricsHost; }
 }
