@@ -1,8 +1,9 @@
 package io.ordo.core.ops;
 
-/** A node as the cluster view shows it: its last report and whether it is alive (seen recently, not stopped). */
+/** A node as the cluster view shows it: its last report and whether it is alive (seen recently, not stopped) or draining. */
 public record NodeView(NodeInfo node, String state) {
     public static final String ALIVE = "alive";
+    public static final String DRAINING = "draining";
     public static final String STOPPED = "stopped";
     public static final String LOST = "lost";
 }
