@@ -17,6 +17,7 @@ public final class WorkerNode implements AutoCloseable {
 
     private final ServerOptions options;
     private final Ordo ordo;
+    private final WorkerLauncher launched;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Thread shutdownHook;
     private boolean closing;
@@ -24,13 +25,16 @@ public final class WorkerNode implements AutoCloseable {
     private WorkerNode(ServerOptions options, Ordo ordo) {
         this.options = options;
         this.ordo = ordo;
+        this.launched = new WorkerLauncher(options);
+        ordo.cluster().commands().agent(new MachineAgent(launched, this::close));
     }
 
     /** Opens the store the (resolved) options name and starts the workers. */
     public static WorkerNode start(ServerOptions options) {
         Ordo ordo = OrdoServer.node(options, config -> { });
+        WorkerNode node = new WorkerNode(options, ordo); // its agent is set before the first node order can arrive
         ordo.start();
-        return new WorkerNode(options, ordo);
+        return node;
     }
 
     public Ordo ordo() {
@@ -64,6 +68,11 @@ public final class WorkerNode implements AutoCloseable {
         synchronized (this) {
             if (closing) return;
             closing = true;
+        }
+        try {
+            launched.close(); // workers this one launched on order stop with it
+        } catch (RuntimeException e) {
+            log.warn("stopping launched workers failed: {}", e.toString());
         }
         try {
             ordo.close();
