@@ -54,7 +54,16 @@ abstract class NodeOrderCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                order = api.get(url);
+                try {
+                    order = api.get(url);
+                } catch (ApiClient.ApiException e) {
+                    throw e;
+                } catch (CliException e) {
+                    // the server answering was the node told to stop: gone as ordered
+                    if (!verb().equals("stop")) throw e;
+                    ctx.out().println(json ? ApiJson.pretty(order) : done(id));
+                    return Main.OK;
+                }
             }
         }
         if (json) {
