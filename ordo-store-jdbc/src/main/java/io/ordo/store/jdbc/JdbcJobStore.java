@@ -530,6 +530,8 @@ abstract class JdbcJobStore implements TransactionalJobStore {
 
     @Override
     public List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now) {
+        // asked each second by each node, nearly always in vain: no write (on SQLite, no writer lock) then
+        if (!read(c -> commands.anyPending(c, node))) return List.of();
         return writeStatement(c -> commands.take(c, node, now));
     }
 

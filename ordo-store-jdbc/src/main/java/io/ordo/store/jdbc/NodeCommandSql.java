@@ -28,6 +28,7 @@ final class NodeCommandSql {
     private final SqlDialect d;
     private final String add;
     private final String get;
+    private final String pending;
     private final String take;
     private final String finish;
     private final String prune;
@@ -36,6 +37,7 @@ final class NodeCommandSql {
         this.d = d;
         add = d.sql("INSERT INTO {node_commands} (id, node, kind, args, created_at) VALUES (?, ?, ?, " + d.json() + ", ?)");
         get = d.sql("SELECT " + COLUMNS + " FROM {node_commands} WHERE id = ?");
+        pending = d.sql("SELECT 1 FROM {node_commands} WHERE node = ? AND taken_at IS NULL LIMIT 1");
         // one statement: on PostgreSQL a concurrent taker waits for the row lock, then finds taken_at set and skips
         // the row; SQLite has one writer at a time
         take = d.sql("UPDATE {node_commands} SET taken_by = ?, taken_at = ? WHERE node = ? AND taken_at IS NULL RETURNING " + COLUMNS);
@@ -60,6 +62,16 @@ final class NodeCommandSql {
             d.setId(ps, 1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether {@code node} has orders not taken yet: a read, so that the take (a write) runs only when it has. */
+    boolean anyPending(Connection c, String node) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(pending)) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }
