@@ -140,7 +140,6 @@ class NodeOrdersProcessTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < jobs / 1000; i++) ids.addAll(server.submitBatch("{\"type\":\"sleep\",\"payload\":{\"ms\":400}}", 1000));
 
-        long t0 = System.nanoTime();
         for (int i = 0; i < workers.size(); i++) {
             String w = workers.get(i);
             // it has jobs of its own to finish
@@ -160,9 +159,7 @@ class NodeOrdersProcessTest {
         }
         assertThat(completed(server)).as("the restart ended before the work did").isLessThan(jobs);
 
-        System.out.println("rolling restart done after " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + completed(server) + " jobs completed");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> completed(server) == jobs);
-        System.out.println("all jobs completed after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         JsonNode stats = server.get("/api/jobs/stats");
         assertThat(stats.path("total").asInt()).isEqualTo(jobs);
         assertThat(stats.path("statuses").path("failed").asInt()).isZero();
