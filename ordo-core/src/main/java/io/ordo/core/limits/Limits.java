@@ -14,10 +14,14 @@ public final class Limits {
     private final Map<String, Limit> queues = new HashMap<>();
     private final Map<String, Limit> types = new HashMap<>();
     private final List<Limit> all;
+    private final Map<String, Integer> queueCapacities;
+    private final Map<String, Integer> typeCapacities;
 
     public Limits(Collection<Limit> limits) {
         all = List.copyOf(limits);
         for (Limit l : all) (l.scope() == LimitScope.QUEUE ? queues : types).put(l.name(), l);
+        queueCapacities = Map.copyOf(capacities(queues));
+        typeCapacities = Map.copyOf(capacities(types));
     }
 
     public List<Limit> all() {
@@ -50,12 +54,12 @@ public final class Limits {
 
     /** Stored capacities of queues that have one. */
     public Map<String, Integer> queueCapacities() {
-        return capacities(queues);
+        return queueCapacities;
     }
 
     /** Stored capacities of types that have one. */
     public Map<String, Integer> typeCapacities() {
-        return capacities(types);
+        return typeCapacities;
     }
 
     private static Map<String, Integer> capacities(Map<String, Limit> m) {

@@ -45,6 +45,12 @@ public final class Cluster implements AutoCloseable {
     private Thread thread;
     private final Object wake = new Object();
     private volatile Runnable onReport = () -> { };
+    private volatile Runnable everySecond = () -> { };
+
+    /** Also run {@code r} every second with the queue flags, e.g. to read the stored limits again. */
+    public void everySecond(Runnable r) {
+        this.everySecond = r;
+    }
 
     /** Also run {@code r} at each report (every few seconds), e.g. to refresh meters. */
     public void onReport(Runnable r) {
@@ -79,6 +85,7 @@ public final class Cluster implements AutoCloseable {
         while (!stopping) {
             Instant now = config.clock().instant();
             refreshFlags();
+            safely("read queue limits", everySecond);
             if (!now.isBefore(nextReport)) {
                 nextReport = now.plus(REPORT_EVERY);
                 safely("report this node", () -> store.saveNode(info(now, null)));
