@@ -20,6 +20,8 @@ public final class ClaimPlan {
     private final Limit queueLimit;
     private final Map<String, Limit> typeLimits;
     private final long total;
+    private final int limit;
+    private final Set<String> types;
     private final Map<String, Long> typeAllowance = new HashMap<>();
     private final Set<String> openTypes = new LinkedHashSet<>();
     private Instant windowEnds;
@@ -35,6 +37,8 @@ public final class ClaimPlan {
         this.now = now;
         this.queueLimit = queueLimit;
         this.typeLimits = Map.copyOf(typeLimits);
+        this.limit = limit;
+        this.types = Set.copyOf(types);
         long t = limit;
         if (queueLimit != null) {
             if (queueLimit.maxRunning() != null) t = Math.min(t, Math.max(0, queueLimit.maxRunning() - queueRunning));
@@ -86,9 +90,33 @@ public final class ClaimPlan {
         return typeAllowance.containsKey(type);
     }
 
-    /** The end of the earliest rate window that is used up, or null when no rate held the claim back. */
-    public Instant windowEnds() {
-        return windowEnds;
+    /**
+     * Whether a limit kept the claim (with these claims, by type) below what was asked: the queue's
+     * limit allowed fewer, a type was closed, or a type used up its allowance. The claimer then
+     * backs off instead of asking again at once.
+     */
+    public boolean held(Map<String, Integer> claimedByType) {
+        if (total() < limit || !openTypes.containsAll(types)) return true;
+        for (String type : typeAllowance.keySet()) if (claimedByType.getOrDefault(type, 0) >= allowance(type)) return true;
+        return false;
+    }
+
+    /**
+     * The end of the earliest rate window that is used up once these claims (by type) are counted,
+     * or null when no rate is used up: when claiming again makes sense at the earliest.
+     */
+    public Instant windowEnds(Map<String, Integer> claimedByType) {
+        Instant end = windowEnds;
+        int all = claimedByType.values().stream().mapToInt(Integer::intValue).sum();
+        if (queueLimit != null) end = earlier(end, queueLimit, all);
+        for (Map.Entry<String, Limit> e : typeLimits.entrySet()) end = earlier(end, e.getValue(), claimedByType.getOrDefault(e.getKey(), 0));
+        return end;
+    }
+
+    private Instant earlier(Instant end, Limit l, int claimed) {
+        if (l.rate() == null || claimed == 0 || l.rateRemaining(now) > claimed) return end;
+        Instant e = l.rate().windowStart(now).plus(l.rate().window());
+        return end == null || e.isBefore(end) ? e : end;
     }
 
     /** The candidates (in claim order) that may start: at most {@link #total()}, and per type at most its allowance. */

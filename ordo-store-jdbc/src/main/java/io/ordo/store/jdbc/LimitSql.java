@@ -167,8 +167,7 @@ final class LimitSql {
         for (Job j : jobs) claimed.add(j.id());
         Set<UUID> deferred = new LinkedHashSet<>();
         if (ids != null) for (Candidate x : candidates) if (!claimed.contains(x.id())) deferred.add(x.id());
-        boolean held = plan.total() < r.limit() || !plan.openTypes().containsAll(r.types()) || chosen.size() < Math.min(candidates.size(), r.limit());
-        return new LimitedClaim(jobs, deferred, held, plan.windowEnds());
+        return new LimitedClaim(jobs, deferred, plan.held(claimedByType), plan.windowEnds(claimedByType));
     }
 
     /**

@@ -63,8 +63,6 @@ final class MemoryLimitedClaims {
         for (Limit l : plan.counted(claimedByType)) t.limits.put(MemoryTable.limitKey(l.scope(), l.name()), l);
         Set<UUID> deferred = new LinkedHashSet<>();
         if (ids != null) for (MemoryRow r : candidates) if (!chosen.contains(r)) deferred.add(r.id);
-        int available = Math.min(candidates.size(), req.limit());
-        boolean held = plan.total() < req.limit() || !plan.openTypes().containsAll(req.types()) || chosen.size() < available;
-        return new LimitedClaim(out, deferred, held, plan.windowEnds());
+        return new LimitedClaim(out, deferred, plan.held(claimedByType), plan.windowEnds(claimedByType));
     }
 }
