@@ -162,6 +162,12 @@ public abstract class JobStoreLimitsContract {
         // the next window (aligned to the epoch, not to the first claim)
         assertThat(store.claimLimited(claim("q", Set.of("noop"), 5, "w", T0.plusSeconds(60))).jobs()).hasSize(3);
         assertThat(store.claimLimited(claim("q", Set.of("noop"), 5, "w", T0.plusSeconds(61))).jobs()).isEmpty();
+        // a claim whose time was taken before the new window opened (it waited, or its clock is behind)
+        // counts in the newer window instead of starting the older one's count again
+        LimitedClaim late = store.claimLimited(claim("q", Set.of("noop"), 5, "w", T0.plusMillis(59_900)));
+        assertThat(late.jobs()).isEmpty();
+        assertThat(late.retryAt()).isEqualTo(T0.plusSeconds(120));
+        assertThat(stored(LimitScope.QUEUE, "q").windowStart()).isEqualTo(T0.plusSeconds(60));
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ClaimPlan {
     private long rateLeft(Limit l) {
         long left = l.rateRemaining(now);
         if (left == 0) {
-            Instant end = l.rate().windowStart(now).plus(l.rate().window());
+            Instant end = l.windowEnd(now);
             if (windowEnds == null || end.isBefore(windowEnds)) windowEnds = end;
         }
         return left;
@@ -115,7 +115,7 @@ public final class ClaimPlan {
 
     private Instant earlier(Instant end, Limit l, int claimed) {
         if (l.rate() == null || claimed == 0 || l.rateRemaining(now) > claimed) return end;
-        Instant e = l.rate().windowStart(now).plus(l.rate().window());
+        Instant e = l.windowEnd(now);
         return end == null || e.isBefore(end) ? e : end;
     }
 

@@ -39,21 +39,37 @@ public record Limit(LimitScope scope, String name, Integer capacity, Integer max
         return maxRunning != null || rate != null;
     }
 
-    /** Claims counted in the window that {@code now} falls in. */
-    public long usedAt(Instant now) {
-        if (rate == null || windowStart == null) return 0;
-        return rate.windowStart(now).equals(windowStart) ? windowUsed : 0;
+    /**
+     * The window a claim at {@code now} counts in: the one {@code now} falls in, or the stored one
+     * when that is later. A claim whose time was taken before a newer window was opened (it waited
+     * for the row lock, or its node's clock is behind) counts in the newer window; going back to an
+     * older one would start its count again from zero and let a window's worth through twice.
+     */
+    public Instant windowAt(Instant now) {
+        Instant w = rate.windowStart(now);
+        return windowStart != null && windowStart.isAfter(w) ? windowStart : w;
     }
 
-    /** Claims the rate still allows in the window of {@code now}; {@link Long#MAX_VALUE} without a rate. */
+    /** Claims counted in the window a claim at {@code now} counts in. */
+    public long usedAt(Instant now) {
+        if (rate == null || windowStart == null) return 0;
+        return windowAt(now).equals(windowStart) ? windowUsed : 0;
+    }
+
+    /** Claims the rate still allows in that window; {@link Long#MAX_VALUE} without a rate. */
     public long rateRemaining(Instant now) {
         return rate == null ? Long.MAX_VALUE : Math.max(0, rate.n() - usedAt(now));
     }
 
-    /** This limit with {@code claimed} more claims counted in the window of {@code now}. */
+    /** When that window ends. */
+    public Instant windowEnd(Instant now) {
+        return windowAt(now).plus(rate.window());
+    }
+
+    /** This limit with {@code claimed} more claims counted in that window. */
     public Limit counted(Instant now, long claimed) {
         if (rate == null || claimed == 0) return this;
-        return new Limit(scope, name, capacity, maxRunning, rate, rate.windowStart(now), usedAt(now) + claimed, updatedAt);
+        return new Limit(scope, name, capacity, maxRunning, rate, windowAt(now), usedAt(now) + claimed, updatedAt);
     }
 
     /** The same settings with a new window state (as a store reads it back). */
