@@ -118,7 +118,7 @@ final class RateLimitBench {
         double expected = (double) n * rate.n();
         double perMinute = total / (n * w / 60_000.0);
         System.out.printf(Locale.ROOT, "%n%d whole windows of %s: %,d claims, %.1f%% of the %,.0f the rate allows (%.1f per minute against %.1f); "
-                        + "per window min %d, max %d (limit %d); %d claims in the partial windows at the ends%n",
+                        + "per window min %d, max %d (limit %d); %d claims outside the whole windows (the partial ones at either end, and while the nodes shut down)%n",
                 n, Durations.format(rate.window()), total, 100.0 * total / expected, expected, perMinute,
                 rate.n() * 60_000.0 / w, min, max, rate.n(), outside);
         boolean within = Math.abs(total - expected) <= 0.10 * expected && max <= rate.n();

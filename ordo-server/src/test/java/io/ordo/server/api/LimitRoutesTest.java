@@ -62,7 +62,7 @@ class LimitRoutesTest {
         assertThat(full.status()).as(full.toString()).isEqualTo(429);
         assertThat(full.json().path("error").path("message").asText()).contains("capacity 2");
 
-        JsonNode stats = QueueClusterRoutesTestAccess.queue(http, q);
+        JsonNode stats = QueueStatsLookup.queue(http, q);
         assertThat(stats.path("settings").path("capacity").asInt()).isEqualTo(2);
         assertThat(stats.path("settings").path("rate").asText()).isEqualTo("5/10s");
         boolean listed = false;
@@ -73,7 +73,7 @@ class LimitRoutesTest {
         assertThat(cleared.path("cleared").asBoolean()).isTrue();
         assertThat(cleared.path("capacity").isNull()).isTrue();
         assertThat(ok(http.send("DELETE", "/api/queues/" + q + "/settings", "")).path("cleared").asBoolean()).isFalse();
-        assertThat(QueueClusterRoutesTestAccess.queue(http, q).has("settings")).isFalse();
+        assertThat(QueueStatsLookup.queue(http, q).has("settings")).isFalse();
         assertThat(http.post("/api/jobs", "{\"type\": \"noop\", \"queue\": \"" + q + "\", \"delay\": \"1h\"}").status()).isEqualTo(202);
     }
 

@@ -7,8 +7,8 @@ import io.ordo.server.Http.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One queue's entry of {@code GET /api/queue/stats}, for tests that hold their own server. */
-final class QueueClusterRoutesTestAccess {
-    private QueueClusterRoutesTestAccess() {
+final class QueueStatsLookup {
+    private QueueStatsLookup() {
     }
 
     static JsonNode queue(Http http, String name) {
