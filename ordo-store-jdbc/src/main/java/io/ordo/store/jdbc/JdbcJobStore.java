@@ -99,7 +99,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     /** Inserts the rows; returns the jobs actually inserted (a row refused as a duplicate is left out). */
     abstract List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException;
 
-    /** Serializes capacity checks of these queues until the transaction ends. */
+    /** Serializes capacity checks of these queues (and types, as keys {@code type/T}) until the transaction ends. */
     void lockQueues(Connection c, SortedSet<String> queues) throws SQLException {
     }
 
