@@ -137,7 +137,7 @@ final class OpenApiSchemas {
         s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
         s.set("QueuePurge", object("queue", type("string"), "cancelled", type("integer"), "transport_messages_dropped", type("integer")));
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
-                "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
+                "version", type("string"), "state", type("string"), "leader", type("boolean"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
                 "running", type("integer"), "slots", type("integer"))), "table_health", ref("TableHealth")));
         s.set("TableHealth", object("autovacuum", type("string").put("description", "on, off or not_applicable (SQLite, memory)"),

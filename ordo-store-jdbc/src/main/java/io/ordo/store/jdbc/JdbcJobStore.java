@@ -65,6 +65,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final EventLogSql events;
     final OpsSql ops;
     final LimitSql limits;
+    private final LeaderSql leader;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcJobStore(SqlDialect d) {
@@ -78,6 +79,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
         this.limits = new LimitSql(d);
+        this.leader = new LeaderSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -596,5 +598,25 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         String value = initial.get();
         if (value == null) throw new IllegalArgumentException("setting '" + key + "': the initial value is null");
         return writeStatement(c -> ops.settingOrAdd(c, key, value));
+    }
+
+    // ---- the leader lease -----------------------------------------------------------------------
+
+    @Override
+    public Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, java.time.Duration lease) {
+        return writeStatement(c -> leader.lead(c, node, now, lease));
+    }
+
+    @Override
+    public void resign(String node, Instant now) {
+        writeStatement(c -> {
+            leader.resign(c, node, now);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<io.ordo.core.store.LeaderLease> leader() {
+        return read(leader::leader);
     }
 }
