@@ -116,7 +116,7 @@ public final class TransportQueueBackend implements QueueBackend {
         try {
             claimed = store.claimIds(fromNow(request), ids(got));
         } catch (RuntimeException e) {
-            transport.release(got); // the store failed: the messages go to another consumer (or to us again)
+            release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;
         }
         // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
@@ -137,20 +137,13 @@ public final class TransportQueueBackend implements QueueBackend {
         try {
             claimed = store.claimIdsLimited(fromNow(request), ids(got));
         } catch (RuntimeException e) {
-            transport.release(got);
+            release(got);
             throw e;
         }
         List<Delivery> keep = new ArrayList<>();
         List<Delivery> done = new ArrayList<>();
         for (Delivery d : got) (claimed.deferred().contains(d.message().jobId()) ? keep : done).add(d);
-        if (!keep.isEmpty()) {
-            try {
-                transport.release(keep);
-            } catch (RuntimeException e) {
-                // unacknowledged, they come back once the broker gives up on this consumer
-                log.warn("releasing {} message(s) on {} failed: {}", keep.size(), transport.describe(), e.getMessage());
-            }
-        }
+        release(keep);
         ackLater(done);
         return claimed;
     }
@@ -176,6 +169,16 @@ public final class TransportQueueBackend implements QueueBackend {
         Set<UUID> ids = new LinkedHashSet<>(); // a job may come twice in one receive: it is claimed once
         for (Delivery d : got) ids.add(d.message().jobId());
         return ids;
+    }
+
+    /** Never throws: a message not given back stays unacknowledged and comes back once the broker gives up on this consumer. */
+    private void release(List<Delivery> got) {
+        if (got.isEmpty()) return;
+        try {
+            transport.release(got);
+        } catch (RuntimeException e) {
+            log.warn("releasing {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
+        }
     }
 
     /** The ack need not hold up the claim loop: a message it misses is redelivered and then dropped. */
