@@ -13,7 +13,17 @@ function StatusCards({ stats }) {
   </div>`;
 }
 
-function QueueRow({ q, onChanged, broker }) {
+/** A queue's stored cluster-wide limits in short: "cap 100 · run ≤ 3 · 50/1m". */
+function limitsText(l) {
+  if (!l) return '–';
+  const parts = [];
+  if (l.capacity !== null) parts.push('cap ' + num(l.capacity));
+  if (l.max_running !== null) parts.push('run ≤ ' + num(l.max_running));
+  if (l.rate !== null) parts.push(l.rate + (l.rate_window_used !== null ? ' (' + num(l.rate_window_used) + ' used)' : ''));
+  return parts.length ? parts.join(' · ') : '–';
+}
+
+function QueueRow({ q, onChanged, broker, limited }) {
   const [error, setError] = useState(null);
   const flip = async () => {
     setError(null);
@@ -35,6 +45,7 @@ function QueueRow({ q, onChanged, broker }) {
     <td class="num">${q.throughput_per_second.toFixed(q.throughput_per_second < 10 ? 2 : 0)}</td>
     <td class="num">${q.start_latency_p50_ms === null ? '–' : '≤' + q.start_latency_p50_ms + ' / ≤' + q.start_latency_p95_ms + ' ms'}</td>
     ${broker ? html`<td class="num">${q.transport_messages === undefined ? '–' : num(q.transport_messages)}</td>` : null}
+    ${limited ? html`<td class="limits">${limitsText(q.settings)}</td>` : null}
     ${canWrite() ? html`<td><${ActionButton} kind="small" label=${(q.paused ? 'Resume' : 'Pause') + ' queue ' + q.queue} onClick=${flip}>
       ${q.paused ? 'Resume' : 'Pause'}</${ActionButton}>${error ? html`<${ErrorNote} error=${error} />` : null}</td>` : null}
   </tr>`;
@@ -81,6 +92,8 @@ export function OverviewPage() {
   const busy = alive.reduce((a, n) => a + n.running, 0);
   // a broker carries the queues: the server then reports each queue's own message count
   const broker = !!(stats.data && stats.data.queues.some(q => q.transport_messages !== undefined));
+  // a column for the stored limits (ordo queues set) where any queue has them
+  const limited = !!(stats.data && stats.data.queues.some(q => q.settings));
   return html`<section class="page-overview">
     <div class="page-head"><h1>Overview</h1>
       <p class="muted">${nodes.data ? html`<a href="/nodes" id="nodes-alive">${alive.length} ${alive.length === 1 ? 'node' : 'nodes'} alive</a>${', '}${num(busy)} of ${num(slots)} slots busy` : ''}</p></div>
@@ -93,8 +106,9 @@ export function OverviewPage() {
           <th class="num" title="last minute / last hour">Completed 1m / 1h</th><th class="num" title="last minute / last hour">Failed 1m / 1h</th>
           <th class="num">Jobs/s</th><th class="num" title="ready to started, last 5 minutes">Start latency p50 / p95</th>
           ${broker ? html`<th class="num" title="messages the broker holds for the queue: ready, or delivered and not yet acknowledged">Broker messages</th>` : null}
+          ${limited ? html`<th title="cluster-wide limits stored for the queue: capacity, max running, rate">Limits</th>` : null}
           ${canWrite() ? html`<th><span class="sr-only">Pause or resume</span></th>` : null}</tr></thead>
-        <tbody>${stats.data.queues.map(q => html`<${QueueRow} key=${q.queue} q=${q} broker=${broker} onChanged=${() => stats.reload()} />`)}</tbody>
+        <tbody>${stats.data.queues.map(q => html`<${QueueRow} key=${q.queue} q=${q} broker=${broker} limited=${limited} onChanged=${() => stats.reload()} />`)}</tbody>
       </table></div>` : null}
     </section>
     <section><h2>The last hour</h2>

@@ -16,6 +16,7 @@ import java.util.Map;
  *        [--peers db-scheduler,jobrunr,floor|none] [--peer-threads 20]
  *   java -jar ordo-bench/target/ordo-bench.jar dashboard [options of {@link DashboardBench}]
  *   java -jar ordo-bench/target/ordo-bench.jar backlog [options of {@link Backlog}]
+ *   java -jar ordo-bench/target/ordo-bench.jar rate-limit [options of {@link RateLimitBench}]
  * </pre>
  * Rounds are interleaved: each round runs every store and then every peer once, so that a
  * slow patch of a shared machine falls on all systems rather than on one.
@@ -27,6 +28,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("dashboard")) {
             DashboardBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("rate-limit")) {
+            RateLimitBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("backlog")) {

@@ -35,12 +35,12 @@ public final class Jobs {
 
     private final JobStore store;
     private final JobFactory factory;
-    private final InsertOptions insertOptions;
+    private final java.util.function.Supplier<InsertOptions> insertOptions;
     private final Clock clock;
     private final Consumer<List<Job>> onInserted;
     private final Consumer<CancelResult> onCancelled;
 
-    Jobs(JobStore store, JobFactory factory, InsertOptions insertOptions, Clock clock,
+    Jobs(JobStore store, JobFactory factory, java.util.function.Supplier<InsertOptions> insertOptions, Clock clock,
          Consumer<List<Job>> onInserted, Consumer<CancelResult> onCancelled) {
         this.store = store;
         this.factory = factory;
@@ -64,7 +64,7 @@ public final class Jobs {
     public List<SubmitResult> submitDetailed(List<JobRequest> requests) {
         checkBatch(requests);
         List<NewJob> jobs = factory.build(requests, null, clock.instant());
-        List<SubmitResult> results = store.insert(jobs, insertOptions);
+        List<SubmitResult> results = store.insert(jobs, insertOptions.get());
         announce(results);
         return results;
     }
@@ -84,7 +84,7 @@ public final class Jobs {
         checkBatch(requests);
         List<NewJob> jobs = factory.build(requests, null, clock.instant());
         // workers learn of these through polling/NOTIFY once the caller commits
-        return tx.insert(connection, jobs, insertOptions).stream().map(SubmitResult::job).toList();
+        return tx.insert(connection, jobs, insertOptions.get()).stream().map(SubmitResult::job).toList();
     }
 
     private static void checkBatch(List<JobRequest> requests) {

@@ -56,6 +56,7 @@ public final class Ordo implements AutoCloseable {
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
     private final io.ordo.core.ops.Queues queues;
     private final io.ordo.core.ops.Cluster cluster;
+    private final io.ordo.core.engine.LimitCache limits;
     private final io.ordo.core.engine.EngineMetrics metrics;
     private final io.ordo.core.engine.Leadership leadership;
     private volatile boolean started;
@@ -74,7 +75,8 @@ public final class Ordo implements AutoCloseable {
         config.queues().values().forEach(q -> {
             if (q.capacity() != null) caps.put(q.name(), q.capacity());
         });
-        InsertOptions insertOptions = new InsertOptions(caps);
+        this.limits = new io.ordo.core.engine.LimitCache(store, new InsertOptions(caps));
+        java.util.function.Supplier<InsertOptions> insertOptions = limits::insertOptions;
         this.eventHub = new io.ordo.core.event.EventHub(store);
         this.eventLog = new io.ordo.core.event.EventLog(store, config.eventBuffer(), eventHub::wake, eventHub::lost);
         store.onEventsAppended(eventHub::wake);
@@ -94,10 +96,11 @@ public final class Ordo implements AutoCloseable {
         var observer = metrics == null ? io.ordo.core.engine.JobObserver.all(queueMetrics)
                 : io.ordo.core.engine.JobObserver.all(queueMetrics, metrics);
         this.pool = config.workers()
-                ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, this::inserted, maintenance::wakeAt,
+                ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, limits, this::inserted, maintenance::wakeAt,
                 monitor, events, observer)
                 : null;
         this.queues = new io.ordo.core.ops.Queues(config, store, queue, this::queueFlagsChanged);
+        queues.limitsChangedHere(limits::refresh);
         this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, handlers.types(),
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
@@ -105,6 +108,7 @@ public final class Ordo implements AutoCloseable {
         cluster.onDrain(on -> {
             if (pool != null) pool.drain(on);
         });
+        cluster.everySecond(limits::refresh);
         if (metrics != null) {
             cluster.onReport(metrics::poll);
             metrics.broker(queue);

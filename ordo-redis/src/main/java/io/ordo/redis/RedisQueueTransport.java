@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * over (XAUTOCLAIM) entries pending for longer than {@link TransportSettings#redeliverAfter()}
  * with anyone, checking each stream at most every half of that.
  *
+ * <p>Release: Redis has no "give back" for a pending entry, so a released delivery is published
+ * again (a new entry at the end of its stream, ready for any consumer) and then acknowledged. A
+ * failure between the two leaves a duplicate, never a loss: a duplicate's job is no longer pending
+ * when it arrives and the message is dropped.
+ *
  * <p>Trimming: an acknowledged entry is deleted (XACK then XDEL), so a stream only ever holds ready
  * and delivered-but-unacknowledged entries and needs no MAXLEN; a MAXLEN would drop exactly the
  * entries not yet done with, and XLEN is the count the reconciler compares.
@@ -238,6 +243,15 @@ public final class RedisQueueTransport implements QueueTransport {
             }
         }
         awaitAll("ack", calls);
+    }
+
+    /** Publishes the deliveries' messages again, then acknowledges the originals (see the class comment). */
+    @Override
+    public void release(List<Delivery> deliveries) {
+        ensureOpen();
+        if (deliveries.isEmpty()) return;
+        publish(deliveries.stream().map(Delivery::message).toList());
+        ack(deliveries);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.ordo.server.api.ClusterRoutes;
 import io.ordo.server.api.JobActionRoutes;
 import io.ordo.server.api.OpenApiRoutes;
 import io.ordo.server.api.QueueRoutes;
+import io.ordo.server.api.LimitRoutes;
 import io.ordo.server.api.DefinitionRoutes;
 import io.ordo.server.api.ErrorMapping;
 import io.ordo.server.api.HealthRoutes;
@@ -143,6 +144,7 @@ public final class OrdoServer implements AutoCloseable {
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
                 new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
+                new LimitRoutes(ordo.queues(), options.maxBodyBytes()),
                 new ClusterRoutes(ordo.cluster()),
                 new io.ordo.server.api.WorkerRoutes(workers, ordo.cluster().commands(), ordo.config().nodeId(), options.maxBodyBytes()),
                 new io.ordo.server.api.NodeCommandRoutes(ordo.cluster().commands(), options.maxBodyBytes()),

@@ -113,6 +113,13 @@ final class ServerProcess implements AutoCloseable {
         return Json.parse(r.body());
     }
 
+    JsonNode put(String path, String body, int expectedStatus) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(expectedStatus);
+        return Json.parse(r.body());
+    }
+
     private static HttpResponse<String> send(HttpRequest req) {
         try {
             return HTTP.send(req, HttpResponse.BodyHandlers.ofString());

@@ -49,6 +49,8 @@ public class ForwardingJobStore implements JobStore {
     @Override public List<Job> claim(ClaimRequest r) { return delegate.claim(r); }
     @Override public int cancelQueued(String q, String reason, Instant now, int limit) { return delegate.cancelQueued(q, reason, now, limit); }
     @Override public List<Job> claimIds(ClaimRequest r, java.util.Collection<UUID> ids) { return delegate.claimIds(r, ids); }
+    @Override public io.ordo.core.store.LimitedClaim claimLimited(ClaimRequest r) { return delegate.claimLimited(r); }
+    @Override public io.ordo.core.store.LimitedClaim claimIdsLimited(ClaimRequest r, java.util.Collection<UUID> ids) { return delegate.claimIdsLimited(r, ids); }
     @Override public Map<UUID, JobStatus> complete(List<Completion> c) { return delegate.complete(c); }
     @Override public boolean fail(Failure f) { return delegate.fail(f); }
     @Override public boolean finishCancelled(Lease l, Instant now) { return delegate.finishCancelled(l, now); }
@@ -110,6 +112,9 @@ public class ForwardingJobStore implements JobStore {
     @Override public int pruneNodeCommands(Instant before) { return delegate.pruneNodeCommands(before); }
     @Override public List<Job> webhooksDue(int limit) { return delegate.webhooksDue(limit); }
     @Override public boolean queueWebhook(UUID id, NewJob d) { return delegate.queueWebhook(id, d); }
+    @Override public List<io.ordo.core.limits.Limit> limits() { return delegate.limits(); }
+    @Override public void saveLimit(io.ordo.core.limits.Limit l, Instant now) { delegate.saveLimit(l, now); }
+    @Override public boolean deleteLimit(io.ordo.core.limits.LimitScope s, String name) { return delegate.deleteLimit(s, name); }
     @Override public String setting(String key, java.util.function.Supplier<String> initial) { return delegate.setting(key, initial); }
     @Override public void ping() { delegate.ping(); }
     @Override public void onJobsAvailable(Consumer<String> l) { delegate.onJobsAvailable(l); }

@@ -150,6 +150,34 @@ public abstract class QueueBackendContract {
         for (UUID id : ids) assertThat(runsOf(id)).as("runs of %s", id).isEqualTo(1);
     }
 
+    /**
+     * A stored max_running of 1 on two nodes: the jobs run one at a time, and every one runs. Over a
+     * broker this needs the messages of jobs the limit kept pending to be released, not acknowledged:
+     * an acknowledged one would wait for the reconciler (ten minutes here).
+     */
+    @Test
+    void jobsALimitHoldsBackRunOnceTheLimitAllowsThem() {
+        store.saveLimit(io.ordo.core.limits.Limit.of(io.ordo.core.limits.LimitScope.QUEUE, queue, null, 1, null), Instant.now());
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger worst = new AtomicInteger();
+        Body slow = ctx -> {
+            worst.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(50);
+            } finally {
+                now.decrementAndGet();
+            }
+            return null;
+        };
+        Ordo a = node(c -> c.handler(counting("qb-limited", slow)));
+        Ordo b = node(c -> c.handler(counting("qb-limited", slow)));
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) ids.add((i % 2 == 0 ? a : b).jobs().submit(job("qb-limited")).id());
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> a.jobs().require(id).status() == JobStatus.COMPLETED));
+        for (UUID id : ids) assertThat(runsOf(id)).as("runs of %s", id).isEqualTo(1);
+        assertThat(worst.get()).as("jobs running at once").isEqualTo(1);
+    }
+
     @Test
     void aRetryReachesAWorkerAgain() {
         Ordo o = node(c -> c.handler(counting("qb-flaky", ctx -> {

@@ -50,7 +50,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
 
     private final JobStore store;
     private final Map<String, StepAction> actions;
-    private final InsertOptions insertOptions;
+    private final java.util.function.Supplier<InsertOptions> insertOptions;
     private final Clock clock;
     private final Consumer<List<Job>> onInserted;
     private JobMonitor monitor;
@@ -59,7 +59,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
      * @param actions    the step actions known here (for each step's scope limits)
      * @param onInserted told about created jobs (to wake local workers)
      */
-    public DefinitionRunner(JobStore store, Map<String, StepAction> actions, InsertOptions insertOptions, Clock clock,
+    public DefinitionRunner(JobStore store, Map<String, StepAction> actions, java.util.function.Supplier<InsertOptions> insertOptions, Clock clock,
                             Consumer<List<Job>> onInserted) {
         this.store = store;
         this.actions = actions;
@@ -83,7 +83,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
      */
     public Job start(JobDefinition def, int version, String trigger) {
         NewJob run = runJob(def, version, trigger, null);
-        SubmitResult r = store.insert(List.of(run), insertOptions).get(0);
+        SubmitResult r = store.insert(List.of(run), insertOptions.get()).get(0);
         if (!r.created()) {
             throw new ConflictException("definition '" + def.id() + "' has a run still going (" + r.job().id()
                     + "); it does not allow overlapping runs (allow_overlap: true)");
@@ -97,7 +97,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
      * the tick was taken already, or when a run of a definition without overlap is still going.
      */
     public Optional<Job> startForTick(JobDefinition def, int version, Instant tick) {
-        List<SubmitResult> r = store.insertForTick(def.id(), tick, List.of(runJob(def, version, "schedule", tick)), insertOptions);
+        List<SubmitResult> r = store.insertForTick(def.id(), tick, List.of(runJob(def, version, "schedule", tick)), insertOptions.get());
         if (r.isEmpty()) return Optional.empty();
         if (!r.get(0).created()) {
             log.warn("definition {}: tick {} skipped, run {} is still going", def.id(), tick, r.get(0).job().id());
@@ -229,7 +229,7 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
     }
 
     private void insertSteps(Job run, List<NewJob> steps) {
-        List<SubmitResult> results = store.insert(steps, insertOptions);
+        List<SubmitResult> results = store.insert(steps, insertOptions.get());
         List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
         onInserted.accept(created);
         // a step recorded as skipped or answered from the cache ends without any worker: look again

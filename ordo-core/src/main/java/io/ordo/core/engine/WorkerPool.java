@@ -15,6 +15,7 @@ import io.ordo.core.store.Failure;
 import io.ordo.core.store.HeartbeatResult;
 import io.ordo.core.store.InsertOptions;
 import io.ordo.core.store.JobStore;
+import io.ordo.core.store.LimitedClaim;
 import io.ordo.core.store.SubmitResult;
 import io.ordo.core.util.Json;
 import org.slf4j.Logger;
@@ -49,7 +50,8 @@ public final class WorkerPool implements AutoCloseable {
     private final HandlerRegistry handlers;
     private final JobFactory factory;
     private final RetryPolicy retry;
-    private final InsertOptions insertOptions;
+    private final java.util.function.Supplier<InsertOptions> insertOptions;
+    private final LimitCache limits;
     private final Consumer<List<Job>> onInserted;
     private final Consumer<Instant> onRetryScheduled;
     private final JobMonitor monitor;
@@ -72,6 +74,8 @@ public final class WorkerPool implements AutoCloseable {
         // claims hold it shared from the pause check to the end of the claim; pausing takes it
         // exclusively once, so no claim that saw the queue running is still in flight afterwards
         final java.util.concurrent.locks.ReentrantReadWriteLock pauseGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        // a stored limit kept its last claim short: a job ending here wakes it (it may free a slot)
+        volatile boolean heldByLimit;
 
         QueueState(String name, int concurrency) {
             this.name = name;
@@ -84,7 +88,7 @@ public final class WorkerPool implements AutoCloseable {
      * @param onRetryScheduled told when a retry was scheduled, so the promoter wakes in time
      */
     public WorkerPool(OrdoConfig config, JobStore store, QueueBackend queueBackend, HandlerRegistry handlers,
-                      JobFactory factory, RetryPolicy retry, InsertOptions insertOptions,
+                      JobFactory factory, RetryPolicy retry, java.util.function.Supplier<InsertOptions> insertOptions, LimitCache limits,
                       Consumer<List<Job>> onInserted, Consumer<Instant> onRetryScheduled, JobMonitor monitor,
                       io.ordo.core.event.EventBus events, JobObserver observer) {
         this.monitor = monitor;
@@ -97,6 +101,7 @@ public final class WorkerPool implements AutoCloseable {
         this.factory = factory;
         this.retry = retry;
         this.insertOptions = insertOptions;
+        this.limits = limits;
         this.onInserted = onInserted;
         this.onRetryScheduled = onRetryScheduled;
         this.completer = new CompletionBatcher(store, Math.max(config.claimBatch(), 100), config.writers(), this::completed);
@@ -194,8 +199,16 @@ public final class WorkerPool implements AutoCloseable {
                 want = config.claimBatch();
             }
             List<Job> jobs;
+            LimitedClaim limited = null;
             try {
-                jobs = queueBackend.claim(new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now()));
+                ClaimRequest request = new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now());
+                // the plain claim stays one statement; only a queue or type with a stored limit takes the limited path
+                if (limits.limits().limitsClaim(q.name, types)) {
+                    limited = queueBackend.claimLimited(request);
+                    jobs = limited.jobs();
+                } else {
+                    jobs = queueBackend.claim(request);
+                }
                 errors = 0;
             } catch (RuntimeException e) {
                 q.pauseGate.readLock().unlock();
@@ -208,9 +221,33 @@ public final class WorkerPool implements AutoCloseable {
             q.pauseGate.readLock().unlock();
             q.slots.release(want - jobs.size());
             for (Job job : jobs) launch(q, job);
+            q.heldByLimit = limited != null && limited.held();
+            if (q.heldByLimit && jobs.size() < want) {
+                q.signal.await(limitBackoff(limited));
+                continue;
+            }
             // a broker's receive has already waited for messages; the store is polled
             if (jobs.size() < want && queueBackend.storeIsQueue()) q.signal.await(config.poll());
         }
+    }
+
+    /**
+     * How long a claimer that a limit held back waits before it asks again: until the used-up rate
+     * window ends (at most {@link #LIMIT_RECHECK}, so that a cleared limit is seen soon), else a poll
+     * interval; a job ending on this node wakes it sooner.
+     */
+    private Duration limitBackoff(LimitedClaim held) {
+        if (held.retryAt() == null) return config.poll();
+        Duration d = Duration.between(now(), held.retryAt());
+        if (d.isNegative() || d.isZero()) return Duration.ofMillis(1);
+        return d.compareTo(LIMIT_RECHECK) > 0 ? LIMIT_RECHECK : d;
+    }
+
+    private static final Duration LIMIT_RECHECK = Duration.ofSeconds(5);
+
+    /** A job ended here: claimers that a limit held back may start one now (a max_running slot is free). */
+    private void limitSlotFreed() {
+        for (QueueState s : queues.values()) if (s.heldByLimit) s.signal.wake();
     }
 
     /** The queues paused now (read from the store by the node's operations loop). */
@@ -324,6 +361,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (f.next() == JobStatus.FAILED) monitor.ended(job);
+        limitSlotFreed();
         observer.ended(job, f.next(), attemptError.message(), now);
         if (f.next() == JobStatus.PENDING) wake(q.name);
         if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
@@ -341,7 +379,7 @@ public final class WorkerPool implements AutoCloseable {
 
     List<SubmitResult> spawn(RunningJob parent, List<JobRequest> children, boolean truncate) {
         List<NewJob> built = factory.build(children, parent.job(), now());
-        List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions, truncate);
+        List<SubmitResult> results = store.spawn(parent.leaseToken(), built, insertOptions.get(), truncate);
         List<Job> created = results.stream().filter(SubmitResult::created).map(SubmitResult::job).toList();
         onInserted.accept(created);
         // their job_spawn events were written by the store with the children
@@ -363,6 +401,7 @@ public final class WorkerPool implements AutoCloseable {
             if (s == JobStatus.WAITING) monitor.check(job.id());
             observer.ended(job, s, null, c.now());
         }
+        limitSlotFreed();
     }
 
     // ---- leases ---------------------------------------------------------------------------------

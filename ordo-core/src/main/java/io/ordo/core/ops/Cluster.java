@@ -50,6 +50,13 @@ public final class Cluster implements AutoCloseable {
     private volatile boolean draining;
     private final NodeCommands commands;
 
+    private volatile Runnable everySecond = () -> { };
+
+    /** Also run {@code r} every second with the queue flags, e.g. to read the stored limits again. */
+    public void everySecond(Runnable r) {
+        this.everySecond = r;
+    }
+
     /** Also run {@code r} at each report (every few seconds), e.g. to refresh meters. */
     public void onReport(Runnable r) {
         this.onReport = r;
@@ -109,6 +116,7 @@ public final class Cluster implements AutoCloseable {
             Instant now = config.clock().instant();
             refreshFlags();
             safely("carry out node orders", commands::poll);
+            safely("read queue limits", everySecond);
             if (!now.isBefore(nextReport)) {
                 nextReport = now.plus(REPORT_EVERY);
                 safely("report this node", () -> store.saveNode(info(now, null)));

@@ -2,6 +2,8 @@ package io.ordo.core.ops;
 
 import io.ordo.core.OrdoConfig;
 import io.ordo.core.engine.Names;
+import io.ordo.core.limits.Limit;
+import io.ordo.core.limits.LimitScope;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.store.JobStore;
 
@@ -14,11 +16,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Queues: their stats, and pausing or resuming them (workers on every node stop claiming from a paused queue). */
+/**
+ * Queues: their stats, pausing or resuming them (workers on every node stop claiming from a paused
+ * queue), and the cluster-wide limits stored per queue and per job type.
+ */
 public final class Queues {
     private static final Duration LATENCY_WINDOW = Duration.ofMinutes(5);
 
@@ -27,6 +33,7 @@ public final class Queues {
     private final Clock clock;
     private final Runnable onChange;
     private final io.ordo.core.queue.QueueBackend backend;
+    private volatile Runnable onLimitsChange = () -> { };
 
     /** What {@link #purge} did. */
     public record PurgeResult(String queue, long cancelled, long messagesDropped) {
@@ -42,6 +49,47 @@ public final class Queues {
         this.store = store;
         this.clock = config.clock();
         this.onChange = onChange;
+    }
+
+    /** Also run {@code r} when this node changed a stored limit (so that its own cache sees it at once). */
+    public void limitsChangedHere(Runnable r) {
+        this.onLimitsChange = r;
+    }
+
+    // ---- stored limits ------------------------------------------------------------------------
+
+    /** Every stored queue and type limit. */
+    public List<Limit> limits() {
+        return store.limits();
+    }
+
+    /** The limits stored for a queue or type, if any. */
+    public Optional<Limit> limit(LimitScope scope, String name) {
+        String n = checkName(scope, name);
+        return store.limits().stream().filter(l -> l.scope() == scope && l.name().equals(n)).findFirst();
+    }
+
+    /**
+     * Applies {@code update} to the limits of a queue or type and stores the result (no row when
+     * nothing is left limited); returns it. Every node enforces it within about a second.
+     */
+    public Limit setLimit(LimitScope scope, String name, LimitUpdate update) {
+        String n = checkName(scope, name);
+        Limit next = update.applyTo(limit(scope, n).orElse(null), scope, n);
+        store.saveLimit(next, clock.instant());
+        onLimitsChange.run();
+        return limit(scope, n).orElse(next);
+    }
+
+    /** Removes every limit of a queue or type; false when there were none. */
+    public boolean clearLimits(LimitScope scope, String name) {
+        boolean had = store.deleteLimit(scope, checkName(scope, name));
+        onLimitsChange.run();
+        return had;
+    }
+
+    private static String checkName(LimitScope scope, String name) {
+        return scope == LimitScope.QUEUE ? Names.checkQueue(name) : Names.checkType(name);
     }
 
     public void pause(String queue) {
@@ -76,21 +124,24 @@ public final class Queues {
     public List<QueueStats> stats() {
         Map<String, Map<JobStatus, Long>> counts = store.counts();
         Map<String, Boolean> flags = store.queueFlags();
+        Map<String, Limit> limits = new TreeMap<>();
+        for (Limit l : store.limits()) if (l.scope() == LimitScope.QUEUE) limits.put(l.name(), l);
         Instant now = clock.instant();
         List<QueueMinute> minutes = store.queueMinutes(now.minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
         TreeSet<String> names = new TreeSet<>(counts.keySet());
         names.addAll(config.queues().keySet());
         names.addAll(flags.keySet());
+        names.addAll(limits.keySet());
         List<QueueStats> out = new ArrayList<>();
         for (String q : names) {
             Long messages = backend.storeIsQueue() ? null : backend.messages(q, Set.of()).stream().boxed().findFirst().orElse(null);
-            out.add(stats(q, counts.getOrDefault(q, Map.of()), flags.getOrDefault(q, false), minutes, now, messages));
+            out.add(stats(q, counts.getOrDefault(q, Map.of()), flags.getOrDefault(q, false), minutes, now, messages, limits.get(q)));
         }
         return out;
     }
 
     private static QueueStats stats(String q, Map<JobStatus, Long> c, boolean paused, List<QueueMinute> minutes, Instant now,
-                                    Long messages) {
+                                    Long messages, Limit limits) {
         Instant lastMinute = now.minus(Duration.ofMinutes(1));
         Instant latencySince = now.minus(LATENCY_WINDOW);
         long doneMin = 0, failMin = 0, doneHour = 0, failHour = 0;
@@ -110,7 +161,7 @@ public final class Queues {
         }
         return new QueueStats(q, c.getOrDefault(JobStatus.PENDING, 0L), c.getOrDefault(JobStatus.SCHEDULED, 0L),
                 c.getOrDefault(JobStatus.RUNNING, 0L), c.getOrDefault(JobStatus.WAITING, 0L), doneMin, failMin, doneHour, failHour,
-                doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused, messages);
+                doneMin / 60.0, percentile(hist, 0.50), percentile(hist, 0.95), paused, messages, limits);
     }
 
     /**

@@ -39,6 +39,12 @@ public interface QueueBackend extends AutoCloseable {
      */
     List<Job> claim(ClaimRequest request);
 
+    /**
+     * {@link #claim} under the stored cluster-wide limits ({@link io.ordo.core.store.RunStore#claimLimited}):
+     * the worker calls it instead of {@link #claim} when a limit applies to the queue or its types.
+     */
+    io.ordo.core.store.LimitedClaim claimLimited(ClaimRequest request);
+
     /** Calls {@code listener} with a queue name when jobs may be ready there (to wake idle workers). */
     default void onAvailable(Consumer<String> listener) {
     }

@@ -33,6 +33,11 @@ public final class StoreQueueBackend implements QueueBackend {
     }
 
     @Override
+    public io.ordo.core.store.LimitedClaim claimLimited(ClaimRequest request) {
+        return store.claimLimited(request);
+    }
+
+    @Override
     public void onAvailable(Consumer<String> listener) {
         store.onJobsAvailable(listener);
     }

@@ -4,6 +4,7 @@ import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.JobStore;
+import io.ordo.core.store.LimitedClaim;
 import io.ordo.core.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,30 +110,80 @@ public final class TransportQueueBackend implements QueueBackend {
 
     @Override
     public List<Job> claim(ClaimRequest request) {
-        channels.note(request.queue(), request.types());
-        List<Delivery> got;
+        List<Delivery> got = receive(request);
+        if (got.isEmpty()) return List.of();
+        List<Job> claimed;
         try {
-            got = transport.receive(request.queue(), request.types(), request.limit(), wait);
+            claimed = store.claimIds(fromNow(request), ids(got));
+        } catch (RuntimeException e) {
+            release(got); // the store failed: the messages go to another consumer (or to us again)
+            throw e;
+        }
+        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
+        ackLater(got);
+        return claimed;
+    }
+
+    /**
+     * As {@link #claim}, under the stored limits. The messages of jobs a limit kept pending are
+     * released for redelivery, not acknowledged: acknowledging would drop them while their jobs
+     * still wait (the reconciler would only find them much later).
+     */
+    @Override
+    public LimitedClaim claimLimited(ClaimRequest request) {
+        List<Delivery> got = receive(request);
+        if (got.isEmpty()) return LimitedClaim.unlimited(List.of());
+        LimitedClaim claimed;
+        try {
+            claimed = store.claimIdsLimited(fromNow(request), ids(got));
+        } catch (RuntimeException e) {
+            release(got);
+            throw e;
+        }
+        List<Delivery> keep = new ArrayList<>();
+        List<Delivery> done = new ArrayList<>();
+        for (Delivery d : got) (claimed.deferred().contains(d.message().jobId()) ? keep : done).add(d);
+        release(keep);
+        ackLater(done);
+        return claimed;
+    }
+
+    private List<Delivery> receive(ClaimRequest request) {
+        channels.note(request.queue(), request.types());
+        try {
+            List<Delivery> got = transport.receive(request.queue(), request.types(), request.limit(), wait);
             problem.set(null);
+            return got;
         } catch (RuntimeException e) {
             down(e);
             throw e; // the fetch loop backs off and tries again
         }
-        if (got.isEmpty()) return List.of();
+    }
+
+    /** The receive may have waited: the lease and start time count from now, not from the request. */
+    private ClaimRequest fromNow(ClaimRequest request) {
+        return new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(), clock.instant());
+    }
+
+    private static Set<UUID> ids(List<Delivery> got) {
         Set<UUID> ids = new LinkedHashSet<>(); // a job may come twice in one receive: it is claimed once
         for (Delivery d : got) ids.add(d.message().jobId());
-        List<Job> claimed;
+        return ids;
+    }
+
+    /** Never throws: a message not given back stays unacknowledged and comes back once the broker gives up on this consumer. */
+    private void release(List<Delivery> got) {
+        if (got.isEmpty()) return;
         try {
-            // the receive may have waited: the lease and start time count from now, not from the request
-            ClaimRequest now = new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(),
-                    clock.instant());
-            claimed = store.claimIds(now, ids);
+            transport.release(got);
         } catch (RuntimeException e) {
-            transport.release(got); // the store failed: the messages go to another consumer (or to us again)
-            throw e;
+            log.warn("releasing {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
         }
-        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
-        // The ack need not hold up the claim loop: a message it misses is redelivered and then dropped.
+    }
+
+    /** The ack need not hold up the claim loop: a message it misses is redelivered and then dropped. */
+    private void ackLater(List<Delivery> got) {
+        if (got.isEmpty()) return;
         Thread.ofVirtual().name("ordo-ack").start(() -> {
             try {
                 transport.ack(got);
@@ -140,7 +191,6 @@ public final class TransportQueueBackend implements QueueBackend {
                 log.warn("acknowledging {} message(s) on {} failed: {}", got.size(), transport.describe(), e.getMessage());
             }
         });
-        return claimed;
     }
 
     @Override

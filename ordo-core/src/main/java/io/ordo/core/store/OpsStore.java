@@ -64,6 +64,19 @@ public interface OpsStore {
      */
     boolean queueWebhook(UUID jobId, NewJob delivery);
 
+    /** Every stored queue and type limit, with its rate window's count. */
+    java.util.List<io.ordo.core.limits.Limit> limits();
+
+    /**
+     * Creates or replaces the settings (capacity, max_running, rate) of {@code limit}'s scope and
+     * name; its window state is ignored. The rate window's count is kept when the rate is unchanged
+     * and restarts when it changes. A limit with no setting removes the row.
+     */
+    void saveLimit(io.ordo.core.limits.Limit limit, Instant now);
+
+    /** Removes the limits of a queue or type; false when there were none. */
+    boolean deleteLimit(io.ordo.core.limits.LimitScope scope, String name);
+
     /** A store-wide setting; the first call for a key stores {@code initial.get()} (atomically across nodes). */
     String setting(String key, java.util.function.Supplier<String> initial);
 }

@@ -56,6 +56,22 @@ public interface RunStore {
     List<Job> claimIds(ClaimRequest request, Collection<UUID> ids);
 
     /**
+     * {@link #claim} under the cluster-wide limits stored for the request's queue and types
+     * ({@link io.ordo.core.limits.Limit}), atomically: in one transaction the applying limit rows are
+     * locked (in scope, name order), running jobs counted, at most what max_running and the rate
+     * window allow is claimed, and the claims are counted into the window. Nodes call it instead of
+     * {@link #claim} when their cached view says a limit applies; with no limit row it claims as
+     * {@link #claim} does.
+     */
+    LimitedClaim claimLimited(ClaimRequest request);
+
+    /**
+     * {@link #claimIds} under the stored limits, as {@link #claimLimited}. The ids still pending that a
+     * limit kept back are reported in {@link LimitedClaim#deferred()}.
+     */
+    LimitedClaim claimIdsLimited(ClaimRequest request, Collection<UUID> ids);
+
+    /**
      * Ends the attempts of running jobs that succeeded. A job that has children (in any state) goes
      * to {@link JobStatus#WAITING} — the monitor finishes it by its child policy once they are all
      * done, which may be at once — the others to {@link JobStatus#COMPLETED}. Returns the new status of each job whose lease was still valid

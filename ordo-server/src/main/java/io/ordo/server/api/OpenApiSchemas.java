@@ -119,7 +119,18 @@ final class OpenApiSchemas {
                 "completed_last_hour", type("integer"), "failed_last_hour", type("integer"),
                 "throughput_per_second", type("number"), "start_latency_p50_ms", nullable("integer"),
                 "start_latency_p95_ms", nullable("integer"), "paused", type("boolean"),
-                "transport_messages", type("integer")))));
+                "transport_messages", type("integer"), "settings", ref("Limits")))));
+        s.set("Limits", object("capacity", nullable("integer").put("description", "jobs waiting (pending + scheduled) at most, checked at submit"),
+                "max_running", nullable("integer").put("description", "jobs running at most, across the cluster"),
+                "rate", nullable("string").put("description", "claims per fixed window, N/DURATION, e.g. 100/1m"),
+                "rate_window_used", nullable("integer").put("description", "claims counted in the rate's current window")));
+        s.set("LimitSettings", object("capacity", nullable("integer"), "max_running", nullable("integer"), "rate", nullable("string")));
+        s.set("QueueSettings", object("queue", type("string"), "capacity", nullable("integer"), "max_running", nullable("integer"),
+                "rate", nullable("string"), "rate_window_used", nullable("integer"), "cleared", type("boolean")));
+        s.set("TypeSettings", object("type", type("string"), "capacity", nullable("integer"), "max_running", nullable("integer"),
+                "rate", nullable("string"), "rate_window_used", nullable("integer"), "cleared", type("boolean")));
+        s.set("LimitList", object("limits", arrayOf(object("scope", type("string"), "name", type("string"), "capacity", nullable("integer"),
+                "max_running", nullable("integer"), "rate", nullable("string"), "rate_window_used", nullable("integer")))));
         s.set("WorkerRequest", object("node", type("string").put("description", "the node whose machine starts the worker (default: this server)"),
                 "concurrency", type("integer"), "queues", arrayOf(type("string")),
                 "capabilities", type("object").put("description", "passed to the worker as --capability k=v")));

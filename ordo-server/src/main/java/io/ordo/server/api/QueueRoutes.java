@@ -20,8 +20,9 @@ import java.util.Set;
  * <ul>
  * <li>{@code GET /api/queue/stats} → 200 {@code {queues: [{queue, pending, scheduled, running, waiting,
  *     completed_last_minute, failed_last_minute, completed_last_hour, failed_last_hour, throughput_per_second,
- *     start_latency_p50_ms, start_latency_p95_ms, paused, transport_messages?}]}}: every queue with jobs, configured
- *     here, or flagged; {@code transport_messages} (with a broker only) is what the broker holds for the queue.
+ *     start_latency_p50_ms, start_latency_p95_ms, paused, transport_messages?, settings?}]}}: every queue with jobs,
+ *     configured here, flagged or limited; {@code settings} (where limits are stored) is
+ *     {@code {capacity, max_running, rate, rate_window_used}} as {@link LimitRoutes} shows them; {@code transport_messages} (with a broker only) is what the broker holds for the queue.
  *     The rates lag by up to a few seconds (nodes report them every few seconds).</li>
  * <li>{@code GET /api/queue/history?minutes=60} → 200 {@code {minutes: [ISO minute starts, oldest first],
  *     queues: {name: {completed, failed, start_latency_p50_ms, start_latency_p95_ms, avg_run_ms}}}}: one value per
@@ -109,6 +110,7 @@ public final class QueueRoutes implements RouteGroup {
             o.put("start_latency_p95_ms", q.startLatencyP95Ms());
             o.put("paused", q.paused());
             if (q.transportMessages() != null) o.put("transport_messages", q.transportMessages());
+            if (q.limits() != null) LimitRoutes.fields(o.putObject("settings"), q.limits(), java.time.Instant.now());
         }
         return body;
     }

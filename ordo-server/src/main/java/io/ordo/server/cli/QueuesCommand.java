@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code ordo queues list|pause|resume|purge}. */
-@Command(name = "queues", usageHelpAutoWidth = true, description = "Show queues; pause, resume or purge them.",
-        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class, QueuesCommand.Purge.class})
+/** {@code ordo queues list|pause|resume|purge|set|limits}. */
+@Command(name = "queues", usageHelpAutoWidth = true, description = "Show queues; pause, resume or purge them; set their cluster-wide limits.",
+        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class, QueuesCommand.Purge.class,
+                QueueLimitCommands.Set.class, QueueLimitCommands.ListLimits.class})
 final class QueuesCommand implements Callable<Integer> {
     QueuesCommand(CliContext ctx) {
     }
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing subcommand: list, pause, resume or purge (see 'ordo queues --help')");
+        throw CliException.usage("missing subcommand: list, pause, resume, purge, set or limits (see 'ordo queues --help')");
     }
 
     /** {@code ordo queues list [--json]}: counts, last-minute and last-hour outcomes, throughput, start latency, paused. */
@@ -51,11 +52,16 @@ final class QueuesCommand implements Callable<Integer> {
             }
             // the broker's count is a column only where a broker carries the queues
             boolean broker = false;
-            for (JsonNode q : stats.path("queues")) broker |= q.path("transport_messages").isNumber();
+            boolean limited = false; // so is the LIMITS column, where a queue has stored limits
+            for (JsonNode q : stats.path("queues")) {
+                broker |= q.path("transport_messages").isNumber();
+                limited |= q.path("settings").isObject();
+            }
             List<String> header = new ArrayList<>(List.of("QUEUE", ">PENDING", ">SCHEDULED", ">RUNNING", ">WAITING", ">DONE/1M",
                     ">FAILED/1M", ">DONE/1H", ">FAILED/1H", ">JOBS/S", ">P50_MS", ">P95_MS"));
             if (broker) header.add(">MESSAGES");
             header.add("PAUSED");
+            if (limited) header.add("LIMITS");
             Table t = new Table(header.toArray(String[]::new));
             for (JsonNode q : stats.path("queues")) {
                 List<Object> row = new ArrayList<>(List.of(q.path("queue").asText(), q.path("pending").asLong(), q.path("scheduled").asLong(),
@@ -66,6 +72,7 @@ final class QueuesCommand implements Callable<Integer> {
                 row.add(q.path("start_latency_p95_ms").isNumber() ? q.path("start_latency_p95_ms").asLong() : null);
                 if (broker) row.add(q.path("transport_messages").isNumber() ? q.path("transport_messages").asLong() : null);
                 row.add(q.path("paused").asBoolean() ? "yes" : "no");
+                if (limited) row.add(QueueLimitCommands.compact(q.path("settings")));
                 t.row(row.toArray());
             }
             if (t.size() == 0) ctx.out().println("no queues");

@@ -174,7 +174,8 @@ class FuzzTest {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < CASES * 5; i++) {
             OpenApiRoutes.Operation op = ops.get(rnd.nextInt(ops.size()));
-            String path = op.path().replace("{id}", pathValue(rnd, ids)).replace("{queue}", rnd.nextBoolean() ? "fz" : segment(rnd));
+            String path = op.path().replace("{id}", pathValue(rnd, ids)).replace("{queue}", rnd.nextBoolean() ? "fz" : segment(rnd))
+                    .replace("{type}", rnd.nextBoolean() ? "noop" : segment(rnd));
             StringBuilder query = new StringBuilder();
             int n = rnd.nextInt(4);
             for (int k = 0; k < n; k++) {

@@ -22,6 +22,9 @@ import io.ordo.core.store.Completion;
 import io.ordo.core.store.Failure;
 import io.ordo.core.store.HeartbeatResult;
 import io.ordo.core.store.InsertOptions;
+import io.ordo.core.store.LimitedClaim;
+import io.ordo.core.limits.Limit;
+import io.ordo.core.limits.LimitScope;
 import io.ordo.core.store.SubmitResult;
 import io.ordo.core.store.TransactionalJobStore;
 import io.ordo.core.util.Uuids;
@@ -61,6 +64,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final Definitions definitions;
     final EventLogSql events;
     final OpsSql ops;
+    final LimitSql limits;
     private final LeaderSql leader;
     private final NodeCommandSql commands;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -75,6 +79,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.definitions = new Definitions(d);
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
+        this.limits = new LimitSql(d);
         this.leader = new LeaderSql(d);
         this.commands = new NodeCommandSql(d);
     }
@@ -98,7 +103,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     /** Inserts the rows; returns the jobs actually inserted (a row refused as a duplicate is left out). */
     abstract List<Job> insertRows(Connection c, List<NewJob> rows) throws SQLException;
 
-    /** Serializes capacity checks of these queues until the transaction ends. */
+    /** Serializes capacity checks of these queues (and types, as keys {@code type/T}) until the transaction ends. */
     void lockQueues(Connection c, SortedSet<String> queues) throws SQLException {
     }
 
@@ -177,6 +182,49 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         List<Job> got = new ArrayList<>(writeStatement(c -> claimIdsOn(c, r, batch)));
         got.sort(CLAIM_ORDER);
         return got;
+    }
+
+    // ---- claims under stored limits (a path of its own: the plain claims above stay one statement) ----
+
+    @Override
+    public LimitedClaim claimLimited(ClaimRequest r) {
+        return sorted(write(c -> limits.claim(c, r, null, this::claimIdsOn, this::plainClaim)));
+    }
+
+    @Override
+    public LimitedClaim claimIdsLimited(ClaimRequest r, Collection<UUID> ids) {
+        if (ids.isEmpty()) return LimitedClaim.unlimited(List.of());
+        List<UUID> wanted = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        return sorted(write(c -> limits.claim(c, r, wanted, this::claimIdsOn, this::plainClaim)));
+    }
+
+    private List<Job> plainClaim(Connection c, ClaimRequest r, List<UUID> ids) throws SQLException {
+        if (ids == null) return claimOn(c, r);
+        return claimIdsOn(c, r, ids.size() > r.limit() ? ids.subList(0, r.limit()) : ids);
+    }
+
+    private static LimitedClaim sorted(LimitedClaim got) {
+        List<Job> jobs = new ArrayList<>(got.jobs());
+        jobs.sort(CLAIM_ORDER);
+        return new LimitedClaim(jobs, got.deferred(), got.held(), got.retryAt());
+    }
+
+    @Override
+    public List<Limit> limits() {
+        return read(limits::all);
+    }
+
+    @Override
+    public void saveLimit(Limit limit, Instant now) {
+        writeStatement(c -> {
+            limits.save(c, limit, now);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteLimit(LimitScope scope, String name) {
+        return writeStatement(c -> limits.delete(c, scope, name));
     }
 
     @Override

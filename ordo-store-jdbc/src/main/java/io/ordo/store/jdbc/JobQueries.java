@@ -41,6 +41,7 @@ final class JobQueries {
     private final String counts;
     private final String nextScheduled;
     private final String backlog;
+    private final String typeBacklog;
     private final String cacheHit;
     private final String childCounts;
     private final String scopeCounts;
@@ -53,6 +54,7 @@ final class JobQueries {
         logs = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?");
         logsBefore = d.sql("SELECT " + JobRows.LOG_COLUMNS + " FROM {logs} WHERE job_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?");
         counts = d.sql("SELECT queue, status, SUM(n) FROM {counts} GROUP BY queue, status HAVING SUM(n) <> 0");
+        typeBacklog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {type_counts} WHERE type = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
         backlog = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND " + Guards.in("status", Set.of(PENDING, SCHEDULED)));
         cacheHit = d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE cache_key = ? AND " + Guards.in("status", Set.of(COMPLETED))
                 + " AND (result_expires_at IS NULL OR result_expires_at > ?) ORDER BY finished_at DESC LIMIT 1");
@@ -273,6 +275,17 @@ final class JobQueries {
     long backlog(Connection c, String queue) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(backlog)) {
             ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Jobs of a type waiting in any queue, from the counters: what a type's stored capacity limits. */
+    long typeBacklog(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(typeBacklog)) {
+            ps.setString(1, type);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -92,6 +92,11 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String forUpdateSkipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
     String forShare() {
         return " FOR SHARE";
     }

@@ -14,7 +14,7 @@ import java.util.UUID;
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
  * {@code {jobs}}, {@code {logs}}, {@code {counts}}, {@code {type_counts}}, {@code {children}}, {@code {scopes}},
  * {@code {definitions}}, {@code {ticks}}, and for the operational tables {@code {events}},
- * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}}, {@code {node_commands}} in place of the table names.
+ * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}}, {@code {node_commands}}, {@code {queue_limits}} in place of the table names.
  */
 abstract class SqlDialect {
     private final String prefix;
@@ -33,7 +33,8 @@ abstract class SqlDialect {
                 .replace("{events}", prefix + "ordo_events").replace("{queue_flags}", prefix + "ordo_queue_flags")
                 .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
                 .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader")
-                .replace("{node_commands}", prefix + "ordo_node_commands").replace("{event_ids}", prefix + "ordo_event_ids");
+                .replace("{node_commands}", prefix + "ordo_node_commands").replace("{queue_limits}", prefix + "ordo_queue_limits")
+                .replace("{event_ids}", prefix + "ordo_event_ids");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */
@@ -79,6 +80,9 @@ abstract class SqlDialect {
 
     /** Row locks for a read that is followed by a write of the same rows ("" where writes are serialized anyway). */
     abstract String forUpdate();
+
+    /** Row locks that skip rows another transaction holds ("" where writes are serialized anyway). */
+    abstract String forUpdateSkipLocked();
 
     /** A shared row lock that blocks concurrent writers of the row until commit. */
     abstract String forShare();

@@ -104,6 +104,11 @@ final class SqliteDialect extends SqlDialect {
     }
 
     @Override
+    String forUpdateSkipLocked() {
+        return "";
+    }
+
+    @Override
     String forShare() {
         return "";
     }

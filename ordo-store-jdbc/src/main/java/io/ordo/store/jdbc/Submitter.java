@@ -120,14 +120,31 @@ final class Submitter {
             NewJob n = jobs.get(i);
             if (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) adding.merge(n.queue(), 1, Integer::sum);
         }
-        // capacity is checked against counters that only this lock's holder may grow (PostgreSQL)
+        // capacity is checked against counters that only this lock's holder may grow (PostgreSQL);
+        // a type's lock key "type/T" cannot be a queue's (queue names have no '/')
         TreeSet<String> capped = new TreeSet<>();
         for (String q : adding.keySet()) if (options.capacityOf(q) != null) capped.add(q);
-        store.lockQueues(c, capped);
+        Map<String, Integer> addingByType = new LinkedHashMap<>();
+        if (!options.typeCapacity().isEmpty()) {
+            for (int i : creating) {
+                NewJob n = jobs.get(i);
+                if ((n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) && options.typeCapacityOf(n.type()) != null) {
+                    addingByType.merge(n.type(), 1, Integer::sum);
+                }
+            }
+        }
+        TreeSet<String> lockKeys = new TreeSet<>(capped);
+        for (String t : addingByType.keySet()) lockKeys.add("type/" + t);
+        store.lockQueues(c, lockKeys);
         for (String q : capped) {
             int cap = options.capacityOf(q);
             long backlog = queries.backlog(c, q);
             if (backlog + adding.get(q) > cap) throw new QueueFullException(q, backlog, cap, adding.get(q));
+        }
+        for (Map.Entry<String, Integer> t : addingByType.entrySet()) {
+            int cap = options.typeCapacityOf(t.getKey());
+            long backlog = queries.typeBacklog(c, t.getKey());
+            if (backlog + t.getValue() > cap) throw QueueFullException.ofType(t.getKey(), backlog, cap, t.getValue());
         }
 
         SubmitResult[] out = new SubmitResult[size];

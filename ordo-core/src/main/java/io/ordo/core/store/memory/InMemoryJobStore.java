@@ -171,6 +171,16 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
+    public io.ordo.core.store.LimitedClaim claimLimited(ClaimRequest req) {
+        return locked(() -> MemoryLimitedClaims.claim(this, req, null));
+    }
+
+    @Override
+    public io.ordo.core.store.LimitedClaim claimIdsLimited(ClaimRequest req, java.util.Collection<UUID> ids) {
+        return locked(() -> MemoryLimitedClaims.claim(this, req, ids));
+    }
+
+    @Override
     public Map<UUID, JobStatus> complete(List<Completion> completions) {
         return locked(() -> {
             Map<UUID, JobStatus> done = new HashMap<>();

@@ -11,6 +11,7 @@ import java.util.UUID;
 /** The in-memory store's counters by queue, by parent and by scope; kept as rows enter and leave states. */
 final class MemoryCounters {
     private final Map<String, Map<JobStatus, Long>> byQueue = new TreeMap<>();
+    private final Map<String, Map<JobStatus, Long>> byType = new HashMap<>();
     private final Map<UUID, Map<JobStatus, Long>> byParent = new HashMap<>();
     private final Map<UUID, Map<JobStatus, Long>> byScope = new HashMap<>();
 
@@ -24,6 +25,7 @@ final class MemoryCounters {
 
     private void add(MemoryRow r, long d) {
         bump(byQueue, r.queue, r.status, d);
+        bump(byType, r.type, r.status, d);
         if (r.parentId != null) bump(byParent, r.parentId, r.status, d);
         if (r.scopeId != null && !r.scopeId.equals(r.id)) bump(byScope, r.scopeId, r.status, d);
     }
@@ -35,6 +37,10 @@ final class MemoryCounters {
 
     long queue(String queue, JobStatus s) {
         return byQueue.getOrDefault(queue, Map.of()).getOrDefault(s, 0L);
+    }
+
+    long type(String type, JobStatus s) {
+        return byType.getOrDefault(type, Map.of()).getOrDefault(s, 0L);
     }
 
     Map<String, Map<JobStatus, Long>> queues() {

@@ -215,6 +215,21 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
             long backlog = count(queue, JobStatus.PENDING) + count(queue, JobStatus.SCHEDULED);
             if (backlog + adding > cap) throw new QueueFullException(queue, backlog, cap, adding);
         });
+        if (!options.typeCapacity().isEmpty()) {
+            Map<String, Integer> byType = new LinkedHashMap<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                NewJob n = jobs.get(i);
+                if (resolved[i] == null && (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED)) {
+                    byType.merge(n.type(), 1, Integer::sum);
+                }
+            }
+            byType.forEach((type, adding) -> {
+                Integer cap = options.typeCapacityOf(type);
+                if (cap == null) return;
+                long backlog = counts.type(type, JobStatus.PENDING) + counts.type(type, JobStatus.SCHEDULED);
+                if (backlog + adding > cap) throw QueueFullException.ofType(type, backlog, cap, adding);
+            });
+        }
         // pass 2: write
         List<SubmitResult> out = new ArrayList<>(jobs.size());
         MemoryRow[] made = new MemoryRow[jobs.size()];
@@ -446,6 +461,42 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
             r.webhookQueued = true;
             return true;
         });
+    }
+
+    // ---- stored limits -------------------------------------------------------------------------
+
+    /** By scope, then name: the order the SQL stores lock them in. */
+    final Map<String, io.ordo.core.limits.Limit> limits = new TreeMap<>();
+
+    static String limitKey(io.ordo.core.limits.LimitScope scope, String name) {
+        return scope.wireName() + "\u0000" + name;
+    }
+
+    @Override
+    public List<io.ordo.core.limits.Limit> limits() {
+        return locked(() -> List.copyOf(limits.values()));
+    }
+
+    @Override
+    public void saveLimit(io.ordo.core.limits.Limit l, Instant now) {
+        locked(() -> {
+            String key = limitKey(l.scope(), l.name());
+            if (l.isEmpty()) {
+                limits.remove(key);
+                return null;
+            }
+            io.ordo.core.limits.Limit was = limits.get(key);
+            // an unchanged rate keeps its window's count; a changed one starts afresh
+            boolean sameRate = was != null && java.util.Objects.equals(was.rate(), l.rate());
+            limits.put(key, new io.ordo.core.limits.Limit(l.scope(), l.name(), l.capacity(), l.maxRunning(), l.rate(),
+                    sameRate ? was.windowStart() : null, sameRate ? was.windowUsed() : 0, now));
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteLimit(io.ordo.core.limits.LimitScope scope, String name) {
+        return locked(() -> limits.remove(limitKey(scope, name)) != null);
     }
 
     @Override
