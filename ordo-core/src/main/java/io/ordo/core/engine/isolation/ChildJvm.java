@@ -43,7 +43,13 @@ record ChildJvm(String java, List<String> classpath) {
         return new ChildJvm(java, List.copyOf(cp));
     }
 
-    List<String> command(String handlerClass) {
-        return List.of(java, "-cp", String.join(File.pathSeparator, classpath), ChildMain.class.getName(), handlerClass);
+    /**
+     * The child's process: the classpath goes in {@code CLASSPATH} rather than {@code -cp}, which
+     * keeps the command line short (a long one is cut in process listings and has a length limit).
+     */
+    ProcessBuilder process(String handlerClass) {
+        ProcessBuilder pb = new ProcessBuilder(java, ChildMain.class.getName(), handlerClass);
+        pb.environment().put("CLASSPATH", String.join(File.pathSeparator, classpath));
+        return pb;
     }
 }

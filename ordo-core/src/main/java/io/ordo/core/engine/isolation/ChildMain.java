@@ -15,8 +15,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The child JVM of a process-isolated job: {@code java -cp … ChildMain HANDLER_CLASS}. Reads the job
- * from stdin, runs a fresh instance of the handler, sends what it does to stdout, and exits. It
+ * The child JVM of a process-isolated job: {@code java ChildMain HANDLER_CLASS}, the classpath in
+ * {@code CLASSPATH}. Reads the job from stdin, runs a fresh instance of the handler, sends what it
+ * does to stdout, and exits. It
  * also exits as soon as its stdin closes: the node stopped or died (even {@code kill -9} closes the
  * pipe), so no child outlives its node.
  */

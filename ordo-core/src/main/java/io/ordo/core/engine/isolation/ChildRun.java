@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ final class ChildRun {
     private static final String END = "\u0000end"; // the child closed its stdout
 
     private final JobContext ctx;
-    private final List<String> command;
+    private final ProcessBuilder command;
     private final Duration killGrace;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -50,7 +49,7 @@ final class ChildRun {
     private JsonNode error;
     private boolean interruptedWhileStopping;
 
-    ChildRun(JobContext ctx, List<String> command, Duration killGrace) {
+    ChildRun(JobContext ctx, ProcessBuilder command, Duration killGrace) {
         this.ctx = ctx;
         this.command = command;
         this.killGrace = killGrace;
@@ -58,9 +57,9 @@ final class ChildRun {
 
     Object run() throws InterruptedException {
         try {
-            process = new ProcessBuilder(command).start();
+            process = command.start();
         } catch (IOException e) {
-            throw new IsolatedFailure("cannot start the child JVM (" + command.get(0) + "): " + e.getMessage(), e);
+            throw new IsolatedFailure("cannot start the child JVM (" + command.command().get(0) + "): " + e.getMessage(), e);
         }
         String who = "job " + ctx.id() + " child " + process.pid();
         log.debug("{}: started", who);

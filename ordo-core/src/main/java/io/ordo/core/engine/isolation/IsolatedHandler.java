@@ -50,6 +50,6 @@ public final class IsolatedHandler implements JobHandler {
 
     @Override
     public Object run(JobContext ctx) throws InterruptedException {
-        return new ChildRun(ctx, jvm.command(handler.getClass().getName()), killGrace).run();
+        return new ChildRun(ctx, jvm.process(handler.getClass().getName()), killGrace).run();
     }
 }
