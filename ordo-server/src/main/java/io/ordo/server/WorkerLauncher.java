@@ -58,6 +58,7 @@ public final class WorkerLauncher implements AutoCloseable {
         options.execAllow().forEach(e -> cmd.addAll(List.of("--allow-exec", e)));
         // the child runs the same job types as this server, its plugins included
         if (options.pluginsDir() != null) cmd.addAll(List.of("--plugins", options.pluginsDir().toAbsolutePath().toString()));
+        options.isolate().forEach(t -> cmd.addAll(List.of("--isolate", t))); // and isolates the same types
         Path logFile = logDir().resolve(nodeId + ".log");
         try {
             Files.createDirectories(logFile.getParent());

@@ -1,6 +1,7 @@
 package io.ordo.core.engine.isolation;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,11 +14,17 @@ import java.util.Set;
 /**
  * How a child JVM is started: this JVM's {@code java} and classpath, plus the jars of the class
  * loaders between the handler's class and the application (plugin jars), so the child finds the
- * handler class by name.
+ * handler class by name. This JVM's class-data cache ({@code -XX:AOTCache}, which the {@code ordo}
+ * launcher records) is passed on: with it a child starts about twice as fast.
  */
-record ChildJvm(String java, List<String> classpath) {
+record ChildJvm(String java, List<String> classpath, List<String> options) {
     ChildJvm {
         classpath = List.copyOf(classpath);
+        options = List.copyOf(options);
+    }
+
+    ChildJvm(String java, List<String> classpath) {
+        this(java, classpath, List.of());
     }
 
     static ChildJvm forHandler(Class<?> handlerClass) {
@@ -40,7 +47,11 @@ record ChildJvm(String java, List<String> classpath) {
             extra.addAll(0, jars); // parents first, as the loaders delegate
         }
         cp.addAll(extra);
-        return new ChildJvm(java, List.copyOf(cp));
+        // the JVM's own warnings (e.g. a cache it cannot use, which it then skips) go to stderr: stdout is the protocol's
+        List<String> options = new ArrayList<>(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:AOTCache=")).forEach(options::add);
+        return new ChildJvm(java, List.copyOf(cp), options);
     }
 
     /**
@@ -48,7 +59,11 @@ record ChildJvm(String java, List<String> classpath) {
      * keeps the command line short (a long one is cut in process listings and has a length limit).
      */
     ProcessBuilder process(String handlerClass) {
-        ProcessBuilder pb = new ProcessBuilder(java, ChildMain.class.getName(), handlerClass);
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(options);
+        command.addAll(List.of(ChildMain.class.getName(), handlerClass));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CLASSPATH", String.join(File.pathSeparator, classpath));
         return pb;
     }
