@@ -116,6 +116,18 @@ class ProcessIsolationTest {
     }
 
     @Test
+    void aNodeShuttingDownKillsTheChildAndHandsTheJobBack() {
+        Ordo o = node(c -> { });
+        Job job = o.jobs().submit(JobRequest.of("iso.hang").payload(Map.of("cooperative", false)));
+        long pid = childPid(o, job.id());
+        o.close(); // shutdown grace 1 s, then the hand-back
+        awaitGone(pid);
+        Job back = store.get(job.id()).orElseThrow();
+        assertThat(back.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(back.errors()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo(AttemptError.SHUTDOWN));
+    }
+
+    @Test
     void aTimedOutJobsChildIsKilledAndTheAttemptEndsAsATimeout() {
         Ordo o = node(c -> { });
         Job job = o.jobs().submit(JobRequest.of("iso.hang").payload(Map.of("cooperative", false))
