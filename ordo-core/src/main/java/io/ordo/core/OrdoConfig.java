@@ -228,7 +228,7 @@ public final class OrdoConfig {
 
     /**
      * Whether this node takes its turn at the vacuum duty (default true): on a store whose database
-     * needs its tables vacuumed (PostgreSQL), one node at a time checks Ordo's hot tables every
+     * needs its tables vacuumed (PostgreSQL), the cluster's leader, if this is on there, checks Ordo's hot tables every
      * {@code interval} and vacuums those whose dead rows pile up while autovacuum is off or behind.
      */
     public OrdoConfig autoVacuum(boolean on, Duration interval) {

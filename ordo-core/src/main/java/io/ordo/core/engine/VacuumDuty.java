@@ -61,7 +61,7 @@ public final class VacuumDuty implements AutoCloseable {
         if (!a.effective()) {
             if (config.autoVacuum()) {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}): Ordo will vacuum its hot tables itself,"
-                        + " one node at a time, checking every {} (--auto-vacuum false or OrdoConfig.autoVacuum(false) turns this off)",
+                        + " on the cluster's leader, checking every {} (--auto-vacuum false or OrdoConfig.autoVacuum(false) turns this off)",
                         a.detail(), Durations.format(config.autoVacuumInterval()));
             } else {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}) and this node's vacuum duty is off"
