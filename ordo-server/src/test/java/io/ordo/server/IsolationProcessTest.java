@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Process isolation on a real node: a plugin's handler isolated with {@code --isolate} (its jar is
- * on the child's classpath), and no orphan: a child whose node is killed with SIGKILL exits by itself.
+ * on the child's classpath), no orphan (a child whose node is killed with SIGKILL exits by itself),
+ * and the same isolated types for a worker the server launches.
  * (The engine's semantics: ProcessIsolationTest in ordo-core.)
  */
 class IsolationProcessTest {
@@ -56,6 +57,14 @@ class IsolationProcessTest {
             // its stdin closed with the node: the child stops without anyone killing it
             await().atMost(Duration.ofSeconds(5)).until(() -> !child.isAlive());
         }
+    }
+
+    @Test
+    void aWorkerThisServerLaunchesIsolatesTheSameTypes() {
+        ServerOptions options = new ServerOptions().isolate(List.of("sleep", "test.upper")).resolve(Map.of("ORDO_ISOLATE", "ignored"));
+        assertThat(options.isolate()).containsExactly("sleep", "test.upper"); // flags win over the environment
+        assertThat(WorkerLauncher.isolateFlags(options.isolate())).containsExactly("--isolate", "sleep", "--isolate", "test.upper");
+        assertThat(new ServerOptions().resolve(Map.of("ORDO_ISOLATE", "sleep, noop")).isolate()).containsExactly("sleep", "noop");
     }
 
     private static Optional<ProcessHandle> childJvm(ServerProcess node) {
