@@ -154,6 +154,9 @@ class ProcessIsolationTest {
         Job halted = awaitStatus(o, o.jobs().submit(JobRequest.of("iso.crash").payload(Map.of("how", "halt", "code", 137)).maxAttempts(1)).id(),
                 JobStatus.FAILED);
         assertThat(halted.error()).startsWith("child process exited with code 137");
+        Job silent = awaitStatus(o, o.jobs().submit(JobRequest.of("iso.crash").payload(Map.of("how", "exit", "code", 0)).maxAttempts(1)).id(),
+                JobStatus.FAILED);
+        assertThat(silent.error()).startsWith("child process exited with code 0 without a result; last stderr lines: about to fail: exit");
     }
 
     @Test
