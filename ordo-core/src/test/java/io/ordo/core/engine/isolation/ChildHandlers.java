@@ -65,7 +65,7 @@ final class ChildHandlers {
         }
     }
 
-    /** Fails the way the payload says: exit code, exception, permanent failure, or spawn. */
+    /** Fails the way the payload says: exit code, exception, permanent failure, or spawn; or saves a result and returns null. */
     public static final class Crash implements JobHandler {
         @Override
         public String type() {
@@ -87,6 +87,10 @@ final class ChildHandlers {
                 case "throw" -> throw new IllegalStateException("boom", new java.io.IOException("disk gone"));
                 case "permanent" -> throw new PermanentFailure("bad input, no retry");
                 case "spawn" -> ctx.spawn(JobRequest.of("noop"));
+                case "save" -> {
+                    ctx.saveResult(Map.of("saved", 42), java.time.Duration.ofHours(1));
+                    yield null; // a null return keeps the saved result
+                }
                 default -> "fine";
             };
         }

@@ -93,6 +93,14 @@ class ProcessIsolationTest {
     }
 
     @Test
+    void aResultSavedInTheChildIsStoredWithItsTtl() {
+        Ordo o = node(c -> { });
+        Job done = awaitStatus(o, o.jobs().submit(JobRequest.of("iso.crash").payload(Map.of("how", "save"))).id(), JobStatus.COMPLETED);
+        assertThat(done.result().toString()).isEqualTo("{\"saved\":42}");
+        assertThat(done.resultExpiresAt()).isBetween(java.time.Instant.now().plus(Duration.ofMinutes(50)), java.time.Instant.now().plus(Duration.ofMinutes(61)));
+    }
+
+    @Test
     void aCancelledJobsChildIsKilledWhenItIgnoresTheCancel() {
         Ordo o = node(c -> { });
         Job job = o.jobs().submit(JobRequest.of("iso.hang").payload(Map.of("cooperative", false)));
