@@ -88,8 +88,6 @@ class ProcessIsolationTest {
         assertThat(done.progressText()).isEqualTo("done");
         assertThat(done.errors()).isEmpty();
         assertThat(ProcessHandle.of(r.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        System.out.println("isolated job: started " + done.startedAt() + ", finished " + done.finishedAt() + " ("
-                + Duration.between(done.startedAt(), done.finishedAt()).toMillis() + " ms, with the child JVM's start)");
     }
 
     @Test
