@@ -64,11 +64,13 @@ public final class Ordo implements AutoCloseable {
 
     private Ordo(OrdoConfig config) {
         this.config = config;
+        // a bad isolation list fails the node before anything is opened
+        var isolation = io.ordo.core.engine.isolation.ProcessIsolation.of(config.isolated(), allHandlers(config), config.cancelGrace());
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
         this.leadership = new io.ordo.core.engine.Leadership(store, config.nodeId(), config.clock(), config.leaderLease());
         this.queue = openQueue(config, store, ownsStore, leadership);
-        this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store);
+        this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store).wrapHandlers(isolation::wrap);
         JobFactory factory = new JobFactory(config, handlers);
         RetryPolicy retry = new RetryPolicy(config, handlers);
         Map<String, Integer> caps = new HashMap<>();
@@ -125,6 +127,12 @@ public final class Ordo implements AutoCloseable {
             queue.leadershipChanged();
         });
         this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
+    }
+
+    private static List<io.ordo.core.handler.JobHandler> allHandlers(OrdoConfig config) {
+        List<io.ordo.core.handler.JobHandler> all = new java.util.ArrayList<>(config.builtinHandlers() ? HandlerRegistry.builtins() : List.of());
+        all.addAll(config.handlers());
+        return all;
     }
 
     /** The store as the queue, or a broker: an unreachable broker fails the node (and closes a store opened for it). */

@@ -63,6 +63,7 @@ public final class OrdoConfig {
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private String webhookSecret;
     private Clock clock = Clock.systemUTC();
+    private final java.util.Set<String> isolated = new java.util.LinkedHashSet<>();
 
     public static OrdoConfig defaults() {
         return new OrdoConfig();
@@ -319,6 +320,16 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * Runs every job of these types in a fresh child JVM, as if their handlers said
+     * {@link io.ordo.core.handler.Isolation#PROCESS} (README, "Process isolation"). Each type needs a job
+     * handler on this node whose class has a public no-arg constructor; checked when the node is created.
+     */
+    public OrdoConfig isolate(String... types) {
+        for (String t : types) isolated.add(Objects.requireNonNull(t));
+        return this;
+    }
+
     public OrdoConfig clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -371,4 +382,6 @@ public final class OrdoConfig {
     public Duration eventRetention() { return eventRetention; }
     public io.micrometer.core.instrument.MeterRegistry meterRegistry() { return meterRegistry; }
     public String webhookSecret() { return webhookSecret; }
+    /** The types {@link #isolate} named (handlers may also ask for isolation themselves). */
+    public java.util.Set<String> isolated() { return java.util.Set.copyOf(isolated); }
 }

@@ -25,7 +25,7 @@ import java.util.Objects;
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
  * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
  * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND},
- * {@code ORDO_LEADER_LEASE}), else from the config file
+ * {@code ORDO_LEADER_LEASE}, {@code ORDO_ISOLATE}), else from the config file
  * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
@@ -80,6 +80,8 @@ public final class ServerOptions {
     private Path pluginsDir;
     private Integer metricsPort;
     private String metricsHost;
+    // process isolation (ORDO_ISOLATE): job types run each in a child JVM
+    private final List<String> isolate = new ArrayList<>();
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -123,6 +125,11 @@ public final class ServerOptions {
     /** The address the worker's metrics port binds (default 127.0.0.1). */
     public ServerOptions metricsHost(String host) { this.metricsHost = host; return this; }
 
+    /** Runs every job of these types in a fresh child JVM (see {@link OrdoConfig#isolate}); checked when the node is created. */
+    public ServerOptions isolate(List<String> types) { this.isolate.addAll(types); return this; }
+    /** The job types run in child JVMs (call {@link #resolve} first for ORDO_ISOLATE). */
+    public List<String> isolate() { return List.copyOf(isolate); }
+
     /** Fills every setting not given as a flag from {@code env}, then the config file, then the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
         if (configFile == null && envOr(env, "ORDO_CONFIG", null) != null) configFile = Path.of(envOr(env, "ORDO_CONFIG", null));
@@ -162,6 +169,7 @@ public final class ServerOptions {
         }
         resolveAccess(env, file);
         resolvePluginsAndMetrics(env, file);
+        if (isolate.isEmpty()) isolate.addAll(envList(env, "ORDO_ISOLATE"));
         return this;
     }
 
@@ -276,6 +284,7 @@ public final class ServerOptions {
         config.autoVacuum(autoVacuum == null || autoVacuum);
         if (leaderLease != null) config.leaderLease(leaderLease);
         if (queueBackend != null) config.queueBackend(queueBackend);
+        config.isolate(isolate.toArray(String[]::new));
         SafeFetch fetch = new SafeFetch(networkPolicy());
         registerActions(config, fetch);
         if (secretSource != null) config.handler(new WebhookHandler(fetch, secretSource));

@@ -64,6 +64,7 @@ public final class WorkerLauncher implements AutoCloseable {
         options.execAllow().forEach(e -> cmd.addAll(List.of("--allow-exec", e)));
         // the child runs the same job types as this server, its plugins included
         if (options.pluginsDir() != null) cmd.addAll(List.of("--plugins", options.pluginsDir().toAbsolutePath().toString()));
+        cmd.addAll(isolateFlags(options.isolate())); // and isolates the same types
         Path logFile = logDir().resolve(nodeId + ".log");
         try {
             Files.createDirectories(logFile.getParent());
@@ -78,6 +79,13 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     /** {@code --capability k=v} for each capability, in key order. */
+    /** {@code --isolate TYPE} for each type this server runs in child JVMs. */
+    static List<String> isolateFlags(List<String> types) {
+        List<String> flags = new ArrayList<>();
+        types.forEach(t -> flags.addAll(List.of("--isolate", t)));
+        return flags;
+    }
+
     static List<String> capabilityFlags(java.util.Map<String, String> capabilities) {
         List<String> out = new ArrayList<>();
         new java.util.TreeMap<>(capabilities).forEach((k, v) -> out.addAll(List.of("--capability", k + "=" + v)));

@@ -57,6 +57,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The node's own process (its child processes, e.g. process-isolated jobs, hang below it). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

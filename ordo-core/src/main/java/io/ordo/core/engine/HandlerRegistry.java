@@ -30,13 +30,24 @@ public final class HandlerRegistry {
      * @param store where step jobs read earlier steps' results; null registers no step actions
      */
     public HandlerRegistry(Collection<JobHandler> handlers, Collection<StepAction> stepActions, boolean builtins, JobStore store) {
-        if (builtins) List.of(new NoopHandler(), new SleepHandler(), new FailHandler()).forEach(this::add);
+        if (builtins) builtins().forEach(this::add);
         handlers.forEach(this::add);
         if (store == null) return;
         if (builtins) {
             for (String t : List.of("noop", "sleep", "fail")) addAction(new HandlerAction(byType.get(t)), store);
         }
         stepActions.forEach(a -> addAction(a, store));
+    }
+
+    /** {@code noop}, {@code sleep} and {@code fail}, registered before the node's own handlers. */
+    public static List<JobHandler> builtins() {
+        return List.of(new NoopHandler(), new SleepHandler(), new FailHandler());
+    }
+
+    /** Replaces each job handler by {@code wrap}'s answer for it (e.g. its process-isolated stand-in). */
+    public HandlerRegistry wrapHandlers(java.util.function.UnaryOperator<JobHandler> wrap) {
+        byType.replaceAll((type, h) -> wrap.apply(h));
+        return this;
     }
 
     private void addAction(StepAction a, JobStore store) {

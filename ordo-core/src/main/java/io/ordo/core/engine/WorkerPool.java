@@ -368,7 +368,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     static String describe(Throwable t) {
-        if (t instanceof io.ordo.core.handler.PermanentFailure && t.getMessage() != null) return t.getMessage(); // already worded
+        if ((t instanceof io.ordo.core.handler.PermanentFailure || t instanceof io.ordo.core.engine.isolation.IsolatedFailure)
+                && t.getMessage() != null) return t.getMessage(); // already worded
         String msg = t.getMessage();
         String s = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
         if (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {

@@ -29,4 +29,12 @@ public interface JobHandler {
     default JobTypeOptions options() {
         return JobTypeOptions.DEFAULTS;
     }
+
+    /**
+     * Where this type's jobs run (default in the node's JVM). A node can also isolate a type it
+     * cannot change with {@code OrdoConfig.isolate(type)} ({@code --isolate TYPE}).
+     */
+    default Isolation isolation() {
+        return Isolation.IN_PROCESS;
+    }
 }

@@ -52,11 +52,15 @@ final class NodeFlags {
             description = "Load every *.jar in DIR and run the job handlers and step actions they declare in META-INF/services (default: $ORDO_PLUGINS)")
     Path plugins;
 
+    @Option(names = "--isolate", paramLabel = "TYPE",
+            description = "Run every job of TYPE in a fresh child JVM (repeatable; default: $ORDO_ISOLATE, comma-separated)")
+    List<String> isolate = new ArrayList<>();
+
     /** Options with these flags set (the caller adds its own, then resolves). Bad values are usage errors. */
     ServerOptions options() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
                 .allowExec(allowExec).autoVacuum(autoVacuum).queueBackend(queueBackend)
-                .pluginsDir(plugins);
+                .pluginsDir(plugins).isolate(isolate);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         if (leaderLease != null) options.leaderLease(SubmitCommand.duration("--leader-lease", leaderLease));
