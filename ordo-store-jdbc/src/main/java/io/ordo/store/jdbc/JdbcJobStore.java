@@ -2,8 +2,6 @@ package io.ordo.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ordo.core.definition.StoredDefinition;
-import io.ordo.core.event.OrdoEvent;
-import io.ordo.core.event.StoredEvent;
 import io.ordo.core.model.AttemptError;
 import io.ordo.core.model.FailureGroup;
 import io.ordo.core.model.Job;
@@ -14,8 +12,6 @@ import io.ordo.core.model.Lease;
 import io.ordo.core.model.LogLevel;
 import io.ordo.core.model.NewJob;
 import io.ordo.core.model.Page;
-import io.ordo.core.ops.NodeInfo;
-import io.ordo.core.ops.QueueMinute;
 import io.ordo.core.store.CancelResult;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.Completion;
@@ -23,8 +19,6 @@ import io.ordo.core.store.Failure;
 import io.ordo.core.store.HeartbeatResult;
 import io.ordo.core.store.InsertOptions;
 import io.ordo.core.store.LimitedClaim;
-import io.ordo.core.limits.Limit;
-import io.ordo.core.limits.LimitScope;
 import io.ordo.core.store.SubmitResult;
 import io.ordo.core.store.TransactionalJobStore;
 import io.ordo.core.util.Uuids;
@@ -43,56 +37,37 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
- * The SQL both stores share. Subclasses own the connections ({@link #write}, {@link #writeStatement},
- * {@link #read}) and the statements that differ: claim, the batch insert and, on PostgreSQL, batch
+ * The SQL both stores share for jobs (the operational tables are {@link JdbcOpsStore}'s). Subclasses own
+ * the connections ({@link #write}, {@link #writeStatement}, {@link #read}) and the statements that differ: claim, the batch insert and, on PostgreSQL, batch
  * completion, heartbeats, capacity locks and notifications.
  */
-abstract class JdbcJobStore implements TransactionalJobStore {
+abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStore {
     /** Claimed jobs are returned in claim order, whatever order the database returned them in. */
     static final Comparator<Job> CLAIM_ORDER = Comparator.comparingInt(Job::priority).thenComparing(Job::runAt)
             .thenComparing(Job::id, Uuids.ORDER);
 
-    final SqlDialect d;
     final JobQueries queries;
     final LeaseWrites leases;
     final JobAdmin admin;
     final Submitter submitter;
     final TreeWrites trees;
     final Definitions definitions;
-    final EventLogSql events;
-    final OpsSql ops;
     final LimitSql limits;
-    private final LeaderSql leader;
-    private final NodeCommandSql commands;
-    private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcJobStore(SqlDialect d) {
-        this.d = d;
+        super(d);
         this.queries = new JobQueries(d);
         this.leases = new LeaseWrites(d);
         this.admin = new JobAdmin(d, queries);
         this.submitter = new Submitter(d, queries, this);
         this.trees = new TreeWrites(d, leases, submitter);
         this.definitions = new Definitions(d);
-        this.events = new EventLogSql(d);
-        this.ops = new OpsSql(d);
         this.limits = new LimitSql(d);
-        this.leader = new LeaderSql(d);
-        this.commands = new NodeCommandSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
-
-    /** Runs {@code work} in a transaction and commits it (retrying where the database asks for it). */
-    abstract <T> T write(SqlWork<T> work);
-
-    /** Runs a single write statement; it needs no explicit transaction. */
-    abstract <T> T writeStatement(SqlWork<T> work);
-
-    abstract <T> T read(SqlWork<T> work);
 
     /** Moves up to the request's limit of pending jobs to running in one statement. */
     abstract List<Job> claimOn(Connection c, ClaimRequest request) throws SQLException;
@@ -109,32 +84,6 @@ abstract class JdbcJobStore implements TransactionalJobStore {
 
     /** Jobs became pending in these queues in this transaction: tell other processes once it commits. */
     void jobsReady(Connection c, Set<String> queues) throws SQLException {
-    }
-
-    /** Runs first in an append's transaction (of the events no trigger writes: progress, results, queue stats). */
-    void appendingEvents(Connection c) throws SQLException {
-    }
-
-    /**
-     * A write committed: it may have written events (the triggers of migration V4 do), so this
-     * process's event readers look now instead of at their next poll. Cheap; called on every commit.
-     */
-    void committed() {
-        for (Runnable l : eventListeners) l.run();
-    }
-
-    @Override
-    public void onEventsAppended(Runnable listener) {
-        eventListeners.add(listener);
-    }
-
-    /** A write transaction for event appends; a store may relax durability for them (events are not the record of truth). */
-    <T> T writeEvents(SqlWork<T> work) {
-        return write(work);
-    }
-
-    RuntimeException failure(String what, SQLException e) {
-        return new JdbcStoreException(kind() + " store: " + what + " failed: " + e.getMessage(), e);
     }
 
     // ---- submit -------------------------------------------------------------------------------
@@ -207,24 +156,6 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         List<Job> jobs = new ArrayList<>(got.jobs());
         jobs.sort(CLAIM_ORDER);
         return new LimitedClaim(jobs, got.deferred(), got.held(), got.retryAt());
-    }
-
-    @Override
-    public List<Limit> limits() {
-        return read(limits::all);
-    }
-
-    @Override
-    public void saveLimit(Limit limit, Instant now) {
-        writeStatement(c -> {
-            limits.save(c, limit, now);
-            return null;
-        });
-    }
-
-    @Override
-    public boolean deleteLimit(LimitScope scope, String name) {
-        return writeStatement(c -> limits.delete(c, scope, name));
     }
 
     @Override
@@ -472,142 +403,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         });
     }
 
-    // ---- event log ---------------------------------------------------------------------------------
-
-    @Override
-    public void appendEvents(List<OrdoEvent> batch) {
-        if (batch.isEmpty()) return;
-        EventLogSql.Batch rows = EventLogSql.prepare(batch);
-        writeEvents(c -> {
-            appendingEvents(c);
-            events.append(c, rows);
-            return null;
-        });
-    }
-
-    @Override
-    public List<StoredEvent> eventsAfter(long afterId, int limit) {
-        if (limit < 1) return List.of();
-        return read(c -> events.after(c, afterId, limit));
-    }
-
-    @Override
-    public long lastEventId() {
-        return read(events::last);
-    }
-
-    @Override
-    public long firstEventId() {
-        return read(events::first);
-    }
-
-    @Override
-    public int pruneEvents(Instant before, int limit) {
-        int total = 0;
-        while (total < limit) {
-            int batch = Math.min(OpsSql.PRUNE_BATCH, limit - total);
-            int n = writeStatement(c -> events.prune(c, before, batch));
-            total += n;
-            if (n < batch) break;
-        }
-        return total;
-    }
-
-    // ---- queues, nodes, webhooks, settings ----------------------------------------------------------
-
-    @Override
-    public void setQueuePaused(String queue, boolean paused, Instant now) {
-        writeStatement(c -> {
-            ops.setFlag(c, queue, paused, now);
-            return null;
-        });
-    }
-
-    @Override
-    public Map<String, Boolean> queueFlags() {
-        return read(ops::flags);
-    }
-
-    @Override
-    public void saveQueueMinutes(List<QueueMinute> minutes) {
-        if (minutes.isEmpty()) return;
-        write(c -> {
-            ops.saveMinutes(c, minutes);
-            return null;
-        });
-    }
-
-    @Override
-    public List<QueueMinute> queueMinutes(Instant since) {
-        return read(c -> ops.minutesSince(c, since));
-    }
-
-    @Override
-    public int pruneQueueMinutes(Instant before) {
-        return inBatches(c -> ops.pruneMinutes(c, before));
-    }
-
-    @Override
-    public void saveNode(NodeInfo node) {
-        writeStatement(c -> {
-            ops.saveNode(c, node);
-            return null;
-        });
-    }
-
-    @Override
-    public List<NodeInfo> nodes() {
-        return read(ops::nodes);
-    }
-
-    @Override
-    public int pruneNodes(Instant before) {
-        return inBatches(c -> ops.pruneNodes(c, before));
-    }
-
-    @Override
-    public void addNodeCommand(io.ordo.core.ops.NodeCommand command) {
-        writeStatement(c -> {
-            commands.add(c, command);
-            return null;
-        });
-    }
-
-    @Override
-    public Optional<io.ordo.core.ops.NodeCommand> nodeCommand(UUID id) {
-        return read(c -> commands.get(c, id));
-    }
-
-    @Override
-    public List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now) {
-        // asked each second by each node, nearly always in vain: no write (on SQLite, no writer lock) then
-        if (!read(c -> commands.anyPending(c, node))) return List.of();
-        return writeStatement(c -> commands.take(c, node, now));
-    }
-
-    @Override
-    public void finishNodeCommand(UUID id, Map<String, Object> result, String error, Instant now) {
-        writeStatement(c -> {
-            commands.finish(c, id, result, error, now);
-            return null;
-        });
-    }
-
-    @Override
-    public int pruneNodeCommands(Instant before) {
-        return inBatches(c -> commands.prune(c, before));
-    }
-
-    /** Runs a delete of at most {@link OpsSql#PRUNE_BATCH} rows, each in its own short write, until one deletes fewer. */
-    private int inBatches(SqlWork<Integer> delete) {
-        int total = 0;
-        int n;
-        do {
-            n = writeStatement(delete);
-            total += n;
-        } while (n == OpsSql.PRUNE_BATCH);
-        return total;
-    }
+    // ---- webhooks ----------------------------------------------------------------------------------
 
     @Override
     public List<Job> webhooksDue(int limit) {
@@ -624,34 +420,5 @@ abstract class JdbcJobStore implements TransactionalJobStore {
             submitter.insert(c, List.of(delivery), InsertOptions.NONE);
             return true;
         });
-    }
-
-    @Override
-    public String setting(String key, Supplier<String> initial) {
-        Optional<String> known = read(c -> ops.setting(c, key));
-        if (known.isPresent()) return known.get();
-        String value = initial.get();
-        if (value == null) throw new IllegalArgumentException("setting '" + key + "': the initial value is null");
-        return writeStatement(c -> ops.settingOrAdd(c, key, value));
-    }
-
-    // ---- the leader lease -----------------------------------------------------------------------
-
-    @Override
-    public Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, java.time.Duration lease) {
-        return writeStatement(c -> leader.lead(c, node, now, lease));
-    }
-
-    @Override
-    public void resign(String node, Instant now) {
-        writeStatement(c -> {
-            leader.resign(c, node, now);
-            return null;
-        });
-    }
-
-    @Override
-    public Optional<io.ordo.core.store.LeaderLease> leader() {
-        return read(leader::leader);
     }
 }
