@@ -66,6 +66,13 @@ public final class Ordo implements AutoCloseable {
         this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
         this.queue = openQueue(config, store, ownsStore);
         this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store);
+        Set<String> served;
+        try { // capabilities and routing: --types names registered handlers only
+            served = config.servedTypes(handlers.types());
+        } catch (RuntimeException e) {
+            if (ownsStore) store.close();
+            throw e;
+        }
         JobFactory factory = new JobFactory(config, handlers);
         RetryPolicy retry = new RetryPolicy(config, handlers);
         Map<String, Integer> caps = new HashMap<>();
@@ -94,7 +101,7 @@ public final class Ordo implements AutoCloseable {
                 monitor, events, observer)
                 : null;
         this.queues = new io.ordo.core.ops.Queues(config, store, queue, this::queueFlagsChanged);
-        this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, handlers.types(),
+        this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, served,
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
                 });

@@ -168,7 +168,8 @@ public final class WorkerPool implements AutoCloseable {
     // ---- claiming -------------------------------------------------------------------------------
 
     private void fetchLoop(QueueState q) {
-        Set<String> types = handlers.types();
+        Set<String> types = config.servedTypes(handlers.types());
+        Set<String> requirementKeys = config.capabilities().subsetKeys(); // capabilities: the requirements this node meets
         int errors = 0;
         while (!stopping) {
             try {
@@ -194,7 +195,8 @@ public final class WorkerPool implements AutoCloseable {
             }
             List<Job> jobs;
             try {
-                jobs = queueBackend.claim(new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now()));
+                jobs = queueBackend.claim(new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now(),
+                        requirementKeys));
                 errors = 0;
             } catch (RuntimeException e) {
                 q.pauseGate.readLock().unlock();

@@ -118,7 +118,7 @@ public final class TransportQueueBackend implements QueueBackend {
         try {
             // the receive may have waited: the lease and start time count from now, not from the request
             ClaimRequest now = new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(),
-                    clock.instant());
+                    clock.instant(), request.requirementKeys());
             claimed = store.claimIds(now, ids);
         } catch (RuntimeException e) {
             transport.release(got); // the store failed: the messages go to another consumer (or to us again)
