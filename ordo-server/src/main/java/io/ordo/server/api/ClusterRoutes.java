@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, started_at, seen_at,
- * stopped_at, queues, types, running, slots}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
+ * stopped_at, queues, types, running, slots, capabilities}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
  * store knows; {@code state} is {@code alive}, {@code stopped} (shut down cleanly) or {@code lost} (silent for three
  * report intervals). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
  *
@@ -73,6 +73,8 @@ public final class ClusterRoutes implements RouteGroup {
             n.types().forEach(types::add);
             o.put("running", n.running());
             o.put("slots", n.slots());
+            ObjectNode caps = o.putObject("capabilities");
+            n.capabilities().forEach(caps::put);
         }
         return body;
     }

@@ -38,12 +38,13 @@ final class NodesCommand implements Callable<Integer> {
             ctx.out().println(ApiJson.pretty(nodes));
             return Main.OK;
         }
-        Table t = new Table("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES", "SEEN", "VERSION");
+        Table t = new Table("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES", "TYPES", "CAPABILITIES", "SEEN", "VERSION");
         for (JsonNode n : nodes.path("nodes")) {
             List<String> queues = new ArrayList<>();
             n.path("queues").forEach(q -> queues.add(q.asText()));
             t.row(n.path("id").asText(), n.path("state").asText(), n.path("host").asText(), n.path("pid").asLong(),
                     n.path("running").asInt() + "/" + n.path("slots").asInt(), queues.isEmpty() ? null : String.join(",", queues),
+                    types(n.path("types")), capabilities(n.path("capabilities")),
                     ago(n.path("seen_at").asText()), n.path("version").asText());
         }
         if (t.size() == 0) ctx.out().println("no nodes");
@@ -56,6 +57,21 @@ final class NodesCommand implements Callable<Integer> {
             ctx.out().println("autovacuum: on");
         }
         return Main.OK;
+    }
+
+    /** A few types by name, many as a count (a node serves every registered type unless started with --types). */
+    private static String types(JsonNode types) {
+        if (types.isEmpty()) return null;
+        if (types.size() > 3) return types.size() + " types";
+        List<String> out = new ArrayList<>();
+        types.forEach(x -> out.add(x.asText()));
+        return String.join(",", out);
+    }
+
+    private static String capabilities(JsonNode caps) {
+        List<String> out = new ArrayList<>();
+        caps.properties().forEach(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
+        return out.isEmpty() ? null : String.join(",", out);
     }
 
     /** How long ago, coarsely ("4s ago", "12m ago"): the full timestamp pushed rows past 80 columns ({@code --json} keeps it). */
