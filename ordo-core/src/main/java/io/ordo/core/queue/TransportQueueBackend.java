@@ -4,7 +4,6 @@ import io.ordo.core.model.Job;
 import io.ordo.core.model.JobStatus;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.JobStore;
-import io.ordo.core.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TransportQueueBackend implements QueueBackend {
     private static final Logger log = LoggerFactory.getLogger(TransportQueueBackend.class);
 
-    private final RunStore store;
+    private final JobStore store;
     private final QueueTransport transport;
     private final Duration wait;
     private final Clock clock;
@@ -124,8 +123,14 @@ public final class TransportQueueBackend implements QueueBackend {
             transport.release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;
         }
-        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
-        // The ack need not hold up the claim loop: a message it misses is redelivered and then dropped.
+        try { // capabilities: requires
+            handOn(notForThisNode(request, got, claimed), claimed.isEmpty());
+        } catch (RuntimeException e) { // the claimed jobs are ours: a job not handed on is the reconciler's
+            log.warn("could not tell which unclaimed messages on {} are for other nodes: {}", transport.describe(), e.getMessage());
+        }
+        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate)
+        // or were published again for another node. The ack need not hold up the claim loop: a message
+        // it misses is redelivered and then dropped.
         Thread.ofVirtual().name("ordo-ack").start(() -> {
             try {
                 transport.ack(got);
@@ -134,6 +139,45 @@ public final class TransportQueueBackend implements QueueBackend {
             }
         });
         return claimed;
+    }
+
+    /**
+     * Capabilities and routing: the deliveries left unclaimed whose job is still pending and requires
+     * what this node lacks. Dropping them would leave the job to the reconciler's next pass.
+     */
+    private List<Delivery> notForThisNode(ClaimRequest request, List<Delivery> got, List<Job> claimed) {
+        if (claimed.size() == got.size()) return List.of();
+        Set<UUID> taken = new java.util.HashSet<>();
+        for (Job j : claimed) taken.add(j.id());
+        List<Delivery> out = new ArrayList<>();
+        for (Delivery d : got) {
+            UUID id = d.message().jobId();
+            if (!taken.contains(id) && store.get(id).filter(j -> j.status() == JobStatus.PENDING && !request.meets(j.requires())).isPresent()) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Publishes the messages of jobs this node cannot run again, as new messages that any consumer
+     * may read next (a broker's redelivery of an unacknowledged one could come back here every
+     * time). When they were all this node got it waits a poll interval, so that a job no node can
+     * run goes round the nodes slowly rather than in a tight loop. Never throws: a job whose message
+     * could not be published stays pending in the store for the reconciler.
+     */
+    private void handOn(List<Delivery> notForUs, boolean nothingClaimed) {
+        if (notForUs.isEmpty()) return;
+        publishReady(notForUs.stream().map(Delivery::message).toList());
+        if (nothingClaimed) pause(wait);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
