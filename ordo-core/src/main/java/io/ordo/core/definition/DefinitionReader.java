@@ -178,7 +178,7 @@ final class DefinitionReader {
         java.util.Map<String, Object> pairs = new java.util.LinkedHashMap<>();
         for (java.util.Map.Entry<String, JsonNode> e : r.properties()) {
             JsonNode v = e.getValue();
-            if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+            if (!v.isTextual() && !v.isNumber()) {
                 wrongType(path + ".requires." + e.getKey(), "a string or a number", v);
                 return null;
             }

@@ -39,7 +39,7 @@ public final class Capabilities {
     }
 
     /**
-     * From a map as JSON or YAML gives it; numbers and booleans become their text ({@code gpu: 1}
+     * From a map as JSON or YAML gives it; numbers become their text ({@code gpu: 1}
      * is {@code gpu=1}). Throws {@link InvalidRequestException} naming {@code what} and the bad pair.
      */
     public static Capabilities of(Map<String, ?> map, String what) {
@@ -47,7 +47,7 @@ public final class Capabilities {
         TreeMap<String, String> out = new TreeMap<>();
         for (Map.Entry<String, ?> e : map.entrySet()) {
             Object v = e.getValue();
-            if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+            if (v != null && !(v instanceof String || v instanceof Number)) {
                 throw new InvalidRequestException(what + ": the value of '" + e.getKey() + "' must be a string or a number");
             }
             check(e.getKey(), v == null ? null : v.toString(), what);
