@@ -52,7 +52,7 @@ export function NodesPage() {
       <thead><tr><th>Node</th><th>State</th><th>Running / slots</th><th>Queues</th><th class="col-types">Types</th><th>Capabilities</th><th>Host</th><th>Started</th><th>Last seen</th></tr></thead>
       <tbody>${list.map(n => html`<tr data-node=${n.id} data-state=${n.state}>
         <td><code>${n.id}</code>${n.id === me ? html` <span class="badge">this server</span>` : null}<div class="muted small">version ${n.version} · pid ${n.pid}</div></td>
-        <td><span class=${'badge node-' + n.state}>${n.state}</span></td>
+        <td><span class=${'badge node-' + n.state}>${n.state}</span>${n.leader ? html` <span class="badge node-leader" title="holds the leader lease: runs promotion, rescue, pruning, the scheduler, vacuum and reconciliation">leader</span>` : null}</td>
         <td><div class="meter" title=${`${n.running} of ${n.slots} slots busy`}><div style=${{ width: (n.slots ? Math.min(100, (100 * n.running) / n.slots) : 0) + '%' }}></div></div>
           <span class="num">${num(n.running)} / ${num(n.slots)}</span></td>
         <td>${n.queues.length ? n.queues.join(', ') : html`<span class="muted">none</span>`}</td>

@@ -57,6 +57,7 @@ public final class Ordo implements AutoCloseable {
     private final io.ordo.core.ops.Queues queues;
     private final io.ordo.core.ops.Cluster cluster;
     private final io.ordo.core.engine.EngineMetrics metrics;
+    private final io.ordo.core.engine.Leadership leadership;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -64,7 +65,8 @@ public final class Ordo implements AutoCloseable {
         this.config = config;
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? JobStoreProvider.openUrl(config.storeUrl(), config.storeProperties()) : config.store();
-        this.queue = openQueue(config, store, ownsStore);
+        this.leadership = new io.ordo.core.engine.Leadership(store, config.nodeId(), config.clock(), config.leaderLease());
+        this.queue = openQueue(config, store, ownsStore, leadership);
         this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store);
         Set<String> served;
         try { // capabilities and routing: --types names registered handlers only
@@ -85,9 +87,11 @@ public final class Ordo implements AutoCloseable {
         store.onEventsAppended(eventHub::wake);
         events.subscribe(eventLog::add);
         this.monitor = new JobMonitor(config, store, events);
-        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued);
+        this.maintenance = new Maintenance(config, store, retry, this::wakeAll, this::rescued, leadership::leading);
+        monitor.sweepWhen(leadership::leading);
         maintenance.onWebhookQueued(m -> queue.publishReady(List.of(m)));
         this.vacuumDuty = store.health().map(h -> new VacuumDuty(config, h)).orElse(null);
+        if (vacuumDuty != null) vacuumDuty.dutyWhen(leadership::leading);
         var queueMetrics = new io.ordo.core.engine.QueueMetrics(store, config.nodeId());
         Map<String, Integer> slots = new HashMap<>();
         config.queues().values().forEach(q -> slots.put(q.name(), config.workers() ? q.concurrency() : 0));
@@ -104,7 +108,7 @@ public final class Ordo implements AutoCloseable {
         this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, served,
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
-                });
+                }, leadership);
         if (metrics != null) {
             cluster.onReport(metrics::poll);
             metrics.broker(queue);
@@ -114,18 +118,24 @@ public final class Ordo implements AutoCloseable {
                 this::inserted);
         runner.attach(monitor);
         this.definitions = new io.ordo.core.definition.Definitions(store, runner, handlers.actions(), config.clock());
-        this.scheduler = new io.ordo.core.definition.DefinitionScheduler(store, runner, config.clock(), config.scheduler());
+        this.scheduler = new io.ordo.core.definition.DefinitionScheduler(store, runner, config.clock(), config.scheduler(),
+                leadership::leading);
+        leadership.onChange(() -> {
+            maintenance.wake();
+            queue.leadershipChanged();
+        });
         this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
     }
 
     /** The store as the queue, or a broker: an unreachable broker fails the node (and closes a store opened for it). */
-    private static QueueBackend openQueue(OrdoConfig config, JobStore store, boolean ownsStore) {
+    private static QueueBackend openQueue(OrdoConfig config, JobStore store, boolean ownsStore,
+                                          io.ordo.core.engine.Leadership leadership) {
         if (io.ordo.core.queue.QueueBackends.isStore(config.queueBackend())) return new StoreQueueBackend(store, store.kind().equals("memory") ? "memory" : "jdbc");
         try {
             var transport = io.ordo.core.queue.QueueTransportProvider.openUrl(config.queueBackend(),
                     new io.ordo.core.queue.TransportSettings(config.nodeId(), config.redeliverAfter()));
             return new io.ordo.core.queue.TransportQueueBackend(store, transport, config.clock(), config.poll(),
-                    config.reconcileInterval(), config.queueDuties());
+                    config.reconcileInterval(), config.queueDuties(), leadership::leading);
         } catch (RuntimeException e) {
             if (ownsStore) store.close();
             throw e;
@@ -143,6 +153,7 @@ public final class Ordo implements AutoCloseable {
         started = true;
         eventLog.start();
         eventHub.start();
+        leadership.start();
         maintenance.start();
         if (vacuumDuty != null) vacuumDuty.start();
         monitor.start();
@@ -187,6 +198,11 @@ public final class Ordo implements AutoCloseable {
 
     public Maintenance maintenance() {
         return maintenance;
+    }
+
+    /** Whether this node leads the cluster (runs the cluster-wide duties) now. */
+    public io.ordo.core.engine.Leadership leadership() {
+        return leadership;
     }
 
     private void inserted(List<Job> created) {
@@ -276,9 +292,10 @@ public final class Ordo implements AutoCloseable {
         monitor.close();
         maintenance.close();
         if (vacuumDuty != null) vacuumDuty.close();
+        queue.close();
+        leadership.close();
         eventLog.close();
         eventHub.close();
-        queue.close();
         if (ownsStore) store.close();
         log.info("ordo node {} stopped", config.nodeId());
     }

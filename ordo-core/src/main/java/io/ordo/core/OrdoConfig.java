@@ -45,6 +45,7 @@ public final class OrdoConfig {
     private Duration cancelGrace = Duration.ofSeconds(5);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Duration maintenanceInterval = Duration.ofSeconds(1);
+    private Duration leaderLease = Duration.ofSeconds(15);
     private Duration retention = Duration.ofDays(7);
     private Duration pruneInterval = Duration.ofMinutes(1);
     private int pruneBatch = 1000;
@@ -199,6 +200,19 @@ public final class OrdoConfig {
         return this;
     }
 
+    /**
+     * The leader lease (default 15 s): one node at a time runs the cluster-wide duties (promotion,
+     * rescue of expired leases, pruning, the definition scheduler, vacuum, the broker relay and
+     * reconciliation), renewing its lease every quarter of it; when it stops renewing (killed, cut
+     * off), another node takes over once the lease ran out. Node clocks must agree to within a
+     * quarter of it.
+     */
+    public OrdoConfig leaderLease(Duration d) {
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) throw new InvalidRequestException("leader lease must be at least 1s, got " + d);
+        this.leaderLease = d;
+        return this;
+    }
+
     /** Terminal jobs older than this are pruned (with their logs). */
     public OrdoConfig retention(Duration d) {
         this.retention = d;
@@ -213,7 +227,7 @@ public final class OrdoConfig {
 
     /**
      * Whether this node takes its turn at the vacuum duty (default true): on a store whose database
-     * needs its tables vacuumed (PostgreSQL), one node at a time checks Ordo's hot tables every
+     * needs its tables vacuumed (PostgreSQL), the cluster's leader, if this is on there, checks Ordo's hot tables every
      * {@code interval} and vacuums those whose dead rows pile up while autovacuum is off or behind.
      */
     public OrdoConfig autoVacuum(boolean on, Duration interval) {
@@ -338,6 +352,8 @@ public final class OrdoConfig {
     public Duration cancelGrace() { return cancelGrace; }
     public Duration shutdownGrace() { return shutdownGrace; }
     public Duration maintenanceInterval() { return maintenanceInterval; }
+
+    public Duration leaderLease() { return leaderLease; }
     public Duration retention() { return retention; }
     public Duration pruneInterval() { return pruneInterval; }
     public int pruneBatch() { return pruneBatch; }

@@ -46,6 +46,7 @@ public final class OrdoServer implements AutoCloseable {
     private final Ordo ordo;
     private final MetricsRoutes metrics;
     private final WorkerLauncher workers;
+    private final Plugins plugins;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Javalin app;
     private Thread shutdownHook;
@@ -54,10 +55,11 @@ public final class OrdoServer implements AutoCloseable {
     private final List<RouteGroup> extraRoutes = new java.util.ArrayList<>();
     private final DashboardAssets assets = DashboardAssets.load();
 
-    private OrdoServer(ServerOptions options, Ordo ordo, MetricsRoutes metrics) {
+    private OrdoServer(ServerOptions options, Ordo ordo, MetricsRoutes metrics, Plugins plugins) {
         this.options = options;
         this.ordo = ordo;
         this.metrics = metrics;
+        this.plugins = plugins;
         this.workers = new WorkerLauncher(options);
     }
 
@@ -72,16 +74,33 @@ public final class OrdoServer implements AutoCloseable {
      */
     public static OrdoServer create(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
         MetricsRoutes metrics = new MetricsRoutes();
-        Ordo ordo = node(options, config -> {
+        Plugins plugins = Plugins.load(options.pluginsDir());
+        Ordo ordo = node(options, plugins, config -> {
             customize.accept(config);
             config.meterRegistry(config.meterRegistry() == null ? metrics.registry()
                     : new io.micrometer.core.instrument.composite.CompositeMeterRegistry().add(config.meterRegistry()).add(metrics.registry()));
         });
-        return new OrdoServer(options, ordo, metrics);
+        return new OrdoServer(options, ordo, metrics, plugins);
     }
 
-    /** The node the (resolved) options describe, not started: its store opened (directory created), webhooks wired. */
-    static Ordo node(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
+    /**
+     * The node the (resolved) options describe, not started: its store opened (directory created),
+     * webhooks wired, {@code plugins} registered after {@code customize}. If it cannot be created,
+     * {@code plugins} is closed.
+     */
+    static Ordo node(ServerOptions options, Plugins plugins, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
+        try {
+            return node(options, config -> {
+                customize.accept(config);
+                plugins.addTo(config);
+            });
+        } catch (RuntimeException e) {
+            plugins.close();
+            throw e;
+        }
+    }
+
+    private static Ordo node(ServerOptions options, java.util.function.Consumer<io.ordo.core.OrdoConfig> customize) {
         StoreUrls.prepare(options.storeUrl());
         // the webhook handler reads the secret when a delivery runs: the node (and its store) exists by then
         java.util.concurrent.atomic.AtomicReference<Ordo> node = new java.util.concurrent.atomic.AtomicReference<>();
@@ -110,6 +129,7 @@ public final class OrdoServer implements AutoCloseable {
                 definitionsLoaded = ordo.definitions().loadDirectory(options.definitionsDir());
             } catch (RuntimeException e) {
                 ordo.close();
+                plugins.close();
                 throw e;
             }
         }
@@ -151,6 +171,7 @@ public final class OrdoServer implements AutoCloseable {
         } catch (RuntimeException e) {
             javalin.stop();
             ordo.close();
+            plugins.close();
             throw e;
         }
         app = javalin;
@@ -247,7 +268,8 @@ public final class OrdoServer implements AutoCloseable {
     public String readyLine() {
         return "Ordo ready at " + url() + " (dashboard and API; store: " + StoreUrls.describe(options.storeUrl())
                 + (ordo.queueBackend().storeIsQueue() ? "" : ", queue: " + ordo.queueBackend().describe())
-                + ", node " + ordo.config().nodeId() + "; " + access() + ")";
+                + ", node " + ordo.config().nodeId() + "; " + access() + ")"
+                + (plugins.dir() == null ? "" : "; plugins: " + plugins.summary());
     }
 
     /** Blocks until {@link #close} has finished (from another thread or the shutdown hook). */
@@ -274,6 +296,7 @@ public final class OrdoServer implements AutoCloseable {
         try {
             ordo.close();
         } finally {
+            plugins.close();
             removeShutdownHook(shutdownHook);
             closed.countDown();
         }

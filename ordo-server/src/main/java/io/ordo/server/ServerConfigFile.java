@@ -30,14 +30,15 @@ import java.util.TreeSet;
  * cors_origins: ["https://ops.example.org"]
  * webhook_secret: "…"
  * insecure_open: false
+ * plugins: /opt/ordo/plugins   # a directory of plugin jars (see Plugins)
  * }</pre>
  */
 public record ServerConfigFile(String host, Integer port, String storeUrl, List<String> adminTokens, List<String> readTokens,
-                               List<String> corsOrigins, String webhookSecret, Boolean insecureOpen) {
+                               List<String> corsOrigins, String webhookSecret, Boolean insecureOpen, String plugins) {
     private static final Set<String> KEYS = new TreeSet<>(Set.of("host", "port", "store_url", "admin_tokens", "read_tokens",
-            "cors_origins", "webhook_secret", "insecure_open"));
+            "cors_origins", "webhook_secret", "insecure_open", "plugins"));
 
-    public static final ServerConfigFile EMPTY = new ServerConfigFile(null, null, null, List.of(), List.of(), List.of(), null, null);
+    public static final ServerConfigFile EMPTY = new ServerConfigFile(null, null, null, List.of(), List.of(), List.of(), null, null, null);
 
     /** Reads {@code file}; any problem is an {@link InvalidRequestException} naming the file and the key. */
     public static ServerConfigFile read(Path file) {
@@ -64,7 +65,7 @@ public record ServerConfigFile(String host, Integer port, String storeUrl, List<
         }
         return new ServerConfigFile(text(file, root, "host"), integer(file, root, "port"), text(file, root, "store_url"),
                 strings(file, root, "admin_tokens"), strings(file, root, "read_tokens"), strings(file, root, "cors_origins"),
-                text(file, root, "webhook_secret"), bool(file, root, "insecure_open"));
+                text(file, root, "webhook_secret"), bool(file, root, "insecure_open"), text(file, root, "plugins"));
     }
 
     private static String text(Path file, JsonNode root, String key) {

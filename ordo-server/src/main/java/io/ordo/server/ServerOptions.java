@@ -24,7 +24,8 @@ import java.util.Objects;
  * How a server is configured. Each setting comes from a flag when given, else from the
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
  * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
- * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND}, {@code ORDO_CAPABILITIES}, {@code ORDO_TYPES}), else from the config file
+ * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND},
+ * {@code ORDO_LEADER_LEASE}, {@code ORDO_CAPABILITIES}, {@code ORDO_TYPES}), else from the config file
  * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
@@ -72,8 +73,13 @@ public final class ServerOptions {
     private String webhookSecret;
     private Boolean insecureOpen;
     private Boolean autoVacuum;
+    private Duration leaderLease;
     private String queueBackend;
     private io.ordo.server.auth.ApiTokens tokens;
+    // plugins and the worker's metrics endpoint (ORDO_PLUGINS, ORDO_METRICS_PORT, ORDO_METRICS_HOST)
+    private Path pluginsDir;
+    private Integer metricsPort;
+    private String metricsHost;
 
     public ServerOptions dataDir(Path dir) { this.dataDir = dir; return this; }
     public ServerOptions storeUrl(String url) { this.storeUrl = url; return this; }
@@ -104,8 +110,18 @@ public final class ServerOptions {
     public ServerOptions insecureOpen(Boolean on) { this.insecureOpen = on; return this; }
     /** Whether this node takes its turn at the vacuum duty on PostgreSQL (default on; see {@link OrdoConfig#autoVacuum(boolean)}). */
     public ServerOptions autoVacuum(Boolean on) { this.autoVacuum = on; return this; }
+
+    /** The leader lease (see {@link OrdoConfig#leaderLease(Duration)}; default 15 s). */
+    public ServerOptions leaderLease(Duration d) { this.leaderLease = d; return this; }
     /** What carries the queue: {@code jdbc} (default), {@code redis://…} or {@code amqp://…} (see {@link OrdoConfig#queueBackend(String)}). */
     public ServerOptions queueBackend(String url) { this.queueBackend = url; return this; }
+
+    /** A directory of plugin jars whose job handlers and step actions the node runs (see {@link Plugins}); it must exist. */
+    public ServerOptions pluginsDir(Path dir) { this.pluginsDir = dir; return this; }
+    /** {@code ordo worker} only: serve /metrics, /health and /ready on this port (0 picks a free one); null serves nothing. */
+    public ServerOptions metricsPort(Integer port) { this.metricsPort = port; return this; }
+    /** The address the worker's metrics port binds (default 127.0.0.1). */
+    public ServerOptions metricsHost(String host) { this.metricsHost = host; return this; }
 
     // ---- capabilities and routing ----
     private List<String> capabilityFlags = List.of();
@@ -141,6 +157,12 @@ public final class ServerOptions {
         if (lease != null && lease.toMillis() < 300) throw new InvalidRequestException("lease must be at least 300ms (got " + Durations.format(lease) + ")");
         if (storeUrl.isBlank()) throw new InvalidRequestException("store URL is empty");
         if (autoVacuum == null) autoVacuum = envBool(env, "ORDO_AUTO_VACUUM", true);
+        if (leaderLease == null && envOr(env, "ORDO_LEADER_LEASE", null) != null) {
+            leaderLease = Durations.parse("ORDO_LEADER_LEASE", envOr(env, "ORDO_LEADER_LEASE", null));
+        }
+        if (leaderLease != null && leaderLease.toMillis() < 1000) {
+            throw new InvalidRequestException("leader lease must be at least 1s (got " + Durations.format(leaderLease) + ")");
+        }
         if (queueBackend == null) queueBackend = envOr(env, "ORDO_QUEUE_BACKEND", io.ordo.core.queue.QueueBackends.JDBC);
         queueBackend = io.ordo.core.queue.QueueBackends.check(queueBackend);
         if (maxBodyBytes < 1024) throw new InvalidRequestException("max body size must be at least 1 KiB");
@@ -160,7 +182,23 @@ public final class ServerOptions {
             definitionsDir = java.nio.file.Files.isDirectory(fallback) ? fallback : null;
         }
         resolveAccess(env, file);
+        resolvePluginsAndMetrics(env, file);
         return this;
+    }
+
+    private void resolvePluginsAndMetrics(Map<String, String> env, ServerConfigFile file) {
+        if (pluginsDir == null && envOr(env, "ORDO_PLUGINS", file.plugins()) != null) pluginsDir = Path.of(envOr(env, "ORDO_PLUGINS", file.plugins()));
+        if (pluginsDir != null && !java.nio.file.Files.exists(pluginsDir)) {
+            throw new InvalidRequestException("plugins directory " + pluginsDir + " does not exist");
+        }
+        if (pluginsDir != null && !java.nio.file.Files.isDirectory(pluginsDir)) {
+            throw new InvalidRequestException("plugins directory " + pluginsDir + " is not a directory");
+        }
+        if (metricsPort == null && envOr(env, "ORDO_METRICS_PORT", null) != null) metricsPort = envInt(env, "ORDO_METRICS_PORT", 0);
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new InvalidRequestException("metrics port must be 0-65535 (got " + metricsPort + ")");
+        }
+        if (metricsHost == null) metricsHost = envOr(env, "ORDO_METRICS_HOST", DEFAULT_HOST);
     }
 
     private void resolveAccess(Map<String, String> env, ServerConfigFile file) {
@@ -257,6 +295,7 @@ public final class ServerOptions {
         if (shutdownGrace != null) config.shutdownGrace(shutdownGrace);
         if (webhookSecret != null) config.webhookSecret(webhookSecret);
         config.autoVacuum(autoVacuum == null || autoVacuum);
+        if (leaderLease != null) config.leaderLease(leaderLease);
         if (queueBackend != null) config.queueBackend(queueBackend);
         config.capabilities(capabilities.asMap()).types(types);
         SafeFetch fetch = new SafeFetch(networkPolicy());
@@ -317,4 +356,9 @@ public final class ServerOptions {
     public boolean autoVacuum() { return autoVacuum == null || autoVacuum; }
     public Path configFile() { return configFile; }
     public String queueBackend() { return queueBackend; }
+    /** The plugins directory, or null for none (call {@link #resolve} first). */
+    public Path pluginsDir() { return pluginsDir; }
+    /** The worker's metrics port, or null when it serves none. */
+    public Integer metricsPort() { return metricsPort; }
+    public String metricsHost() { return metricsHost == null ? DEFAULT_HOST : metricsHost; }
 }

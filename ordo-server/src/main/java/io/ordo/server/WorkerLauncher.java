@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Launches worker processes ({@code ordo worker}) on this machine against this server's store — the
- * seeds' {@code launch_worker}. Each child runs the same jar and classpath with the same store URL and
- * exec allow-list, writes its output to {@code <data>/workers/<node>.log}, and is stopped gracefully
+ * seeds' {@code launch_worker}. Each child runs the same jar and classpath with the same store URL,
+ * exec allow-list and plugins directory, writes its output to {@code <data>/workers/<node>.log}, and is stopped gracefully
  * (SIGTERM, then killed after the shutdown grace) when this server closes. Nothing is launched for an
  * in-memory store, which no other process can reach.
  */
@@ -56,6 +56,8 @@ public final class WorkerLauncher implements AutoCloseable {
         if (options.lease() != null) cmd.addAll(List.of("--lease", options.lease().toMillis() + "ms"));
         if (options.shutdownGrace() != null) cmd.addAll(List.of("--shutdown-grace", options.shutdownGrace().toMillis() + "ms"));
         options.execAllow().forEach(e -> cmd.addAll(List.of("--allow-exec", e)));
+        // the child runs the same job types as this server, its plugins included
+        if (options.pluginsDir() != null) cmd.addAll(List.of("--plugins", options.pluginsDir().toAbsolutePath().toString()));
         Path logFile = logDir().resolve(nodeId + ".log");
         try {
             Files.createDirectories(logFile.getParent());

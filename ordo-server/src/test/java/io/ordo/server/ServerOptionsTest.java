@@ -50,6 +50,18 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theLeaderLeaseComesFromTheFlagOrTheEnvironmentAndIsAtLeastASecond() {
+        assertThat(new ServerOptions().resolve(Map.of()).toOrdoConfig().leaderLease()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(new ServerOptions().resolve(Map.of("ORDO_LEADER_LEASE", "4s")).toOrdoConfig().leaderLease()).isEqualTo(java.time.Duration.ofSeconds(4));
+        assertThat(new ServerOptions().leaderLease(java.time.Duration.ofSeconds(2)).resolve(Map.of("ORDO_LEADER_LEASE", "4s")).toOrdoConfig()
+                .leaderLease()).isEqualTo(java.time.Duration.ofSeconds(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerOptions().leaderLease(java.time.Duration.ofMillis(500)).resolve(Map.of()))
+                .isInstanceOf(io.ordo.core.InvalidRequestException.class).hasMessageContaining("leader lease must be at least 1s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerOptions().resolve(Map.of("ORDO_LEADER_LEASE", "soon")))
+                .isInstanceOf(io.ordo.core.InvalidRequestException.class).hasMessageContaining("ORDO_LEADER_LEASE");
+    }
+
+    @Test
     void storeUrlFromEnvWinsOverDataDir() {
         assertThat(new ServerOptions().resolve(Map.of("ORDO_STORE_URL", "memory:", "ORDO_DATA", "x")).storeUrl()).isEqualTo("memory:");
     }

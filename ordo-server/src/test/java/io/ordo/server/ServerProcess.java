@@ -33,7 +33,7 @@ final class ServerProcess implements AutoCloseable {
     private Process process;
 
     ServerProcess(String storeUrl, String... extra) {
-        args = new ArrayList<>(List.of("server", "--store", storeUrl, "--port", String.valueOf(port), "--lease", "2s", "--concurrency", "8"));
+        args = new ArrayList<>(List.of("server", "--store", storeUrl, "--port", String.valueOf(port), "--lease", "2s", "--leader-lease", "3s", "--concurrency", "8"));
         args.addAll(List.of(extra));
         readyMarker = "Ordo ready at";
     }
@@ -45,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** An {@code ordo worker} (no HTTP API: only start, kill and its output). */
     static ServerProcess worker(String storeUrl, String... extra) {
-        List<String> args = new ArrayList<>(List.of("worker", "--store", storeUrl, "--lease", "2s", "--concurrency", "8"));
+        List<String> args = new ArrayList<>(List.of("worker", "--store", storeUrl, "--lease", "2s", "--leader-lease", "3s", "--concurrency", "8"));
         args.addAll(List.of(extra));
         return new ServerProcess(args, "Ordo worker");
     }

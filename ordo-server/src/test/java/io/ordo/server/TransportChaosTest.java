@@ -144,44 +144,4 @@ class TransportChaosTest {
             return s.getLocalPort();
         }
     }
-
-    /** A redis-server of this test's own, without persistence: a restart brings it back empty. */
-    private static final class PrivateRedis implements AutoCloseable {
-        final int port;
-        private Process process;
-
-        PrivateRedis(int port) {
-            this.port = port;
-        }
-
-        void start() throws Exception {
-            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-        }
-
-        void stop() throws Exception {
-            if (process != null) {
-                process.destroyForcibly();
-                assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                process = null;
-            }
-        }
-
-        void restart() throws Exception {
-            stop();
-            start();
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop();
-        }
-    }
 }

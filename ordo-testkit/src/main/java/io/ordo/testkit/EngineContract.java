@@ -250,6 +250,12 @@ public abstract class EngineContract {
         public HeartbeatResult heartbeat(Collection<io.ordo.core.model.Lease> leases, Instant until, Instant now) {
             return stalled.get() ? new HeartbeatResult(Set.of(), Set.of()) : super.heartbeat(leases, until, now);
         }
+
+        // cut off from the leader lease too: the node that stalls is not the one that rescues
+        @Override
+        public java.util.Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, Duration lease) {
+            return stalled.get() ? java.util.Optional.empty() : super.lead(node, now, lease);
+        }
     }
 
     @Test

@@ -89,6 +89,9 @@ public class ForwardingJobStore implements JobStore {
     @Override public void appendEvents(List<io.ordo.core.event.OrdoEvent> e) { delegate.appendEvents(e); }
     @Override public List<io.ordo.core.event.StoredEvent> eventsAfter(long after, int limit) { return delegate.eventsAfter(after, limit); }
     @Override public long lastEventId() { return delegate.lastEventId(); }
+    @Override public java.util.Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, java.time.Duration lease) { return delegate.lead(node, now, lease); }
+    @Override public void resign(String node, Instant now) { delegate.resign(node, now); }
+    @Override public java.util.Optional<io.ordo.core.store.LeaderLease> leader() { return delegate.leader(); }
     @Override public long firstEventId() { return delegate.firstEventId(); }
     @Override public int pruneEvents(Instant before, int limit) { return delegate.pruneEvents(before, limit); }
     @Override public void onEventsAppended(Runnable l) { delegate.onEventsAppended(l); }

@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Starts the scheduled runs of job definitions. Every node may run a scheduler: each tick is
- * recorded in the store in the same transaction as its run, so a tick starts one run however many
- * nodes see it. Cron expressions have five fields (minute hour day month weekday) and are read in
+ * Starts the scheduled runs of job definitions. It ticks on the cluster's leader only; each tick
+ * is also recorded in the store in the same transaction as its run, so a tick starts one run however
+ * many nodes see it. Cron expressions have five fields (minute hour day month weekday) and are read in
  * UTC. After downtime the most recent missed tick fires once; ticks from before a definition was
  * last saved never fire (so enabling or editing a definition does not replay its past).
  */
@@ -32,10 +32,18 @@ public final class DefinitionScheduler implements AutoCloseable {
     private final DefinitionRunner runner;
     private final Clock clock;
     private final boolean enabled;
+    private final java.util.function.BooleanSupplier leading;
     private volatile boolean stopping;
     private Thread thread;
 
     public DefinitionScheduler(JobStore store, DefinitionRunner runner, Clock clock, boolean enabled) {
+        this(store, runner, clock, enabled, () -> true);
+    }
+
+    /** @param leading whether this node ticks now (it leads the cluster) */
+    public DefinitionScheduler(JobStore store, DefinitionRunner runner, Clock clock, boolean enabled,
+                               java.util.function.BooleanSupplier leading) {
+        this.leading = leading;
         this.store = store;
         this.runner = runner;
         this.clock = clock;
@@ -75,7 +83,7 @@ public final class DefinitionScheduler implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
-                tick(clock.instant());
+                if (leading.getAsBoolean()) tick(clock.instant());
             } catch (RuntimeException e) {
                 log.warn("scheduler pass failed", e);
             }

@@ -255,10 +255,18 @@ public final class JobMonitor implements AutoCloseable {
 
     // ---- the sweep ------------------------------------------------------------------------------
 
+    private volatile java.util.function.BooleanSupplier sweepWhen = () -> true;
+
+    /** Runs the periodic sweep only while {@code when} holds (on the cluster's leader). */
+    public void sweepWhen(java.util.function.BooleanSupplier when) {
+        this.sweepWhen = when;
+    }
+
     private void sweepLoop() {
         while (!stopping) {
             sweepSignal.await(config.monitorSweep());
             if (stopping) return;
+            if (!sweepWhen.getAsBoolean()) continue;
             try {
                 sweep();
             } catch (RuntimeException e) {

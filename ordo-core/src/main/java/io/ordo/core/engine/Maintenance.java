@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The engine's housekeeping, safe to run on every node at once (each step is a fenced store
- * operation): promote due scheduled jobs, take back jobs whose lease expired, prune old terminal
- * jobs and expired results.
+ * The engine's housekeeping: promote due scheduled jobs, take back jobs whose lease expired, queue
+ * webhook deliveries, prune old terminal jobs and expired results. Its loop runs on the cluster's
+ * leader only ({@link Leadership}); each step is a fenced store operation besides, so a pass run
+ * by hand (the {@code maintenance} action, tests) beside the leader's does no harm.
  */
 public final class Maintenance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
@@ -27,6 +28,7 @@ public final class Maintenance implements AutoCloseable {
     private final JobStore store;
     private final RetryPolicy retry;
     private final Runnable onPromoted;
+    private final java.util.function.BooleanSupplier leading;
     private final Consumer<Job> onJobEnded;
     private final Signal signal = new Signal();
     private volatile Instant plannedWake = Instant.MAX;
@@ -35,7 +37,9 @@ public final class Maintenance implements AutoCloseable {
     private Instant nextPrune = Instant.MIN;
 
     /** @param onPromoted called when jobs became pending (wake the workers) */
-    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted, Consumer<Job> onJobEnded) {
+    public Maintenance(OrdoConfig config, JobStore store, RetryPolicy retry, Runnable onPromoted, Consumer<Job> onJobEnded,
+                       java.util.function.BooleanSupplier leading) {
+        this.leading = leading;
         this.onJobEnded = onJobEnded;
         this.config = config;
         this.store = store;
@@ -47,6 +51,11 @@ public final class Maintenance implements AutoCloseable {
         thread = Thread.ofVirtual().name("ordo-maintenance").start(this::loop);
     }
 
+    /** Wakes the loop now (this node became leader). */
+    public void wake() {
+        signal.wake();
+    }
+
     /** A job becomes due at {@code at}: wake up then if that is sooner than planned. */
     public void wakeAt(Instant at) {
         if (at.isBefore(plannedWake)) signal.wake();
@@ -55,22 +64,30 @@ public final class Maintenance implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             Instant now = config.clock().instant();
+            boolean lead = leading.getAsBoolean();
             try {
-                runOnce(now);
+                if (lead) runOnce(now);
             } catch (RuntimeException e) {
                 log.error("maintenance pass failed; retrying in {}", config.maintenanceInterval(), e);
             }
+            // a follower wakes each interval to see whether it leads now; jobs that another node
+            // schedules reach the leader's plan within the interval
             Instant wake = now.plus(config.maintenanceInterval());
-            try {
-                Instant next = store.nextScheduledAt().orElse(Instant.MAX);
-                if (next.isBefore(wake)) wake = next;
-            } catch (RuntimeException e) {
-                log.debug("reading the next scheduled job failed", e);
-            }
+            if (lead) wake = nextDue(wake);
             plannedWake = wake;
             Duration d = Duration.between(config.clock().instant(), wake);
             if (!d.isNegative() && !d.isZero()) signal.await(d);
             plannedWake = Instant.MAX;
+        }
+    }
+
+    private Instant nextDue(Instant wake) {
+        try {
+            Instant next = store.nextScheduledAt().orElse(Instant.MAX);
+            return next.isBefore(wake) ? next : wake;
+        } catch (RuntimeException e) {
+            log.debug("reading the next scheduled job failed", e);
+            return wake;
         }
     }
 
@@ -81,7 +98,7 @@ public final class Maintenance implements AutoCloseable {
         do {
             n = store.promoteDue(now, BATCH);
             promoted += n;
-        } while (n == BATCH && !stopping);
+        } while (n == BATCH && !stopping && leading.getAsBoolean());
         if (promoted > 0) onPromoted.run();
         rescueExpired(now);
         queueWebhooks(now);
@@ -109,7 +126,7 @@ public final class Maintenance implements AutoCloseable {
                     if (f.next() == JobStatus.SCHEDULED) wakeAt(f.runAt());
                 }
             }
-        } while (expired.size() == BATCH && !stopping);
+        } while (expired.size() == BATCH && !stopping && leading.getAsBoolean());
         if (rescued > 0) onPromoted.run();
         return rescued;
     }
@@ -142,7 +159,7 @@ public final class Maintenance implements AutoCloseable {
         do {
             n = store.prune(cutoff, config.pruneBatch());
             total += n;
-        } while (n == config.pruneBatch() && !stopping);
+        } while (n == config.pruneBatch() && !stopping && leading.getAsBoolean());
         int expired = store.expireResults(now, Integer.MAX_VALUE);
         if (total > 0 || expired > 0) log.info("pruned {} jobs finished before {}; cleared {} expired results", total, cutoff, expired);
         return total;

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The vacuum duty of a store whose database needs its tables vacuumed: every
  * {@link OrdoConfig#autoVacuumInterval()} it asks the store to vacuum the hot tables whose dead rows
- * piled up; the store lets one node at a time do it. A thread of its own, beside {@link Maintenance}:
+ * piled up. It runs on the cluster's leader (the store also lets one node at a time vacuum, for
+ * nodes that run it by hand). A thread of its own, beside {@link Maintenance}:
  * a VACUUM of a large table may take minutes, and promotions and rescues must not wait for it.
  */
 public final class VacuumDuty implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class VacuumDuty implements AutoCloseable {
     private final OrdoConfig config;
     private final StoreHealth health;
     private final DeadRowLimits limits;
+    private volatile java.util.function.BooleanSupplier leading = () -> true;
     private final Signal signal = new Signal();
     private volatile boolean stopping;
     private Thread thread;
@@ -48,13 +50,18 @@ public final class VacuumDuty implements AutoCloseable {
         this.limits = limits;
     }
 
+    /** Takes its turn only while {@code when} holds (on the cluster's leader). */
+    public void dutyWhen(java.util.function.BooleanSupplier when) {
+        this.leading = when;
+    }
+
     /** Says once whether autovacuum covers Ordo's tables, then runs the duty if this node takes part in it. */
     public void start() {
         Autovacuum a = health.autovacuum();
         if (!a.effective()) {
             if (config.autoVacuum()) {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}): Ordo will vacuum its hot tables itself,"
-                        + " one node at a time, checking every {} (--auto-vacuum false or OrdoConfig.autoVacuum(false) turns this off)",
+                        + " on the cluster's leader, checking every {} (--auto-vacuum false or OrdoConfig.autoVacuum(false) turns this off)",
                         a.detail(), Durations.format(config.autoVacuumInterval()));
             } else {
                 log.warn("PostgreSQL autovacuum does not cover Ordo's tables ({}) and this node's vacuum duty is off"
@@ -69,6 +76,7 @@ public final class VacuumDuty implements AutoCloseable {
         while (!stopping) {
             signal.await(config.autoVacuumInterval());
             if (stopping) return;
+            if (!leading.getAsBoolean()) continue;
             try {
                 runOnce();
             } catch (RuntimeException e) {

@@ -34,6 +34,8 @@ public final class EventHub implements AutoCloseable {
     private final EventStore store;
     private final Duration poll;
     private final Set<EventSubscription> subscribers = ConcurrentHashMap.newKeySet();
+    private static final long CHASE_FIRST_MS = 20;
+    private static final long CHASE_LAST_MS = 1280;
     private final Semaphore signal = new Semaphore(0);
     private volatile long cursor = -1;
     private volatile boolean closed;
@@ -113,6 +115,7 @@ public final class EventHub implements AutoCloseable {
     }
 
     private void loop() {
+        long chase = 0;
         while (!closed) {
             try {
                 drain();
@@ -123,9 +126,14 @@ public final class EventHub implements AutoCloseable {
                 else log.debug("reading the event log failed", e);
             }
             try {
-                long wait = failures == 0 ? poll.toMillis() : Math.min(5000, poll.toMillis() << Math.min(failures, 5));
-                signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                long wait = failures > 0 ? Math.min(5000, poll.toMillis() << Math.min(failures, 5))
+                        : chase > 0 ? Math.min(chase, poll.toMillis()) : poll.toMillis();
+                boolean woken = signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
                 signal.drainPermits();
+                // after a wake, read again a few times at growing intervals: a read may stop short of a
+                // new event while an older transaction anywhere on the database is open (PostgreSQL's
+                // log horizon), and nothing else wakes the tailer when that transaction ends
+                chase = woken ? CHASE_FIRST_MS : chase >= CHASE_LAST_MS ? 0 : chase * 2;
             } catch (InterruptedException e) {
                 return;
             }

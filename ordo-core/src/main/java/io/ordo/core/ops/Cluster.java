@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /**
  * This node in the cluster: it reports itself every few seconds (id, host, queues, job types,
  * running jobs), follows queue pause flags, writes its queue stats and publishes {@code queue_stats},
- * and keeps the operational tables trimmed. {@link #nodes()} is the cluster as the store knows it.
+ * and, on the leader, keeps the operational tables trimmed. {@link #nodes()} is the cluster as the store knows it.
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
@@ -41,6 +41,7 @@ public final class Cluster implements AutoCloseable {
     private final IntSupplier running;
     private final Consumer<Set<String>> onPaused;
     private final Instant startedAt;
+    private final io.ordo.core.engine.Leadership leadership;
     private volatile boolean stopping;
     private Thread thread;
     private final Object wake = new Object();
@@ -52,7 +53,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Cluster(OrdoConfig config, JobStore store, EventBus events, QueueMetrics metrics, Queues queues, Set<String> types,
-                   IntSupplier running, Consumer<Set<String>> onPaused) {
+                   IntSupplier running, Consumer<Set<String>> onPaused, io.ordo.core.engine.Leadership leadership) {
+        this.leadership = leadership;
         this.config = config;
         this.store = store;
         this.events = events;
@@ -86,7 +88,7 @@ public final class Cluster implements AutoCloseable {
                 safely("publish queue stats", this::publishQueueStats);
                 safely("refresh meters", onReport);
             }
-            if (!now.isBefore(nextTrim)) {
+            if (!now.isBefore(nextTrim) && leadership.leading()) {
                 nextTrim = now.plus(TRIM_EVERY);
                 safely("trim operational tables", () -> trim(now));
             }
@@ -156,11 +158,21 @@ public final class Cluster implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /** The nodes the store knows, with their state: alive, stopped (shut down cleanly) or lost (silent). */
+    /**
+     * The nodes the store knows, with their state: alive, stopped (shut down cleanly) or lost
+     * (silent); and which one holds the leader lease.
+     */
     public List<NodeView> nodes() {
-        Instant lostBefore = config.clock().instant().minus(REPORT_EVERY.multipliedBy(3));
+        Instant now = config.clock().instant();
+        Instant lostBefore = now.minus(REPORT_EVERY.multipliedBy(3));
+        String leader = store.leader().filter(l -> l.heldAt(now)).map(io.ordo.core.store.LeaderLease::node).orElse(null);
         return store.nodes().stream().map(n -> new NodeView(n, n.stoppedAt() != null ? NodeView.STOPPED
-                : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : NodeView.ALIVE)).toList();
+                : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : NodeView.ALIVE, n.id().equals(leader))).toList();
+    }
+
+    /** Whether this node leads the cluster now. */
+    public boolean leading() {
+        return leadership.leading();
     }
 
     /** How the store's tables are kept healthy: autovacuum as the store last read it, and this node's vacuum duty. */

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * Publishes every move of a job to pending that the store committed, whatever made it (a retry, the
  * promotion of a delayed job, the rescue of an expired lease, a hand-back, a restart, any node): it
  * follows the store's event log, where each status change is written in the transaction that
- * makes it, so it sees exactly the committed moves. It starts at the log's end; what happened
- * before is the reconciler's to find.
+ * makes it, so it sees exactly the committed moves. It runs on the cluster's leader only, and starts
+ * at the log's end when its node becomes leader; what happened before is the reconciler's to find.
  */
 final class PendingRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PendingRelay.class);
@@ -31,15 +31,16 @@ final class PendingRelay implements AutoCloseable {
     private boolean woken;
     private volatile boolean stopping;
     private Thread thread;
-    private long cursor;
+    private final java.util.function.BooleanSupplier leading;
+    private long cursor = -1;
 
-    PendingRelay(EventStore store, Consumer<List<QueueMessage>> publish) {
+    PendingRelay(EventStore store, Consumer<List<QueueMessage>> publish, java.util.function.BooleanSupplier leading) {
         this.store = store;
         this.publish = publish;
+        this.leading = leading;
     }
 
     void start() {
-        cursor = store.lastEventId();
         store.onEventsAppended(this::wake);
         thread = Thread.ofVirtual().name("ordo-queue-relay").start(this::run);
     }
@@ -58,6 +59,13 @@ final class PendingRelay implements AutoCloseable {
         int errors = 0;
         while (!stopping) {
             try {
+                if (!leading.getAsBoolean()) {
+                    cursor = -1;
+                    await(1_000);
+                    continue;
+                }
+                // a new leader starts at the log's end: moves made while no node relayed are the reconciler's
+                if (cursor < 0) cursor = store.lastEventId();
                 List<StoredEvent> page = store.eventsAfter(cursor, PAGE);
                 errors = 0;
                 if (!page.isEmpty()) {

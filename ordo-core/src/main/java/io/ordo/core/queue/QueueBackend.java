@@ -43,6 +43,10 @@ public interface QueueBackend extends AutoCloseable {
     default void onAvailable(Consumer<String> listener) {
     }
 
+    /** This node became the cluster's leader or stopped being it: the duties that run on the leader look again. */
+    default void leadershipChanged() {
+    }
+
     /** Starts what runs in the background (the transport's relay and reconciler); called once. */
     default void start() {
     }

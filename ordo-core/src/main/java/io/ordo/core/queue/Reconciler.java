@@ -53,9 +53,11 @@ public final class Reconciler implements AutoCloseable {
     private boolean soon;
     private volatile boolean stopping;
     private Thread thread;
+    private final java.util.function.BooleanSupplier leading;
 
     Reconciler(AdminStore store, QueueTransport transport, Clock clock, Duration interval, Channels channels,
-               Consumer<List<QueueMessage>> publish) {
+               Consumer<List<QueueMessage>> publish, java.util.function.BooleanSupplier leading) {
+        this.leading = leading;
         this.store = store;
         this.channels = channels;
         this.transport = transport;
@@ -85,6 +87,7 @@ public final class Reconciler implements AutoCloseable {
             if (!first) awaitNext();
             first = false;
             if (stopping) return;
+            if (!leading.getAsBoolean()) continue;
             try {
                 Pass p = pass();
                 if (p.published() > 0) log.info("reconciler: published {} pending job(s) again that {} did not hold", p.published(), transport.describe());

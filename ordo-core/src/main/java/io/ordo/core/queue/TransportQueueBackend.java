@@ -44,15 +44,16 @@ public final class TransportQueueBackend implements QueueBackend {
      * @param wait      how long a claim waits for messages when there are none (the node's poll interval)
      * @param reconcile how often the reconciler compares the store with the broker
      * @param duties    whether this node runs the relay and the reconciler
+     * @param leading   whether they run now: on the cluster's leader only
      */
     public TransportQueueBackend(JobStore store, QueueTransport transport, Clock clock, Duration wait, Duration reconcile,
-                                 boolean duties) {
+                                 boolean duties, java.util.function.BooleanSupplier leading) {
         this.store = store;
         this.transport = transport;
         this.wait = wait;
         this.clock = clock;
-        this.relay = duties ? new PendingRelay(store, this::publishReady) : null;
-        this.reconciler = duties ? new Reconciler(store, transport, clock, reconcile, channels, this::publishReady) : null;
+        this.relay = duties ? new PendingRelay(store, this::publishReady, leading) : null;
+        this.reconciler = duties ? new Reconciler(store, transport, clock, reconcile, channels, this::publishReady, leading) : null;
     }
 
     @Override
@@ -68,6 +69,12 @@ public final class TransportQueueBackend implements QueueBackend {
     @Override
     public boolean storeIsQueue() {
         return false;
+    }
+
+    @Override
+    public void leadershipChanged() {
+        if (relay != null) relay.wake();
+        if (reconciler != null) reconciler.soon();
     }
 
     @Override

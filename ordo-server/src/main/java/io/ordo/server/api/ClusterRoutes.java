@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, started_at, seen_at,
+ * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, leader, started_at, seen_at,
  * stopped_at, queues, types, running, slots, capabilities}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
  * store knows; {@code state} is {@code alive}, {@code stopped} (shut down cleanly) or {@code lost} (silent for three
- * report intervals). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
+ * report intervals); {@code leader} is true for the node holding the leader lease (it runs the cluster-wide duties). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
  *
  * <p>Launching a worker ({@code POST /api/cluster/workers}) is {@link WorkerRoutes}.
  */
@@ -64,6 +64,7 @@ public final class ClusterRoutes implements RouteGroup {
             o.put("pid", n.pid());
             o.put("version", n.version());
             o.put("state", v.state());
+            o.put("leader", v.leader());
             o.put("started_at", JobJson.time(n.startedAt()));
             o.put("seen_at", JobJson.time(n.seenAt()));
             o.put("stopped_at", JobJson.time(n.stoppedAt()));

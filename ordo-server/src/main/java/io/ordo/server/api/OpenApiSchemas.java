@@ -129,7 +129,7 @@ final class OpenApiSchemas {
         s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
         s.set("QueuePurge", object("queue", type("string"), "cancelled", type("integer"), "transport_messages_dropped", type("integer")));
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
-                "version", type("string"), "state", type("string"), "started_at", type("string"), "seen_at", type("string"),
+                "version", type("string"), "state", type("string"), "leader", type("boolean"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
                 "running", type("integer"), "slots", type("integer"),
                 "capabilities", type("object").put("description", "what the node offers to jobs' requirements"))), "table_health", ref("TableHealth")));

@@ -40,9 +40,17 @@ final class NodeFlags {
             description = "Take a turn at vacuuming Ordo's hot PostgreSQL tables when their dead rows pile up (default: true)")
     Boolean autoVacuum;
 
+    @Option(names = "--leader-lease", paramLabel = "DUR",
+            description = "Leader lease: one node runs the cluster-wide duties; another takes over this long after it goes silent (default: 15s)")
+    String leaderLease;
+
     @Option(names = "--queue-backend", paramLabel = "URL",
             description = "What carries the queue: jdbc (the store's jobs table, default), redis://HOST:PORT or amqp://USER:PASS@HOST:PORT/VHOST")
     String queueBackend;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Load every *.jar in DIR and run the job handlers and step actions they declare in META-INF/services (default: $ORDO_PLUGINS)")
+    Path plugins;
 
     // ---- capabilities and routing ----
     @Option(names = "--capability", paramLabel = "KEY=VALUE",
@@ -57,9 +65,11 @@ final class NodeFlags {
     ServerOptions options() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
                 .allowExec(allowExec).autoVacuum(autoVacuum).queueBackend(queueBackend)
+                .pluginsDir(plugins)
                 .capabilities(capabilities).types(types);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
+        if (leaderLease != null) options.leaderLease(SubmitCommand.duration("--leader-lease", leaderLease));
         try {
             queues.forEach(q -> options.queue(QueueSpec.parse(q)));
         } catch (OrdoException e) {

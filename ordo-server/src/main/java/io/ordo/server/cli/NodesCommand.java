@@ -42,7 +42,8 @@ final class NodesCommand implements Callable<Integer> {
         for (JsonNode n : nodes.path("nodes")) {
             List<String> queues = new ArrayList<>();
             n.path("queues").forEach(q -> queues.add(q.asText()));
-            t.row(n.path("id").asText(), n.path("state").asText(), n.path("host").asText(), n.path("pid").asLong(),
+            String state = n.path("state").asText() + (n.path("leader").asBoolean() ? ", leader" : "");
+            t.row(n.path("id").asText(), state, n.path("host").asText(), n.path("pid").asLong(),
                     n.path("running").asInt() + "/" + n.path("slots").asInt(), queues.isEmpty() ? null : String.join(",", queues),
                     types(n.path("types")), capabilities(n.path("capabilities")),
                     ago(n.path("seen_at").asText()), n.path("version").asText());

@@ -37,7 +37,7 @@ final class ServerCommand implements Callable<Integer> {
     Path definitions;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file (YAML, TOML or JSON): host, port, store_url, admin_tokens, read_tokens, cors_origins, webhook_secret, insecure_open")
+            description = "Config file (YAML, TOML or JSON): host, port, store_url, admin_tokens, read_tokens, cors_origins, webhook_secret, insecure_open, plugins")
     Path config;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",

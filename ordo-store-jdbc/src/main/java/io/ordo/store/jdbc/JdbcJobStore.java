@@ -61,6 +61,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final Definitions definitions;
     final EventLogSql events;
     final OpsSql ops;
+    private final LeaderSql leader;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcJobStore(SqlDialect d) {
@@ -73,6 +74,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.definitions = new Definitions(d);
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
+        this.leader = new LeaderSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -548,5 +550,25 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         String value = initial.get();
         if (value == null) throw new IllegalArgumentException("setting '" + key + "': the initial value is null");
         return writeStatement(c -> ops.settingOrAdd(c, key, value));
+    }
+
+    // ---- the leader lease -----------------------------------------------------------------------
+
+    @Override
+    public Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, java.time.Duration lease) {
+        return writeStatement(c -> leader.lead(c, node, now, lease));
+    }
+
+    @Override
+    public void resign(String node, Instant now) {
+        writeStatement(c -> {
+            leader.resign(c, node, now);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<io.ordo.core.store.LeaderLease> leader() {
+        return read(leader::leader);
     }
 }

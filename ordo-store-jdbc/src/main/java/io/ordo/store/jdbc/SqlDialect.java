@@ -32,7 +32,7 @@ abstract class SqlDialect {
                 .replace("{ticks}", prefix + "ordo_schedule_ticks")
                 .replace("{events}", prefix + "ordo_events").replace("{queue_flags}", prefix + "ordo_queue_flags")
                 .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
-                .replace("{settings}", prefix + "ordo_settings").replace("{event_ids}", prefix + "ordo_event_ids");
+                .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader").replace("{event_ids}", prefix + "ordo_event_ids");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */

@@ -4,12 +4,15 @@ import io.ordo.core.event.OrdoEvent;
 import io.ordo.core.event.StoredEvent;
 import io.ordo.core.ops.NodeInfo;
 import io.ordo.core.ops.QueueMinute;
+import io.ordo.core.store.LeaderLease;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -21,6 +24,7 @@ final class MemoryOps {
     private final Map<String, QueueMinute> minutes = new HashMap<>();
     private final Map<String, NodeInfo> nodes = new TreeMap<>();
     private final Map<String, String> settings = new HashMap<>();
+    private LeaderLease leader;
 
     void append(List<OrdoEvent> batch) {
         for (OrdoEvent e : batch) events.add(new StoredEvent(++eventSeq, e));
@@ -90,5 +94,23 @@ final class MemoryOps {
 
     String setting(String key, Supplier<String> initial) {
         return settings.computeIfAbsent(key, k -> initial.get());
+    }
+
+    Optional<LeaderLease> lead(String node, Instant now, Duration lease) {
+        if (leader != null && !leader.node().equals(node) && leader.heldAt(now)) return Optional.empty();
+        boolean same = leader != null && leader.node().equals(node);
+        leader = new LeaderLease(node, leader == null ? 1 : same ? leader.term() : leader.term() + 1,
+                same ? leader.since() : now, now.plus(lease));
+        return Optional.of(leader);
+    }
+
+    void resign(String node, Instant now) {
+        if (leader != null && leader.node().equals(node) && leader.until().isAfter(now)) {
+            leader = new LeaderLease(node, leader.term(), leader.since(), now);
+        }
+    }
+
+    Optional<LeaderLease> leader() {
+        return Optional.ofNullable(leader);
     }
 }

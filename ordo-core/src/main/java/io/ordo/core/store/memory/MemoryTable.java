@@ -421,4 +421,22 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
     public String setting(String key, java.util.function.Supplier<String> initial) {
         return locked(() -> ops.setting(key, initial));
     }
+
+    @Override
+    public java.util.Optional<io.ordo.core.store.LeaderLease> lead(String node, Instant now, java.time.Duration lease) {
+        return locked(() -> ops.lead(node, now, lease));
+    }
+
+    @Override
+    public void resign(String node, Instant now) {
+        locked(() -> {
+            ops.resign(node, now);
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.Optional<io.ordo.core.store.LeaderLease> leader() {
+        return locked(ops::leader);
+    }
 }
