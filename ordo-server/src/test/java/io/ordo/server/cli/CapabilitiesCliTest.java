@@ -113,10 +113,26 @@ class CapabilitiesCliTest {
     }
 
     @Test
-    void nodesShowsCapabilitiesAndTypesCompactly() {
+    void nodesShowsCapabilitiesAndTypesWhereTheyTellNodesApart() {
         await().atMost(Duration.ofSeconds(10)).until(() -> Cli.run(env, "nodes").out().contains("alive"));
-        Cli.Run r = Cli.run(env, "nodes");
-        assertThat(r.outLines().get(0)).contains("TYPES").contains("CAPABILITIES");
-        assertThat(r.outLines().get(1)).contains(" types");
+        Cli.Run plain = Cli.run(env, "nodes");
+        assertThat(plain.outLines().get(0)).doesNotContain("TYPES").doesNotContain("CAPABILITIES");
+        // two nodes on one SQLite file, one serving a single type and offering gpu=1
+        String store = "jdbc:sqlite:" + dir.resolve("nodes.db");
+        OrdoServer first = OrdoServer.create(new io.ordo.server.ServerOptions().storeUrl(store).port(0).resolve(Map.of())).start();
+        OrdoServer second = OrdoServer.create(new io.ordo.server.ServerOptions().storeUrl(store).port(0)
+                .capabilities(List.of("gpu=1")).types(List.of("noop")).resolve(Map.of())).start();
+        try {
+            Map<String, String> env2 = Map.of("ORDO_SERVER", first.url());
+            await().atMost(Duration.ofSeconds(15)).until(() -> Cli.run(env2, "nodes").outLines().size() >= 3);
+            Cli.Run r = Cli.run(env2, "nodes");
+            assertThat(r.outLines().get(0)).contains("TYPES").contains("CAPABILITIES");
+            String gpuNode = second.ordo().config().nodeId();
+            assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(gpuNode).contains(" noop ").contains("gpu=1"));
+            assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(first.ordo().config().nodeId()).contains(" types "));
+        } finally {
+            second.close();
+            first.close();
+        }
     }
 }
