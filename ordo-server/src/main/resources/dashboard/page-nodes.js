@@ -1,4 +1,4 @@
-// Nodes: every node on the store, alive, stopped or lost; launch a worker process here when the store allows it.
+// Nodes: every node on the store, alive, draining, stopped or lost; launch a worker process here when the store allows it.
 import { html, useEffect, useState } from './html.js';
 import { api, canWrite, currentSession } from './api.js';
 import { useData, useInterval, Time, ErrorNote, Loading, ActionButton } from './ui.js';

@@ -109,6 +109,9 @@ public final class Ordo implements AutoCloseable {
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
                 }, leadership);
+        cluster.onDrain(on -> {
+            if (pool != null) pool.drain(on);
+        });
         if (metrics != null) {
             cluster.onReport(metrics::poll);
             metrics.broker(queue);

@@ -61,6 +61,7 @@ public final class OrdoServer implements AutoCloseable {
         this.metrics = metrics;
         this.plugins = plugins;
         this.workers = new WorkerLauncher(options);
+        ordo.cluster().commands().agent(new MachineAgent(workers, this::close));
     }
 
     /** Opens the store the (resolved) options name; nothing runs and no port is bound yet. */
@@ -143,7 +144,8 @@ public final class OrdoServer implements AutoCloseable {
                 new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
                 new ClusterRoutes(ordo.cluster()),
-                new io.ordo.server.api.WorkerRoutes(workers, options.maxBodyBytes()),
+                new io.ordo.server.api.WorkerRoutes(workers, ordo.cluster().commands(), ordo.config().nodeId(), options.maxBodyBytes()),
+                new io.ordo.server.api.NodeCommandRoutes(ordo.cluster().commands(), options.maxBodyBytes()),
                 new OpenApiRoutes(),
                 new HealthRoutes(ordo, gate::revealsDetails),
                 new LoginRoutes(options.tokens(), options.maxBodyBytes()),

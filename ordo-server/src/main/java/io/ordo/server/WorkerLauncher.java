@@ -39,7 +39,12 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     /** Starts one worker process serving {@code queues} (the {@code default} queue with {@code concurrency} slots besides). */
-    public synchronized Launched launch(int concurrency, List<QueueSpec> queues) {
+    public Launched launch(int concurrency, List<QueueSpec> queues) {
+        return launch(concurrency, queues, java.util.Map.of());
+    }
+
+    /** Like {@link #launch(int, List)}, the worker declaring {@code capabilities} ({@code --capability k=v} each). */
+    public synchronized Launched launch(int concurrency, List<QueueSpec> queues, java.util.Map<String, String> capabilities) {
         if (closed) throw new ConflictException("the server is shutting down");
         if (StoreUrls.inMemory(options.storeUrl())) {
             throw new ConflictException("this server's store is in memory: a worker process cannot reach it (use a SQLite file or PostgreSQL)");
@@ -53,6 +58,7 @@ public final class WorkerLauncher implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), "io.ordo.server.cli.Main",
                 "worker", "--store", options.storeUrl(), "--node-id", nodeId, "--concurrency", Integer.toString(concurrency)));
         queues.forEach(q -> cmd.addAll(List.of("--queue", q.toString())));
+        cmd.addAll(capabilityFlags(capabilities));
         if (options.lease() != null) cmd.addAll(List.of("--lease", options.lease().toMillis() + "ms"));
         if (options.shutdownGrace() != null) cmd.addAll(List.of("--shutdown-grace", options.shutdownGrace().toMillis() + "ms"));
         options.execAllow().forEach(e -> cmd.addAll(List.of("--allow-exec", e)));
@@ -69,6 +75,13 @@ public final class WorkerLauncher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a worker process: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code --capability k=v} for each capability, in key order. */
+    static List<String> capabilityFlags(java.util.Map<String, String> capabilities) {
+        List<String> out = new ArrayList<>();
+        new java.util.TreeMap<>(capabilities).forEach((k, v) -> out.addAll(List.of("--capability", k + "=" + v)));
+        return out;
     }
 
     public synchronized List<Launched> running() {

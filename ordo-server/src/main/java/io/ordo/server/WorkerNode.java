@@ -22,6 +22,7 @@ public final class WorkerNode implements AutoCloseable {
     private final Ordo ordo;
     private final Plugins plugins;
     private final WorkerEndpoints endpoints;
+    private final WorkerLauncher launched;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Thread shutdownHook;
     private boolean closing;
@@ -31,6 +32,8 @@ public final class WorkerNode implements AutoCloseable {
         this.ordo = ordo;
         this.plugins = plugins;
         this.endpoints = endpoints;
+        this.launched = new WorkerLauncher(options);
+        ordo.cluster().commands().agent(new MachineAgent(launched, this::close));
     }
 
     /** The metrics port cannot be bound (in use, or a bad address); the node was not started. */
@@ -66,8 +69,9 @@ public final class WorkerNode implements AutoCloseable {
         if (endpoints != null && !ServerOptions.isLoopback(options.metricsHost())) {
             log.warn("metrics, health and ready served at {} without a token: expose it to a trusted network only", endpoints.url());
         }
+        WorkerNode node = new WorkerNode(options, ordo, plugins, endpoints); // its agent is set before the first node order can arrive
         ordo.start();
-        return new WorkerNode(options, ordo, plugins, endpoints);
+        return node;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -118,6 +122,11 @@ public final class WorkerNode implements AutoCloseable {
             if (endpoints != null) endpoints.close();
         } catch (RuntimeException e) {
             log.warn("stopping the metrics endpoint failed: {}", e.toString());
+        }
+        try {
+            launched.close(); // workers this one launched on order stop with it
+        } catch (RuntimeException e) {
+            log.warn("stopping launched workers failed: {}", e.toString());
         }
         try {
             ordo.close();

@@ -84,6 +84,16 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the process to end by itself (e.g. stopped by an order); its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("the process ended within " + timeout + "\n" + output()).isTrue();
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook runs, running jobs keep their leases until they expire. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 
 import static io.ordo.core.model.JobStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -127,6 +128,60 @@ public abstract class EngineOpsContract {
         b.close();
         assertThat(a.cluster().nodes()).filteredOn(n -> n.node().id().equals("node-b")).singleElement()
                 .satisfies(n -> assertThat(n.state()).isEqualTo(NodeView.STOPPED));
+    }
+
+    private static io.ordo.core.ops.NodeCommand awaitOrder(Ordo o, io.ordo.core.ops.NodeCommand c) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> o.cluster().commands().get(c.id()).orElseThrow().finishedAt() != null);
+        return o.cluster().commands().get(c.id()).orElseThrow();
+    }
+
+    private static String state(Ordo o, String node) {
+        return o.cluster().nodes().stream().filter(n -> n.node().id().equals(node)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void aDrainedNodeFinishesItsRunningJobsAndClaimsNothingNewUntilResumed() {
+        Ordo a = node(c -> c.nodeId("node-a"));
+        Ordo b = node(c -> c.nodeId("node-b").workers(false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.cluster().nodes().size() == 2);
+        Job running = a.jobs().submit(JobRequest.of("sleep").payload(Map.of("ms", 1500)));
+        awaitStatus(a, running, RUNNING);
+
+        var drain = awaitOrder(a, b.cluster().commands().send("node-a", io.ordo.core.ops.NodeCommand.DRAIN, Map.of()));
+        assertThat(drain.status()).isEqualTo("done");
+        assertThat(drain.takenBy()).isEqualTo("node-a");
+        assertThat(a.cluster().draining()).isTrue();
+        assertThat(state(b, "node-a")).isEqualTo(NodeView.DRAINING);
+        Job held = a.jobs().submit(JobRequest.of("noop").queue("mail"));
+        awaitStatus(a, running, COMPLETED);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> a.jobs().require(held.id()).status() == PENDING);
+
+        var resume = awaitOrder(a, b.cluster().commands().send("node-a", io.ordo.core.ops.NodeCommand.RESUME, Map.of()));
+        assertThat(resume.status()).isEqualTo("done");
+        awaitStatus(a, held, COMPLETED);
+        assertThat(state(b, "node-a")).isEqualTo(NodeView.ALIVE);
+    }
+
+    @Test
+    void anEmbeddedNodeAnswersLaunchAndStopOrdersWithAnErrorAndOrdersToAbsentNodesAreRefused() {
+        Ordo a = node(c -> c.nodeId("node-a"));
+        Ordo gone = node(c -> c.nodeId("node-gone").workers(false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.cluster().nodes().size() == 2);
+        var launch = awaitOrder(a, a.cluster().commands().send("node-a", io.ordo.core.ops.NodeCommand.LAUNCH,
+                Map.of("concurrency", 2, "queues", List.of(), "capabilities", Map.of())));
+        assertThat(launch.status()).isEqualTo("failed");
+        assertThat(launch.error()).isEqualTo("this node cannot launch workers: it is an embedded node");
+        var stop = awaitOrder(a, a.cluster().commands().send("node-a", io.ordo.core.ops.NodeCommand.STOP, Map.of()));
+        assertThat(stop.status()).isEqualTo("failed");
+        assertThat(stop.error()).contains("embedded node");
+        assertThat(state(a, "node-a")).isEqualTo(NodeView.ALIVE); // still running
+
+        gone.close();
+        assertThatThrownBy(() -> a.cluster().commands().send("node-gone", io.ordo.core.ops.NodeCommand.DRAIN, Map.of()))
+                .isInstanceOf(io.ordo.core.ConflictException.class).hasMessageContaining("node 'node-gone' is stopped");
+        assertThatThrownBy(() -> a.cluster().commands().send("nobody", io.ordo.core.ops.NodeCommand.DRAIN, Map.of()))
+                .isInstanceOf(io.ordo.core.OrdoException.class).hasMessageContaining("no node 'nobody'")
+                .satisfies(e -> assertThat(((io.ordo.core.OrdoException) e).code()).isEqualTo("not_found"));
     }
 
     @Test

@@ -103,6 +103,11 @@ public class ForwardingJobStore implements JobStore {
     @Override public void saveNode(io.ordo.core.ops.NodeInfo n) { delegate.saveNode(n); }
     @Override public List<io.ordo.core.ops.NodeInfo> nodes() { return delegate.nodes(); }
     @Override public int pruneNodes(Instant before) { return delegate.pruneNodes(before); }
+    @Override public void addNodeCommand(io.ordo.core.ops.NodeCommand c) { delegate.addNodeCommand(c); }
+    @Override public java.util.Optional<io.ordo.core.ops.NodeCommand> nodeCommand(UUID id) { return delegate.nodeCommand(id); }
+    @Override public List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now) { return delegate.takeNodeCommands(node, now); }
+    @Override public void finishNodeCommand(UUID id, Map<String, Object> r, String e, Instant now) { delegate.finishNodeCommand(id, r, e, now); }
+    @Override public int pruneNodeCommands(Instant before) { return delegate.pruneNodeCommands(before); }
     @Override public List<Job> webhooksDue(int limit) { return delegate.webhooksDue(limit); }
     @Override public boolean queueWebhook(UUID id, NewJob d) { return delegate.queueWebhook(id, d); }
     @Override public String setting(String key, java.util.function.Supplier<String> initial) { return delegate.setting(key, initial); }

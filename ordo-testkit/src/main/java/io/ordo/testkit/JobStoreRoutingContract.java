@@ -108,7 +108,7 @@ public abstract class JobStoreRoutingContract extends JobStoreContractBase {
 
     @Test
     void nodesReportTheirCapabilities() {
-        store.saveNode(new NodeInfo("gpu-node", "h", 1, "v", T0, T0, null, List.of("default"), List.of("noop"), 0, 4,
+        store.saveNode(new NodeInfo("gpu-node", "h", 1, "v", T0, T0, null, List.of("default"), List.of("noop"), 0, 4, false,
                 Map.of("gpu", "1", "class", "io")));
         store.saveNode(new NodeInfo("plain", "h", 2, "v", T0, T0, null, List.of("default"), List.of("noop"), 0, 4));
         assertThat(store.nodes()).filteredOn(n -> n.id().equals("gpu-node")).singleElement()

@@ -278,7 +278,10 @@ public abstract class QueueBackendContract {
         if (broker()) await().atMost(Duration.ofSeconds(10)).until(() -> messages(submitter) == 30L);
         loseBrokerData(queue, Set.of("qb-noop"));
         if (broker()) assertThat(messages(submitter)).isZero();
+        // the reconciler runs on the leader: the submitter (first up, so leading) hands the lead over
+        submitter.close();
         Ordo worker = node(c -> c.queueDuties(true, Duration.ofMillis(400)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> worker.leadership().leading());
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.jobs().stats().count(JobStatus.COMPLETED) == jobs.size());
         for (Job j : jobs) assertThat(runsOf(j.id())).isEqualTo(1);
         if (worker.queueBackend() instanceof TransportQueueBackend t) {

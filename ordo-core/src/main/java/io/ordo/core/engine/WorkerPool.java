@@ -56,6 +56,7 @@ public final class WorkerPool implements AutoCloseable {
     private final io.ordo.core.event.EventBus events;
     private final JobObserver observer;
     private volatile Set<String> paused = Set.of();
+    private volatile boolean draining;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final CompletionBatcher completer;
@@ -182,7 +183,7 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
             q.pauseGate.readLock().lock();
-            if (paused.contains(q.name)) { // paused: claim nothing, look again after a poll interval
+            if (draining || paused.contains(q.name)) { // paused: claim nothing, look again after a poll interval
                 q.pauseGate.readLock().unlock();
                 q.slots.release();
                 q.signal.await(config.poll());
@@ -224,6 +225,22 @@ public final class WorkerPool implements AutoCloseable {
             if (q == null || was.contains(name)) continue;
             q.pauseGate.writeLock().lock(); // waits out claims that began before the pause
             q.pauseGate.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Drains this node: no queue claims anything until resumed; running jobs go on. Returns once no claim
+     * that began before is still in flight, so the running count only falls from then on.
+     */
+    public void drain(boolean on) {
+        draining = on;
+        for (QueueState q : queues.values()) {
+            if (on) {
+                q.pauseGate.writeLock().lock();
+                q.pauseGate.writeLock().unlock();
+            } else {
+                q.signal.wake();
+            }
         }
     }
 

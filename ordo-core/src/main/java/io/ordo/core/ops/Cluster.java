@@ -46,10 +46,18 @@ public final class Cluster implements AutoCloseable {
     private Thread thread;
     private final Object wake = new Object();
     private volatile Runnable onReport = () -> { };
+    private volatile Consumer<Boolean> onDrain = on -> { };
+    private volatile boolean draining;
+    private final NodeCommands commands;
 
     /** Also run {@code r} at each report (every few seconds), e.g. to refresh meters. */
     public void onReport(Runnable r) {
         this.onReport = r;
+    }
+
+    /** Also run {@code c} when this node is told to drain ({@code true}: claim nothing new) or to resume. */
+    public void onDrain(Consumer<Boolean> c) {
+        this.onDrain = c;
     }
 
     public Cluster(OrdoConfig config, JobStore store, EventBus events, QueueMetrics metrics, Queues queues, Set<String> types,
@@ -64,6 +72,25 @@ public final class Cluster implements AutoCloseable {
         this.running = running;
         this.onPaused = onPaused;
         this.startedAt = config.clock().instant();
+        this.commands = new NodeCommands(config, store, this::nodes, this::drain);
+    }
+
+    /** Orders to nodes (launch, drain, resume, stop) and this node's part in carrying them out. */
+    public NodeCommands commands() {
+        return commands;
+    }
+
+    /** Whether this node is draining: it claims no new jobs. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Drains this node (it claims nothing new, running jobs finish) or resumes it; reported at once. */
+    public void drain(boolean on) {
+        onDrain.accept(on);
+        draining = on;
+        Instant now = config.clock().instant();
+        safely("report this node", () -> store.saveNode(info(now, null)));
     }
 
     public void start() {
@@ -81,16 +108,21 @@ public final class Cluster implements AutoCloseable {
         while (!stopping) {
             Instant now = config.clock().instant();
             refreshFlags();
+            safely("carry out node orders", commands::poll);
             if (!now.isBefore(nextReport)) {
                 nextReport = now.plus(REPORT_EVERY);
                 safely("report this node", () -> store.saveNode(info(now, null)));
                 safely("write queue stats", () -> metrics.flush(now));
                 safely("publish queue stats", this::publishQueueStats);
                 safely("refresh meters", onReport);
+            } else if (draining) {
+                // each round while draining: whoever waits for the running count to reach 0 sees it soon
+                safely("report this node", () -> store.saveNode(info(now, null)));
             }
             if (!now.isBefore(nextTrim) && leadership.leading()) {
                 nextTrim = now.plus(TRIM_EVERY);
                 safely("trim operational tables", () -> trim(now));
+                safely("trim node orders", () -> store.pruneNodeCommands(now.minus(NodeCommands.KEEP)));
             }
             synchronized (wake) {
                 try {
@@ -148,7 +180,7 @@ public final class Cluster implements AutoCloseable {
         int slots = config.workers() ? config.queues().values().stream().mapToInt(q -> q.concurrency()).sum() : 0;
         List<String> qs = config.workers() ? config.queues().values().stream().filter(q -> q.concurrency() > 0).map(q -> q.name()).sorted().toList() : List.of();
         return new NodeInfo(config.nodeId(), host, ManagementFactory.getRuntimeMXBean().getPid(), version(), startedAt, now, stopped,
-                qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots,
+                qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots, draining,
                 config.workers() ? config.capabilities().asMap() : Map.of());
     }
 
@@ -159,15 +191,16 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * The nodes the store knows, with their state: alive, stopped (shut down cleanly) or lost
-     * (silent); and which one holds the leader lease.
+     * The nodes the store knows, with their state: alive, draining, stopped (shut down cleanly) or
+     * lost (silent); and which one holds the leader lease.
      */
     public List<NodeView> nodes() {
         Instant now = config.clock().instant();
         Instant lostBefore = now.minus(REPORT_EVERY.multipliedBy(3));
         String leader = store.leader().filter(l -> l.heldAt(now)).map(io.ordo.core.store.LeaderLease::node).orElse(null);
         return store.nodes().stream().map(n -> new NodeView(n, n.stoppedAt() != null ? NodeView.STOPPED
-                : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : NodeView.ALIVE, n.id().equals(leader))).toList();
+                : n.seenAt().isBefore(lostBefore) ? NodeView.LOST : n.draining() ? NodeView.DRAINING : NodeView.ALIVE,
+                n.id().equals(leader))).toList();
     }
 
     /** Whether this node leads the cluster now. */

@@ -37,6 +37,24 @@ public interface OpsStore {
     /** Forgets nodes last seen before {@code before}. */
     int pruneNodes(Instant before);
 
+    /** Stores a new order for a node (see {@link io.ordo.core.ops.NodeCommands}). */
+    void addNodeCommand(io.ordo.core.ops.NodeCommand command);
+
+    /** One order by id, whatever its state. */
+    java.util.Optional<io.ordo.core.ops.NodeCommand> nodeCommand(UUID id);
+
+    /**
+     * Marks {@code node}'s orders not taken yet as taken by it at {@code now} and returns them, oldest first.
+     * Atomic: two takers at once never get the same order.
+     */
+    List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now);
+
+    /** Records an order's outcome: a result, or an error. */
+    void finishNodeCommand(UUID id, Map<String, Object> result, String error, Instant now);
+
+    /** Forgets orders created before {@code before}. */
+    int pruneNodeCommands(Instant before);
+
     /** Terminal jobs with a webhook URL whose delivery was not queued yet, oldest finished first. */
     List<Job> webhooksDue(int limit);
 

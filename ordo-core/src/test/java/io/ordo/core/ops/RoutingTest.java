@@ -26,7 +26,7 @@ class RoutingTest {
     }
 
     private static NodeView node(String state, Map<String, String> caps, String... types) {
-        return new NodeView(new NodeInfo("n-" + caps, "h", 1, "v", T0, T0, null, List.of("default"), List.of(types), 0, 4, caps), state, false);
+        return new NodeView(new NodeInfo("n-" + caps, "h", 1, "v", T0, T0, null, List.of("default"), List.of(types), 0, 4, false, caps), state, false);
     }
 
     @Test

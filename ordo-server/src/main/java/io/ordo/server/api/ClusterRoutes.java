@@ -16,10 +16,12 @@ import java.util.Set;
 /**
  * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, leader, started_at, seen_at,
  * stopped_at, queues, types, running, slots, capabilities}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
- * store knows; {@code state} is {@code alive}, {@code stopped} (shut down cleanly) or {@code lost} (silent for three
- * report intervals); {@code leader} is true for the node holding the leader lease (it runs the cluster-wide duties). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
+ * store knows; {@code state} is {@code alive}, {@code draining} (claims no new jobs, on order), {@code stopped} (shut down
+ * cleanly) or {@code lost} (silent for three report intervals); {@code leader} is true for the node holding the leader
+ * lease (it runs the cluster-wide duties). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
  *
- * <p>Launching a worker ({@code POST /api/cluster/workers}) is {@link WorkerRoutes}.
+ * <p>Launching a worker ({@code POST /api/cluster/workers}) is {@link WorkerRoutes}; orders to nodes (drain, resume,
+ * stop) are {@link NodeCommandRoutes}.
  */
 public final class ClusterRoutes implements RouteGroup {
     private final Cluster cluster;

@@ -123,13 +123,24 @@ final class OpenApiSchemas {
                 "throughput_per_second", type("number"), "start_latency_p50_ms", nullable("integer"),
                 "start_latency_p95_ms", nullable("integer"), "paused", type("boolean"),
                 "transport_messages", type("integer")))));
-        s.set("WorkerRequest", object("concurrency", type("integer"), "queues", arrayOf(type("string"))));
-        s.set("WorkerLaunched", object("node_id", type("string"), "pid", type("integer"), "status", type("string"),
-                "log", type("string"), "nodes_url", type("string")));
+        s.set("WorkerRequest", object("node", type("string").put("description", "the node whose machine starts the worker (default: this server)"),
+                "concurrency", type("integer"), "queues", arrayOf(type("string")),
+                "capabilities", type("object").put("description", "passed to the worker as --capability k=v")));
+        ObjectNode launched = object("node_id", type("string"), "pid", type("integer"), "status", type("string"),
+                "log", type("string"), "nodes_url", type("string"));
+        launched.put("description", "launched here; with another node named, a NodeOrder instead");
+        launched.putArray("oneOf").add(type("object")).add(ref("NodeOrder"));
+        s.set("WorkerLaunched", launched);
+        s.set("NodeOrder", object("id", type("string"), "node", type("string"), "kind", type("string").put("description", "launch, drain, resume or stop"),
+                "status", type("string").put("description", "pending, running, done or failed"), "url", type("string")));
+        s.set("NodeCommand", object("id", type("string"), "node", type("string"), "kind", type("string"),
+                "status", type("string").put("description", "pending (not taken yet), running, done or failed"), "args", type("object"),
+                "created_at", type("string"), "taken_by", nullable("string"), "taken_at", nullable("string"),
+                "finished_at", nullable("string"), "result", nullable("object"), "error", nullable("string")));
         s.set("QueueFlag", object("queue", type("string"), "paused", type("boolean")));
         s.set("QueuePurge", object("queue", type("string"), "cancelled", type("integer"), "transport_messages_dropped", type("integer")));
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
-                "version", type("string"), "state", type("string"), "leader", type("boolean"), "started_at", type("string"), "seen_at", type("string"),
+                "version", type("string"), "state", type("string").put("description", "alive, draining, stopped or lost"), "leader", type("boolean"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
                 "running", type("integer"), "slots", type("integer"),
                 "capabilities", type("object").put("description", "what the node offers to jobs' requirements"))), "table_health", ref("TableHealth")));

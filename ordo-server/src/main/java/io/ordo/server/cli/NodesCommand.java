@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ordo nodes [--json]}: the nodes on the server's store, alive, stopped or lost, then whether
+ * {@code ordo nodes [--json]}: the nodes on the server's store, alive, draining, stopped or lost, then whether
  * PostgreSQL's autovacuum covers Ordo's tables (nothing on SQLite and memory, where it does not apply).
+ * {@code ordo nodes drain|resume|stop ID}: {@link NodeOrderCommand}.
  */
-@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues; then whether PostgreSQL autovacuum covers Ordo's tables.")
+@Command(name = "nodes", usageHelpAutoWidth = true, description = "Show the cluster's nodes: state, host, running jobs, queues; then whether PostgreSQL autovacuum covers Ordo's tables.",
+        subcommands = {NodeOrderCommand.Drain.class, NodeOrderCommand.Resume.class, NodeOrderCommand.Stop.class})
 final class NodesCommand implements Callable<Integer> {
     private final CliContext ctx;
 

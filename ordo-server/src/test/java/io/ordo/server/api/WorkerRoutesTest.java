@@ -74,6 +74,25 @@ class WorkerRoutesTest {
             Response memory = http.post("/api/cluster/workers", "{}");
             assertThat(memory.status()).isEqualTo(409);
             assertThat(memory.errorMessage()).contains("in memory");
+            // naming this server is a launch here (refused the same way), not an order
+            Response self = http.post("/api/cluster/workers", "{\"node\": \"" + server.ordo().config().nodeId() + "\"}");
+            assertThat(self.status()).isEqualTo(409);
+            assertThat(self.errorMessage()).contains("in memory");
+            Response nobody = http.post("/api/cluster/workers", "{\"node\": \"nobody\", \"capabilities\": {\"gpu\": 1}}");
+            assertThat(nobody.status()).isEqualTo(404);
+            assertThat(nobody.errorMessage()).isEqualTo("no node 'nobody' in this cluster ('ordo nodes' lists them)");
+            Response badCapability = http.post("/api/cluster/workers", "{\"capabilities\": {\"9gpu\": 1}}");
+            assertThat(badCapability.status()).isEqualTo(400);
+            assertThat(badCapability.body()).contains("capabilities.9gpu");
+            assertThat(http.post("/api/cluster/workers", "{\"capabilities\": {\"gpu\": true}}").status()).isEqualTo(400);
+            assertThat(http.post("/api/cluster/workers", "{\"node\": \"\"}").status()).isEqualTo(400);
+            Response badId = http.get("/api/cluster/commands/nope");
+            assertThat(badId.status()).isEqualTo(400);
+            assertThat(badId.errorMessage()).isEqualTo("'nope' is not a command id (a UUID)");
+            Response unknownOrder = http.get("/api/cluster/commands/" + java.util.UUID.randomUUID());
+            assertThat(unknownOrder.status()).isEqualTo(404);
+            assertThat(unknownOrder.errorMessage()).startsWith("no node command ");
+            assertThat(http.get("/api/cluster/commands/" + java.util.UUID.randomUUID() + "?x=1").status()).isEqualTo(400);
         }
     }
 }

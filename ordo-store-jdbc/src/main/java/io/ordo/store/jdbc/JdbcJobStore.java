@@ -62,6 +62,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     final EventLogSql events;
     final OpsSql ops;
     private final LeaderSql leader;
+    private final NodeCommandSql commands;
     private final List<Runnable> eventListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcJobStore(SqlDialect d) {
@@ -75,6 +76,7 @@ abstract class JdbcJobStore implements TransactionalJobStore {
         this.events = new EventLogSql(d);
         this.ops = new OpsSql(d);
         this.leader = new LeaderSql(d);
+        this.commands = new NodeCommandSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -513,6 +515,39 @@ abstract class JdbcJobStore implements TransactionalJobStore {
     @Override
     public int pruneNodes(Instant before) {
         return inBatches(c -> ops.pruneNodes(c, before));
+    }
+
+    @Override
+    public void addNodeCommand(io.ordo.core.ops.NodeCommand command) {
+        writeStatement(c -> {
+            commands.add(c, command);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<io.ordo.core.ops.NodeCommand> nodeCommand(UUID id) {
+        return read(c -> commands.get(c, id));
+    }
+
+    @Override
+    public List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now) {
+        // asked each second by each node, nearly always in vain: no write (on SQLite, no writer lock) then
+        if (!read(c -> commands.anyPending(c, node))) return List.of();
+        return writeStatement(c -> commands.take(c, node, now));
+    }
+
+    @Override
+    public void finishNodeCommand(UUID id, Map<String, Object> result, String error, Instant now) {
+        writeStatement(c -> {
+            commands.finish(c, id, result, error, now);
+            return null;
+        });
+    }
+
+    @Override
+    public int pruneNodeCommands(Instant before) {
+        return inBatches(c -> commands.prune(c, before));
     }
 
     /** Runs a delete of at most {@link OpsSql#PRUNE_BATCH} rows, each in its own short write, until one deletes fewer. */

@@ -14,7 +14,7 @@ import java.util.UUID;
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
  * {@code {jobs}}, {@code {logs}}, {@code {counts}}, {@code {type_counts}}, {@code {children}}, {@code {scopes}},
  * {@code {definitions}}, {@code {ticks}}, and for the operational tables {@code {events}},
- * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}} in place of the table names.
+ * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}}, {@code {node_commands}} in place of the table names.
  */
 abstract class SqlDialect {
     private final String prefix;
@@ -32,7 +32,8 @@ abstract class SqlDialect {
                 .replace("{ticks}", prefix + "ordo_schedule_ticks")
                 .replace("{events}", prefix + "ordo_events").replace("{queue_flags}", prefix + "ordo_queue_flags")
                 .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
-                .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader").replace("{event_ids}", prefix + "ordo_event_ids");
+                .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader")
+                .replace("{node_commands}", prefix + "ordo_node_commands").replace("{event_ids}", prefix + "ordo_event_ids");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */

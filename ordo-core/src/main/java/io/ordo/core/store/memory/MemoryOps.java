@@ -25,6 +25,7 @@ final class MemoryOps {
     private final Map<String, NodeInfo> nodes = new TreeMap<>();
     private final Map<String, String> settings = new HashMap<>();
     private LeaderLease leader;
+    private final Map<java.util.UUID, io.ordo.core.ops.NodeCommand> commands = new java.util.LinkedHashMap<>();
 
     void append(List<OrdoEvent> batch) {
         for (OrdoEvent e : batch) events.add(new StoredEvent(++eventSeq, e));
@@ -112,5 +113,36 @@ final class MemoryOps {
 
     Optional<LeaderLease> leader() {
         return Optional.ofNullable(leader);
+    }
+
+    void addCommand(io.ordo.core.ops.NodeCommand c) {
+        commands.put(c.id(), c);
+    }
+
+    java.util.Optional<io.ordo.core.ops.NodeCommand> command(java.util.UUID id) {
+        return java.util.Optional.ofNullable(commands.get(id));
+    }
+
+    List<io.ordo.core.ops.NodeCommand> takeCommands(String node, Instant now) {
+        List<io.ordo.core.ops.NodeCommand> out = new ArrayList<>();
+        for (var e : commands.entrySet()) {
+            var c = e.getValue();
+            if (!c.node().equals(node) || c.takenAt() != null) continue;
+            var taken = new io.ordo.core.ops.NodeCommand(c.id(), c.node(), c.kind(), c.args(), c.createdAt(), node, now, null, null, null);
+            e.setValue(taken);
+            out.add(taken);
+        }
+        return out;
+    }
+
+    void finishCommand(java.util.UUID id, Map<String, Object> result, String error, Instant now) {
+        commands.computeIfPresent(id, (k, c) -> new io.ordo.core.ops.NodeCommand(c.id(), c.node(), c.kind(), c.args(), c.createdAt(),
+                c.takenBy(), c.takenAt(), now, result, error));
+    }
+
+    int pruneCommands(Instant before) {
+        int size = commands.size();
+        commands.values().removeIf(c -> c.createdAt().isBefore(before));
+        return size - commands.size();
     }
 }

@@ -382,6 +382,37 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
     }
 
     @Override
+    public void addNodeCommand(io.ordo.core.ops.NodeCommand command) {
+        locked(() -> {
+            ops.addCommand(command);
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.Optional<io.ordo.core.ops.NodeCommand> nodeCommand(java.util.UUID id) {
+        return locked(() -> ops.command(id));
+    }
+
+    @Override
+    public List<io.ordo.core.ops.NodeCommand> takeNodeCommands(String node, Instant now) {
+        return locked(() -> ops.takeCommands(node, now));
+    }
+
+    @Override
+    public void finishNodeCommand(java.util.UUID id, java.util.Map<String, Object> result, String error, Instant now) {
+        locked(() -> {
+            ops.finishCommand(id, result, error, now);
+            return null;
+        });
+    }
+
+    @Override
+    public int pruneNodeCommands(Instant before) {
+        return locked(() -> ops.pruneCommands(before));
+    }
+
+    @Override
     public void saveNode(io.ordo.core.ops.NodeInfo node) {
         locked(() -> {
             ops.saveNode(node);
