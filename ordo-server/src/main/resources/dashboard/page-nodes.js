@@ -49,7 +49,7 @@ export function NodesPage() {
       ${nodes.data ? html`<p class="muted">${list.filter(n => n.state === 'alive').length} alive of ${list.length} known</p>` : null}</div>
     <${ErrorNote} error=${nodes.error} />
     ${!nodes.data ? html`<${Loading} />` : html`<div class="table-wrap"><table class="nodes">
-      <thead><tr><th>Node</th><th>State</th><th>Running / slots</th><th>Queues</th><th class="col-types">Types</th><th>Host</th><th>Started</th><th>Last seen</th></tr></thead>
+      <thead><tr><th>Node</th><th>State</th><th>Running / slots</th><th>Queues</th><th class="col-types">Types</th><th>Capabilities</th><th>Host</th><th>Started</th><th>Last seen</th></tr></thead>
       <tbody>${list.map(n => html`<tr data-node=${n.id} data-state=${n.state}>
         <td><code>${n.id}</code>${n.id === me ? html` <span class="badge">this server</span>` : null}<div class="muted small">version ${n.version} · pid ${n.pid}</div></td>
         <td><span class=${'badge node-' + n.state}>${n.state}</span>${n.leader ? html` <span class="badge node-leader" title="holds the leader lease: runs promotion, rescue, pruning, the scheduler, vacuum and reconciliation">leader</span>` : null}</td>
@@ -57,6 +57,7 @@ export function NodesPage() {
           <span class="num">${num(n.running)} / ${num(n.slots)}</span></td>
         <td>${n.queues.length ? n.queues.join(', ') : html`<span class="muted">none</span>`}</td>
         <td class="col-types"><details><summary>${n.types.length} types</summary><ul class="plain small">${n.types.map(t => html`<li><code>${t}</code></li>`)}</ul></details></td>
+        <td>${n.capabilities && Object.keys(n.capabilities).length ? Object.entries(n.capabilities).map(([k, v]) => html`<span class="tag">${k}=${v}</span>`) : html`<span class="muted">none</span>`}</td>
         <td>${n.host}</td><td><${Time} at=${n.started_at} /></td><td><${Time} at=${n.seen_at} /></td>
       </tr>`)}</tbody></table></div>`}
     ${canWrite() && currentSession().launch_workers ? html`<${Launch} onLaunched=${() => setTimeout(() => nodes.reload(), 1500)} />` : null}

@@ -71,6 +71,13 @@ public final class Ordo implements AutoCloseable {
         this.leadership = new io.ordo.core.engine.Leadership(store, config.nodeId(), config.clock(), config.leaderLease());
         this.queue = openQueue(config, store, ownsStore, leadership);
         this.handlers = new HandlerRegistry(config.handlers(), config.actions(), config.builtinHandlers(), store).wrapHandlers(isolation::wrap);
+        Set<String> served;
+        try { // capabilities and routing: --types names registered handlers only
+            served = config.servedTypes(handlers.types());
+        } catch (RuntimeException e) {
+            if (ownsStore) store.close();
+            throw e;
+        }
         JobFactory factory = new JobFactory(config, handlers);
         RetryPolicy retry = new RetryPolicy(config, handlers);
         Map<String, Integer> caps = new HashMap<>();
@@ -103,7 +110,7 @@ public final class Ordo implements AutoCloseable {
                 : null;
         this.queues = new io.ordo.core.ops.Queues(config, store, queue, this::queueFlagsChanged);
         queues.limitsChangedHere(limits::refresh);
-        this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, handlers.types(),
+        this.cluster = new io.ordo.core.ops.Cluster(config, store, events, queueMetrics, queues, served,
                 this::runningHere, paused -> {
                     if (pool != null) pool.paused(paused);
                 }, leadership);

@@ -384,4 +384,37 @@ public final class OrdoConfig {
     public String webhookSecret() { return webhookSecret; }
     /** The types {@link #isolate} named (handlers may also ask for isolation themselves). */
     public java.util.Set<String> isolated() { return java.util.Set.copyOf(isolated); }
+
+    // ---- capabilities and routing ---------------------------------------------------------------
+
+    private io.ordo.core.model.Capabilities capabilities = io.ordo.core.model.Capabilities.NONE;
+    private java.util.Set<String> servedTypes;
+
+    /**
+     * What this node offers to jobs' requirements ({@code gpu=1}, {@code class=io}): it claims a job
+     * only when every pair the job requires is among these. At most 8 pairs.
+     */
+    public OrdoConfig capabilities(Map<String, String> capabilities) {
+        this.capabilities = io.ordo.core.model.Capabilities.of(capabilities, "capabilities");
+        return this;
+    }
+
+    /** Claim only jobs of these types (a subset of the registered handlers); null or empty: every type. */
+    public OrdoConfig types(java.util.Collection<String> types) {
+        this.servedTypes = types == null || types.isEmpty() ? null : java.util.Set.copyOf(types);
+        return this;
+    }
+
+    public io.ordo.core.model.Capabilities capabilities() { return capabilities; }
+
+    /** The types this node claims among {@code registered}; an unknown type is an error naming the known ones. */
+    public java.util.Set<String> servedTypes(java.util.Set<String> registered) {
+        if (servedTypes == null) return registered;
+        List<String> unknown = servedTypes.stream().filter(t -> !registered.contains(t)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidRequestException("types: no handler for " + String.join(", ", unknown) + "; known types: "
+                    + String.join(", ", new java.util.TreeSet<>(registered)));
+        }
+        return servedTypes;
+    }
 }

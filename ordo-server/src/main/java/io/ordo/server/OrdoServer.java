@@ -141,7 +141,7 @@ public final class OrdoServer implements AutoCloseable {
         List<RouteGroup> groups = List.of(
                 // before the job routes: /api/jobs/definitions is not a job id
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
-                new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes()),
+                new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes(), ordo.cluster()::nodes),
                 new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
                 new LimitRoutes(ordo.queues(), options.maxBodyBytes()),

@@ -25,7 +25,7 @@ import java.util.Objects;
  * environment ({@code ORDO_STORE_URL}, {@code ORDO_DATA}, {@code ORDO_HOST}, {@code ORDO_PORT},
  * {@code ORDO_CONCURRENCY}, {@code ORDO_DEFINITIONS}, {@code ORDO_WEBHOOK_SECRET},
  * {@code ORDO_CORS_ORIGINS}, {@code ORDO_INSECURE_OPEN}, {@code ORDO_AUTO_VACUUM}, {@code ORDO_QUEUE_BACKEND},
- * {@code ORDO_LEADER_LEASE}, {@code ORDO_ISOLATE}), else from the config file
+ * {@code ORDO_LEADER_LEASE}, {@code ORDO_ISOLATE}, {@code ORDO_CAPABILITIES}, {@code ORDO_TYPES}), else from the config file
  * ({@code ORDO_CONFIG}, see {@link ServerConfigFile}), else from the defaults: a SQLite file
  * {@code <data>/ordo.db} under {@code ./data}, 127.0.0.1:8080, 10 concurrent jobs on queue
  * {@code default}, job definitions loaded from {@code ./job-definitions} if that directory exists.
@@ -130,6 +130,26 @@ public final class ServerOptions {
     /** The job types run in child JVMs (call {@link #resolve} first for ORDO_ISOLATE). */
     public List<String> isolate() { return List.copyOf(isolate); }
 
+    // ---- capabilities and routing ----
+    private List<String> capabilityFlags = List.of();
+    private io.ordo.core.model.Capabilities capabilities = io.ordo.core.model.Capabilities.NONE;
+    private List<String> types = List.of();
+
+    /** {@code key=value} pairs this node offers to jobs' requirements (checked by {@link #resolve}). */
+    public ServerOptions capabilities(List<String> pairs) { this.capabilityFlags = List.copyOf(pairs); return this; }
+    /** Claim only these job types (empty: every registered type). */
+    public ServerOptions types(List<String> types) { this.types = types.stream().map(String::strip).toList(); return this; }
+    public io.ordo.core.model.Capabilities capabilities() { return capabilities; }
+    public List<String> types() { return types; }
+
+    private void resolveRouting(Map<String, String> env) {
+        String fromEnv = envOr(env, "ORDO_CAPABILITIES", null);
+        capabilities = !capabilityFlags.isEmpty() ? io.ordo.core.model.Capabilities.parse(capabilityFlags, "--capability")
+                : io.ordo.core.model.Capabilities.parseList(fromEnv, "ORDO_CAPABILITIES");
+        if (types.isEmpty()) types = envList(env, "ORDO_TYPES");
+        for (String t : types) if (t.isEmpty()) throw new InvalidRequestException("--types: an empty type name");
+    }
+
     /** Fills every setting not given as a flag from {@code env}, then the config file, then the defaults; validates all. */
     public ServerOptions resolve(Map<String, String> env) {
         if (configFile == null && envOr(env, "ORDO_CONFIG", null) != null) configFile = Path.of(envOr(env, "ORDO_CONFIG", null));
@@ -153,6 +173,7 @@ public final class ServerOptions {
         if (queueBackend == null) queueBackend = envOr(env, "ORDO_QUEUE_BACKEND", io.ordo.core.queue.QueueBackends.JDBC);
         queueBackend = io.ordo.core.queue.QueueBackends.check(queueBackend);
         if (maxBodyBytes < 1024) throw new InvalidRequestException("max body size must be at least 1 KiB");
+        resolveRouting(env);
         if (definitionsDir == null) {
             String fromEnv = envOr(env, "ORDO_DEFINITIONS", null);
             if (fromEnv != null) {
@@ -285,6 +306,7 @@ public final class ServerOptions {
         if (leaderLease != null) config.leaderLease(leaderLease);
         if (queueBackend != null) config.queueBackend(queueBackend);
         config.isolate(isolate.toArray(String[]::new));
+        config.capabilities(capabilities.asMap()).types(types);
         SafeFetch fetch = new SafeFetch(networkPolicy());
         registerActions(config, fetch);
         if (secretSource != null) config.handler(new WebhookHandler(fetch, secretSource));

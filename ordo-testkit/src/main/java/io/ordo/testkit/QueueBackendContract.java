@@ -317,6 +317,38 @@ public abstract class QueueBackendContract {
         }
     }
 
+    /**
+     * Capabilities and routing: a node without the required capabilities never runs the job; on a
+     * broker it gives the message back (the job is not left to the reconciler), so the node that has
+     * them gets it. A job nobody can run stays pending, its message kept.
+     */
+    @Test
+    void aJobRunsOnlyOnANodeWithTheCapabilitiesItRequires() {
+        Ordo plain = node(c -> c.nodeId("plain-" + queue));
+        Ordo gpu = node(c -> c.nodeId("gpu-" + queue).capabilities(Map.of("gpu", "1", "class", "io")));
+        List<JobRequest> gpuReqs = new ArrayList<>();
+        List<JobRequest> plainReqs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) gpuReqs.add(job("qb-noop").requires(Map.of("gpu", 1)));
+        for (int i = 0; i < 10; i++) plainReqs.add(job("qb-noop"));
+        List<Job> gpuJobs = plain.jobs().submitBatch(gpuReqs);
+        Job nobody = plain.jobs().submit(job("qb-noop").requires(Map.of("tpu", "1")));
+        List<Job> plainJobs = plain.jobs().submitBatch(plainReqs);
+        for (Job j : gpuJobs) {
+            Job done = awaitStatus(plain, j.id(), JobStatus.COMPLETED);
+            assertThat(done.leaseOwner()).isEqualTo("gpu-" + queue);
+            assertThat(done.requires()).isEqualTo("gpu=1");
+            assertThat(runsOf(j.id())).isEqualTo(1);
+        }
+        for (Job j : plainJobs) awaitStatus(plain, j.id(), JobStatus.COMPLETED);
+        assertThat(plain.jobs().require(nobody.id()).status()).isEqualTo(JobStatus.PENDING);
+        assertThat(runsOf(nobody.id())).isZero();
+        // its message was kept, not dropped: a node that can run it gets it without a reconciler pass
+        // (theirs ran at their start, before the submit; this one runs none)
+        node(c -> c.nodeId("tpu-" + queue).capabilities(Map.of("tpu", "1")).queueDuties(false, Duration.ofMinutes(10)));
+        Job done = awaitStatus(gpu, nobody.id(), JobStatus.COMPLETED);
+        assertThat(done.leaseOwner()).isEqualTo("tpu-" + queue);
+    }
+
     @Test
     void aMessageForAJobNoLongerPendingIsDropped() {
         Ordo o = node(c -> { });

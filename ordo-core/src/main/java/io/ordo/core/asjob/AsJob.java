@@ -70,4 +70,7 @@ public @interface AsJob {
 
     /** Attempts before the job fails for good; 0 (default): the engine's default. */
     int maxAttempts() default 0;
+
+    /** Capabilities a node needs to run the job, e.g. {@code {"gpu=1"}} (see {@code JobRequest.requires}); default none. */
+    String[] requires() default {};
 }

@@ -64,9 +64,12 @@ public final class AsJobSpec {
     private final Type resultType;
     private final JavaType resultJavaType;
     private final List<Param> params;
+    private final java.util.Map<String, String> requires;
 
     private AsJobSpec(Class<?> iface, Method method, String type, String queue, Duration timeout, Duration resultTtl,
-                      Integer maxAttempts, boolean returnJobId, Returns returns, Type resultType, List<Param> params) {
+                      Integer maxAttempts, boolean returnJobId, Returns returns, Type resultType, List<Param> params,
+                      java.util.Map<String, String> requires) {
+        this.requires = requires;
         this.iface = iface;
         this.method = method;
         this.type = type;
@@ -114,6 +117,7 @@ public final class AsJobSpec {
         if (timeout != null) r.timeout(timeout);
         if (resultTtl != null) r.resultTtl(resultTtl);
         if (maxAttempts != null) r.maxAttempts(maxAttempts);
+        if (!requires.isEmpty()) r.requires(requires);
         return r;
     }
 
@@ -206,6 +210,12 @@ public final class AsJobSpec {
         if (!validQueue(queue)) problems.add(where + ": queue '" + a.queue() + "' is invalid (use 1-128 letters, digits, '_', '.', ':' or '-')");
         Duration timeout = duration(where, "timeout", a.timeout(), problems);
         Duration ttl = duration(where, "resultTtl", a.resultTtl(), problems);
+        java.util.Map<String, String> requires = java.util.Map.of();
+        try {
+            requires = io.ordo.core.model.Capabilities.parse(List.of(a.requires()), "requires").asMap();
+        } catch (io.ordo.core.InvalidRequestException e) {
+            problems.add(where + ": " + e.getMessage());
+        }
         if (a.maxAttempts() < 0) problems.add(where + ": maxAttempts must be >= 1, or 0 for the engine's default (got " + a.maxAttempts() + ")");
         if (m.getTypeParameters().length > 0) {
             problems.add(where + ": a generic method (<" + Arrays.stream(m.getTypeParameters()).map(Object::toString)
@@ -262,7 +272,7 @@ public final class AsJobSpec {
         }
         if (problems.size() > before) return null;
         return new AsJobSpec(iface, m, type, queue, timeout, ttl, a.maxAttempts() == 0 ? null : a.maxAttempts(), a.returnJobId(),
-                returns, resultType, params);
+                returns, resultType, params, requires);
     }
 
     /** Package prefixes in type names, left out of messages: {@code java.util.List<com.acme.Doc>} reads {@code List<Doc>}. */

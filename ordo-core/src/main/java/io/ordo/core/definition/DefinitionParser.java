@@ -73,7 +73,7 @@ public final class DefinitionParser {
     static final Set<String> TOP_FIELDS = ordered("id", "name", "description", "schedule", "timeout", "enabled", "tags", "config",
             "allow_overlap", "webhook_url", "steps");
     static final Set<String> STEP_FIELDS = ordered("name", "action", "config", "depends", "always_run", "on_error", "retry", "timeout",
-            "error_tolerance", "cache", "max_children", "max_depth");
+            "error_tolerance", "cache", "max_children", "max_depth", "requires");
     static final Set<String> RETRY_FIELDS = ordered("max_attempts", "backoff");
     static final Set<String> TOLERANCE_FIELDS = ordered("max_child_failures", "action");
     static final Set<String> CACHE_FIELDS = ordered("key", "ttl");
@@ -257,6 +257,7 @@ public final class DefinitionParser {
             }
             if (s.maxChildren() != null) so.put("max_children", s.maxChildren());
             if (s.maxDepth() != null) so.put("max_depth", s.maxDepth());
+            if (s.requires() != null) s.requires().forEach(so.putObject("requires")::put);
         }
         return o;
     }

@@ -168,7 +168,28 @@ final class DefinitionReader {
         Integer maxChildren = integer(n, path, "max_children", 0);
         Integer maxDepth = integer(n, path, "max_depth", 0);
         return new StepDefinition(name, action, config, depends, alwaysRun != null && alwaysRun, onError, retry, timeout, tolerance,
-                cache, maxChildren, maxDepth);
+                cache, maxChildren, maxDepth, requires(n, path));
+    }
+
+    /** {@code requires: {gpu: 1, class: io}}: capabilities the step's job needs; numbers become their text. */
+    java.util.Map<String, String> requires(JsonNode n, String path) {
+        JsonNode r = object(n, path, "requires", "a mapping of capability: value (e.g. gpu: 1)");
+        if (r == null) return null;
+        java.util.Map<String, Object> pairs = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, JsonNode> e : r.properties()) {
+            JsonNode v = e.getValue();
+            if (!v.isTextual() && !v.isNumber()) {
+                wrongType(path + ".requires." + e.getKey(), "a string or a number", v);
+                return null;
+            }
+            pairs.put(e.getKey(), v.asText());
+        }
+        try {
+            return io.ordo.core.model.Capabilities.of(pairs, path + ".requires").asMap();
+        } catch (io.ordo.core.InvalidRequestException e) {
+            problem(path + ".requires", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+            return null;
+        }
     }
 
     List<String> dependencies(JsonNode n, String path) {

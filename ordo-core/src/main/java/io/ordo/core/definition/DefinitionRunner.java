@@ -275,7 +275,8 @@ public final class DefinitionRunner implements JobMonitor.ParentEvaluator {
                 runAt.isAfter(now) ? JobStatus.SCHEDULED : JobStatus.PENDING, StepHandler.CRASH_ATTEMPTS, runAt, s.timeout(),
                 run.id(), run.id(), def.id(), s.name(), 1, s.cache() == null ? null : s.cache().ttl(), null,
                 s.cache() == null ? null : cacheKey(def, s), List.of(), null, null, now,
-                id, "step:" + s.name() + "#" + attempt, policy, null, null, null, null);
+                id, "step:" + s.name() + "#" + attempt, policy, null, null, null, null,
+                s.requires() == null ? "" : io.ordo.core.model.Capabilities.of(s.requires(), "requires").canonical());
     }
 
     /** The step's failure tolerance plus the tighter of its own and its action's scope limits. */

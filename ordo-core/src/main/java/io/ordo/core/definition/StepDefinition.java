@@ -22,6 +22,8 @@ import java.util.Locale;
  * @param cache          reuse a completed step's result with the same key within the TTL (null: no cache)
  * @param maxChildren    most jobs the step may spawn in all (its scope), on top of the action's own limit
  * @param maxDepth       how many levels below the step its jobs may spawn
+ * @param requires       capabilities a node needs to run the step's job ({@code gpu: 1}); null: none.
+ *                       The jobs the step's action spawns do not inherit them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepDefinition(
@@ -36,11 +38,20 @@ public record StepDefinition(
         @JsonProperty("error_tolerance") ErrorTolerance errorTolerance,
         CacheSpec cache,
         @JsonProperty("max_children") Integer maxChildren,
-        @JsonProperty("max_depth") Integer maxDepth) {
+        @JsonProperty("max_depth") Integer maxDepth,
+        java.util.Map<String, String> requires) {
 
     public StepDefinition {
         depends = depends == null ? List.of() : List.copyOf(depends);
         if (onError == null) onError = OnError.FAIL;
+        requires = requires == null || requires.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(requires));
+    }
+
+    /** A step without requirements. */
+    public StepDefinition(String name, String action, ObjectNode config, List<String> depends, boolean alwaysRun, OnError onError,
+                          RetrySpec retry, Duration timeout, ErrorTolerance errorTolerance, CacheSpec cache, Integer maxChildren,
+                          Integer maxDepth) {
+        this(name, action, config, depends, alwaysRun, onError, retry, timeout, errorTolerance, cache, maxChildren, maxDepth, null);
     }
 
     public enum OnError {

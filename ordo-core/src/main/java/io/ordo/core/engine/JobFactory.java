@@ -6,6 +6,7 @@ import io.ordo.core.OrdoConfig;
 import io.ordo.core.UnknownJobTypeException;
 import io.ordo.core.handler.JobHandler;
 import io.ordo.core.handler.JobTypeOptions;
+import io.ordo.core.model.Capabilities;
 import io.ordo.core.model.Job;
 import io.ordo.core.model.JobRequest;
 import io.ordo.core.model.JobStatus;
@@ -92,7 +93,8 @@ public final class JobFactory {
                 depth, r.resultTtl(), r.uniqueKey(), r.cacheKey(), r.tags(),
                 r.backoffBase() != null ? r.backoffBase() : opts.backoffBase(),
                 r.backoffCap() != null ? r.backoffCap() : opts.backoffCap(), now,
-                scopeId, r.dedupKey(), r.childPolicy(), null, null, null, webhook(r.webhookUrl()));
+                scopeId, r.dedupKey(), r.childPolicy(), null, null, null, webhook(r.webhookUrl()),
+                Capabilities.of(r.requires(), "requires").canonical());
     }
 
     private static String webhook(String url) {

@@ -174,7 +174,8 @@ public final class WorkerPool implements AutoCloseable {
     // ---- claiming -------------------------------------------------------------------------------
 
     private void fetchLoop(QueueState q) {
-        Set<String> types = handlers.types();
+        Set<String> types = config.servedTypes(handlers.types());
+        Set<String> requirementKeys = config.capabilities().subsetKeys(); // capabilities: the requirements this node meets
         int errors = 0;
         while (!stopping) {
             try {
@@ -201,7 +202,8 @@ public final class WorkerPool implements AutoCloseable {
             List<Job> jobs;
             LimitedClaim limited = null;
             try {
-                ClaimRequest request = new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now());
+                ClaimRequest request = new ClaimRequest(q.name, types, want, config.nodeId(), config.lease(), now(),
+                        requirementKeys);
                 // the plain claim stays one statement; only a queue or type with a stored limit takes the limited path
                 if (limits.limits().limitsClaim(q.name, types)) {
                     limited = queueBackend.claimLimited(request);

@@ -22,6 +22,7 @@ import java.util.UUID;
  * @param spawned     descendants created so far in this job's scope (scope jobs only)
  * @param meta        flags set by the engine: {@code warning}, {@code cached_from}, ...
  * @param webhookUrl  where the job's summary is POSTed (signed) once it is terminal, or null
+ * @param requires    the capabilities a node needs to claim it, as {@link Capabilities#canonical()} text ({@code ""}: none)
  */
 public record Job(
         UUID id,
@@ -64,12 +65,33 @@ public record Job(
         ChildPolicy childPolicy,
         int spawned,
         JsonNode meta,
-        String webhookUrl) {
+        String webhookUrl,
+        String requires) {
 
     public Job {
+        if (requires == null) requires = "";
         errors = errors == null ? List.of() : List.copyOf(errors);
         tags = tags == null ? List.of() : List.copyOf(tags);
         if (meta == null) meta = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+
+    /** A job without requirements. */
+    public Job(UUID id, String type, String queue, int priority, JsonNode payload, JobStatus status, int attempt, int maxAttempts,
+               Instant runAt, String leaseOwner, Instant leaseUntil, Duration timeout, UUID parentId, UUID rootId,
+               String definitionId, String step, int depth, long progressCurrent, long progressTotal, String progressText,
+               JsonNode result, Instant resultExpiresAt, Duration resultTtl, String error, List<AttemptError> errors,
+               String uniqueKey, String cacheKey, List<String> tags, Duration backoffBase, Duration backoffCap,
+               boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
+               UUID scopeId, String dedupKey, ChildPolicy childPolicy, int spawned, JsonNode meta, String webhookUrl) {
+        this(id, type, queue, priority, payload, status, attempt, maxAttempts, runAt, leaseOwner, leaseUntil, timeout, parentId,
+                rootId, definitionId, step, depth, progressCurrent, progressTotal, progressText, result, resultExpiresAt, resultTtl,
+                error, errors, uniqueKey, cacheKey, tags, backoffBase, backoffCap, cancelRequested, createdAt, startedAt, finishedAt,
+                updatedAt, scopeId, dedupKey, childPolicy, spawned, meta, webhookUrl, "");
+    }
+
+    /** The capabilities a node needs to claim this job (none for most jobs). */
+    public Capabilities requirements() {
+        return Capabilities.fromCanonical(requires);
     }
 
     /** The warning the engine recorded (e.g. a step completed over its failure tolerance), or null. */

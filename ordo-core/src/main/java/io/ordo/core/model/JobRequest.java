@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,7 @@ public final class JobRequest {
     private ChildPolicy childPolicy;
     private boolean scope;
     private String webhookUrl;
+    private Map<String, ?> requires = Map.of();
 
     private JobRequest(String type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -148,6 +150,15 @@ public final class JobRequest {
         return this;
     }
 
+    /**
+     * Only a node with all these capabilities ({@code --capability gpu=1}) claims the job; values are
+     * compared as text, numbers become their text. Jobs this job spawns do not inherit them.
+     */
+    public JobRequest requires(Map<String, ?> requires) {
+        this.requires = requires == null ? Map.of() : requires;
+        return this;
+    }
+
     public String type() { return type; }
     public Object payload() { return payload; }
     public String queue() { return queue; }
@@ -168,4 +179,5 @@ public final class JobRequest {
     public ChildPolicy childPolicy() { return childPolicy; }
     public boolean scope() { return scope; }
     public String webhookUrl() { return webhookUrl; }
+    public Map<String, ?> requires() { return requires; }
 }

@@ -45,7 +45,8 @@ public record NewJob(
         JsonNode result,
         String error,
         JsonNode meta,
-        String webhookUrl) {
+        String webhookUrl,
+        String requires) {
 
     private static final java.util.Set<JobStatus> INITIAL = java.util.EnumSet.of(
             JobStatus.PENDING, JobStatus.SCHEDULED, JobStatus.WAITING, JobStatus.SKIPPED, JobStatus.COMPLETED);
@@ -56,6 +57,25 @@ public record NewJob(
             throw new IllegalArgumentException("a new job starts pending, scheduled, waiting, skipped or completed, not " + status);
         }
         if (meta == null) meta = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (requires == null) requires = "";
+    }
+
+    /** Without requirements ({@code requires} is {@code ""}). */
+    public NewJob(UUID id, String type, String queue, int priority, JsonNode payload, JobStatus status, int maxAttempts,
+                  Instant runAt, Duration timeout, UUID parentId, UUID rootId, String definitionId, String step, int depth,
+                  Duration resultTtl, String uniqueKey, String cacheKey, List<String> tags, Duration backoffBase,
+                  Duration backoffCap, Instant createdAt, UUID scopeId, String dedupKey, ChildPolicy childPolicy,
+                  JsonNode result, String error, JsonNode meta, String webhookUrl) {
+        this(id, type, queue, priority, payload, status, maxAttempts, runAt, timeout, parentId, rootId, definitionId, step,
+                depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, scopeId, dedupKey, childPolicy,
+                result, error, meta, webhookUrl, "");
+    }
+
+    /** This job with these requirements (canonical text, see {@link Capabilities#canonical()}). */
+    public NewJob withRequires(String canonical) {
+        return new NewJob(id, type, queue, priority, payload, status, maxAttempts, runAt, timeout, parentId, rootId, definitionId,
+                step, depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, scopeId, dedupKey,
+                childPolicy, result, error, meta, webhookUrl, canonical);
     }
 
     /** A plain job: no scope, dedup key, child policy, result, error or meta. */
@@ -70,7 +90,7 @@ public record NewJob(
     public NewJob withStatus(JobStatus s, JsonNode result, String error, JsonNode meta) {
         return new NewJob(id, type, queue, priority, payload, s, maxAttempts, runAt, timeout, parentId, rootId, definitionId,
                 step, depth, resultTtl, uniqueKey, cacheKey, tags, backoffBase, backoffCap, createdAt, scopeId, dedupKey,
-                childPolicy, result, error, meta, webhookUrl);
+                childPolicy, result, error, meta, webhookUrl, requires);
     }
 
     /** The job row this insert creates. Started at creation when waiting; finished at creation when terminal. */
@@ -81,6 +101,6 @@ public record NewJob(
         return new Job(id, type, queue, priority, payload, status, 0, maxAttempts, runAt, null, null, timeout,
                 parentId, rootId == null ? id : rootId, definitionId, step, depth, 0, 0, null, result, expires,
                 resultTtl, error, List.of(), uniqueKey, cacheKey, tags, backoffBase, backoffCap, false,
-                createdAt, started, terminal ? createdAt : null, createdAt, scopeId, dedupKey, childPolicy, 0, meta, webhookUrl);
+                createdAt, started, terminal ? createdAt : null, createdAt, scopeId, dedupKey, childPolicy, 0, meta, webhookUrl, requires);
     }
 }

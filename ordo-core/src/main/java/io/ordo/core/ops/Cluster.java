@@ -188,7 +188,8 @@ public final class Cluster implements AutoCloseable {
         int slots = config.workers() ? config.queues().values().stream().mapToInt(q -> q.concurrency()).sum() : 0;
         List<String> qs = config.workers() ? config.queues().values().stream().filter(q -> q.concurrency() > 0).map(q -> q.name()).sorted().toList() : List.of();
         return new NodeInfo(config.nodeId(), host, ManagementFactory.getRuntimeMXBean().getPid(), version(), startedAt, now, stopped,
-                qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots, draining);
+                qs, config.workers() ? types.stream().sorted().toList() : List.of(), running.getAsInt(), slots, draining,
+                config.workers() ? config.capabilities().asMap() : Map.of());
     }
 
     /** This build's version (the jar's Implementation-Version), {@code dev} when run from classes. */

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TransportQueueBackend implements QueueBackend {
     private static final Logger log = LoggerFactory.getLogger(TransportQueueBackend.class);
 
-    private final RunStore store;
+    private final JobStore store;
     private final QueueTransport transport;
     private final Duration wait;
     private final Clock clock;
@@ -119,7 +119,9 @@ public final class TransportQueueBackend implements QueueBackend {
             release(got); // the store failed: the messages go to another consumer (or to us again)
             throw e;
         }
-        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate).
+        handOn(request, got, claimed);
+        // claimed jobs are held by their lease now; the rest are no longer pending (stale or duplicate)
+        // or were published again for another node
         ackLater(got);
         return claimed;
     }
@@ -144,6 +146,7 @@ public final class TransportQueueBackend implements QueueBackend {
         List<Delivery> done = new ArrayList<>();
         for (Delivery d : got) (claimed.deferred().contains(d.message().jobId()) ? keep : done).add(d);
         release(keep);
+        handOn(request, done, claimed.jobs());
         ackLater(done);
         return claimed;
     }
@@ -162,7 +165,48 @@ public final class TransportQueueBackend implements QueueBackend {
 
     /** The receive may have waited: the lease and start time count from now, not from the request. */
     private ClaimRequest fromNow(ClaimRequest request) {
-        return new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(), clock.instant());
+        return new ClaimRequest(request.queue(), request.types(), request.limit(), request.owner(), request.lease(), clock.instant(),
+                request.requirementKeys());
+    }
+
+    /**
+     * Capabilities and routing: publishes again the unclaimed messages whose job is still pending and
+     * requires what this node lacks, as new messages any consumer may read next (a broker's
+     * redelivery could bring them back here every time). When they were all this node got it waits a
+     * poll interval, so that a job no node can run goes round the nodes slowly. Never throws: a job
+     * not handed on stays pending in the store for the reconciler.
+     */
+    private void handOn(ClaimRequest request, List<Delivery> got, List<Job> claimed) {
+        try {
+            List<Delivery> notForUs = notForThisNode(request, got, claimed);
+            if (notForUs.isEmpty()) return;
+            publishReady(notForUs.stream().map(Delivery::message).toList());
+            if (claimed.isEmpty()) pause(wait);
+        } catch (RuntimeException e) {
+            log.warn("could not tell which unclaimed messages on {} are for other nodes: {}", transport.describe(), e.getMessage());
+        }
+    }
+
+    private List<Delivery> notForThisNode(ClaimRequest request, List<Delivery> got, List<Job> claimed) {
+        if (claimed.size() == got.size()) return List.of();
+        Set<UUID> taken = new java.util.HashSet<>();
+        for (Job j : claimed) taken.add(j.id());
+        List<Delivery> out = new ArrayList<>();
+        for (Delivery d : got) {
+            UUID id = d.message().jobId();
+            if (!taken.contains(id) && store.get(id).filter(j -> j.status() == JobStatus.PENDING && !request.meets(j.requires())).isPresent()) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Set<UUID> ids(List<Delivery> got) {

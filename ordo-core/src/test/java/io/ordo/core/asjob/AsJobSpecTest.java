@@ -128,6 +128,28 @@ public class AsJobSpecTest {
                 .hasMessageStartingWith("@AsJob on " + BadDurations.class.getName() + ": 6 problems:\n - a(String): timeout");
     }
 
+    public interface Routed {
+        @AsJob(requires = {"gpu=1", "zone=eu"})
+        JobHandle<String> render(String s);
+
+        @AsJob
+        JobHandle<String> anywhere(String s);
+    }
+
+    public interface BadRequires {
+        @AsJob(requires = "gpu")
+        JobHandle<String> render(String s);
+    }
+
+    @Test
+    void requiresGoesOnEveryRequestAndBadSyntaxIsReported() {
+        assertThat(AsJobs.spec(Routed.class, "render").request(Map.of()).requires()).isEqualTo(Map.of("gpu", "1", "zone", "eu"));
+        assertThat(AsJobs.spec(Routed.class, "anywhere").request(Map.of()).requires()).isEmpty();
+        assertThatThrownBy(() -> AsJobs.specs(BadRequires.class)).isInstanceOf(InvalidAsJobException.class)
+                .satisfies(e -> assertThat(((InvalidAsJobException) e).problems())
+                        .containsExactly("render(String): requires: 'gpu' is not key=value (e.g. gpu=1)"));
+    }
+
     public interface Overloaded {
         @AsJob
         JobHandle<String> run(String s);

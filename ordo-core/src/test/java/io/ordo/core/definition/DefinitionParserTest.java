@@ -390,12 +390,25 @@ class DefinitionParserTest {
     }
 
     @Test
+    void aStepMayRequireCapabilities() {
+        JobDefinition d = defs.parse("x.yaml", "id: x\nsteps:\n  - {name: a, action: noop, requires: {gpu: 1, class: io}}\n  - {name: b, action: noop}\n");
+        assertThat(d.steps().get(0).requires()).isEqualTo(java.util.Map.of("gpu", "1", "class", "io"));
+        assertThat(d.steps().get(1).requires()).isNull();
+        assertThat(problems("x.yaml", "id: x\nsteps:\n  - {name: a, action: noop, requires: gpu}\n")).singleElement().asString()
+                .contains("steps[0].requires").contains("a mapping of capability: value");
+        assertThat(problems("x.yaml", "id: x\nsteps:\n  - {name: a, action: noop, requires: {GPU: 1}}\n")).singleElement().asString()
+                .startsWith("x.yaml: steps[0].requires: key 'GPU'");
+        assertThat(problems("x.yaml", "id: x\nsteps:\n  - {name: a, action: noop, requires: {gpu: [1]}}\n")).singleElement().asString()
+                .contains("steps[0].requires.gpu");
+    }
+
+    @Test
     void unknownFieldsAreNamedWithASuggestion() {
         String text = "id: x\nschedul: \"* * * * *\"\nsteps:\n  - {name: a, action: noop, dependz: [b], colour: red}\n";
         assertThat(problems("x.yaml", text)).containsExactly(
                 "x.yaml: schedul: unknown field 'schedul' (did you mean 'schedule'?); allowed: id, name, description, schedule, timeout, enabled, tags, config, allow_overlap, webhook_url, steps",
-                "x.yaml: steps[0].dependz: unknown field 'dependz' (did you mean 'depends'?); allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth",
-                "x.yaml: steps[0].colour: unknown field 'colour'; allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth");
+                "x.yaml: steps[0].dependz: unknown field 'dependz' (did you mean 'depends'?); allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth, requires",
+                "x.yaml: steps[0].colour: unknown field 'colour'; allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth, requires");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * {@code GET /api/cluster/nodes} → 200 {@code {nodes: [{id, host, pid, version, state, leader, started_at, seen_at,
- * stopped_at, queues, types, running, slots}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
+ * stopped_at, queues, types, running, slots, capabilities}], table_health: {autovacuum, detail, vacuum_duty}}}: every node the
  * store knows; {@code state} is {@code alive}, {@code draining} (claims no new jobs, on order), {@code stopped} (shut down
  * cleanly) or {@code lost} (silent for three report intervals); {@code leader} is true for the node holding the leader
  * lease (it runs the cluster-wide duties). {@code table_health} is the store's, as the answering node sees it (see {@link #tableHealth}).
@@ -76,6 +76,8 @@ public final class ClusterRoutes implements RouteGroup {
             n.types().forEach(types::add);
             o.put("running", n.running());
             o.put("slots", n.slots());
+            ObjectNode caps = o.putObject("capabilities");
+            n.capabilities().forEach(caps::put);
         }
         return body;
     }

@@ -67,6 +67,8 @@ public final class JobJson {
         o.put("unique_key", j.uniqueKey());
         o.put("cache_key", j.cacheKey());
         o.put("webhook_url", j.webhookUrl());
+        ObjectNode requires = o.putObject("requires");
+        j.requirements().asMap().forEach(requires::put);
         ArrayNode tags = o.putArray("tags");
         j.tags().forEach(tags::add);
         o.put("cancel_requested", j.cancelRequested());

@@ -30,7 +30,9 @@ import java.util.UUID;
  * <p>{@code GET /api/jobs/{id}} adds, for a job that has children, {@code children}: its direct
  * children by status, for a root job with descendants, {@code tree}: all its descendants by
  * status, and for a definition step, {@code scope}: every job its action spawned, at any depth
- * (each with every status and {@code total}). A job without children has none of them.
+ * (each with every status and {@code total}). A job without children has none of them. A pending
+ * job no alive node can claim has {@code waiting_for}, e.g. {@code "a node with gpu=1"} (told from
+ * the nodes' last reports when the job is read).
  */
 public final class JobRoutes implements RouteGroup {
     static final int DEFAULT_PAGE = 50;
@@ -38,11 +40,18 @@ public final class JobRoutes implements RouteGroup {
     private final Jobs jobs;
     private final JobStore store;
     private final int maxBodyBytes;
+    private final java.util.function.Supplier<List<io.ordo.core.ops.NodeView>> nodes;
 
     public JobRoutes(Jobs jobs, JobStore store, int maxBodyBytes) {
+        this(jobs, store, maxBodyBytes, List::of);
+    }
+
+    /** With {@code nodes} (the cluster view) to tell why a pending job waits. */
+    public JobRoutes(Jobs jobs, JobStore store, int maxBodyBytes, java.util.function.Supplier<List<io.ordo.core.ops.NodeView>> nodes) {
         this.jobs = jobs;
         this.store = store;
         this.maxBodyBytes = maxBodyBytes;
+        this.nodes = nodes;
     }
 
     @Override
@@ -134,6 +143,10 @@ public final class JobRoutes implements RouteGroup {
     private void get(Context ctx) {
         Job job = jobs.require(Uuids.parse(ctx.pathParam("id")));
         ObjectNode o = JobJson.job(job);
+        if (job.status() == JobStatus.PENDING) {
+            String waiting = io.ordo.core.ops.Routing.waitingFor(job, nodes.get());
+            if (waiting != null) o.put("waiting_for", waiting);
+        }
         Map<JobStatus, Long> children = store.childCounts(job.id());
         if (children.values().stream().anyMatch(n -> n != null && n > 0)) {
             o.set("children", DefinitionJson.counts(children));

@@ -76,7 +76,8 @@ final class OpenApiSchemas {
                 "max_attempts", type("integer"), "timeout", duration(), "unique_key", type("string"), "cache_key", type("string"),
                 "cache_ttl", duration(), "result_ttl", duration(), "tags", arrayOf(type("string")),
                 "backoff", object("base", duration(), "cap", duration()),
-                "webhook_url", type("string").put("description", "POSTed the job's signed summary once it is terminal")), "type"));
+                "webhook_url", type("string").put("description", "POSTed the job's signed summary once it is terminal"),
+                "requires", type("object").put("description", "capabilities a node needs to claim the job, e.g. {\"gpu\": \"1\"}; numbers become text")), "type"));
         s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest"))), "jobs"));
         s.set("Accepted", required(object("job_id", type("string").put("format", "uuid"), "status", status(),
                 "status_url", type("string"), "created", type("boolean")), "job_id", "status", "status_url"));
@@ -94,7 +95,9 @@ final class OpenApiSchemas {
                 "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),
                 "cancel_requested", type("boolean"), "created_at", type("string"), "started_at", nullable("string"),
                 "finished_at", nullable("string"), "updated_at", type("string"),
-                "children", counts(), "tree", counts(), "scope", counts()));
+                "children", counts(), "tree", counts(), "scope", counts(),
+                "requires", type("object").put("description", "capabilities a node needs to claim it ({} for none)"),
+                "waiting_for", nullable("string").put("description", "a pending job no alive node can claim: e.g. \"a node with gpu=1\"")));
         s.set("JobPage", object("jobs", arrayOf(ref("Job")), "next_cursor", nullable("string")));
         s.set("Stats", object("statuses", counts(), "total", type("integer"), "queues", type("object")));
         s.set("Logs", object("logs", arrayOf(object("seq", type("integer"), "attempt", type("integer"), "at", type("string"),
@@ -150,7 +153,8 @@ final class OpenApiSchemas {
         s.set("Nodes", object("nodes", arrayOf(object("id", type("string"), "host", type("string"), "pid", type("integer"),
                 "version", type("string"), "state", type("string").put("description", "alive, draining, stopped or lost"), "leader", type("boolean"), "started_at", type("string"), "seen_at", type("string"),
                 "stopped_at", nullable("string"), "queues", arrayOf(type("string")), "types", arrayOf(type("string")),
-                "running", type("integer"), "slots", type("integer"))), "table_health", ref("TableHealth")));
+                "running", type("integer"), "slots", type("integer"),
+                "capabilities", type("object").put("description", "what the node offers to jobs' requirements"))), "table_health", ref("TableHealth")));
         s.set("TableHealth", object("autovacuum", type("string").put("description", "on, off or not_applicable (SQLite, memory)"),
                 "detail", type("string").put("description", "why autovacuum does not cover Ordo's tables; empty otherwise"),
                 "vacuum_duty", type("boolean").put("description", "whether the answering node takes its turn at the vacuum duty")));

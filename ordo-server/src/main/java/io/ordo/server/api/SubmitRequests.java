@@ -17,12 +17,13 @@ import java.util.Set;
  * {"type": "sleep", "payload": {"ms": 500}, "queue": "default", "priority": 0, "delay": "10s",
  *  "run_at": "2030-01-01T00:00:00Z", "max_attempts": 3, "timeout": "30s", "unique_key": "k",
  *  "cache_key": "c", "cache_ttl": "1h", "result_ttl": "1d", "tags": ["a"],
- *  "backoff": {"base": "1s", "cap": "5m"}, "webhook_url": "https://example.org/hook"}
+ *  "backoff": {"base": "1s", "cap": "5m"}, "webhook_url": "https://example.org/hook", "requires": {"gpu": "1"}}
  * }</pre>
  */
 public final class SubmitRequests {
     static final Set<String> JOB_FIELDS = Set.of("type", "payload", "queue", "priority", "delay", "run_at",
-            "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff", "webhook_url");
+            "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff", "webhook_url",
+            "requires");
     private static final Set<String> BACKOFF_FIELDS = Set.of("base", "cap");
     private static final Set<String> BATCH_FIELDS = Set.of("jobs");
 
@@ -82,7 +83,27 @@ public final class SubmitRequests {
         if (backoff != null) r.backoff(backoff.duration("base"), backoff.duration("cap"));
         String webhook = f.string("webhook_url");
         if (webhook != null) r.webhookUrl(webhook);
+        if (f.has("requires")) r.requires(requires(f.any("requires"), f.field("requires")));
         return r;
+    }
+
+    /** {@code {"gpu": "1", "class": "io"}}: string or number values (numbers become their text), checked here to name the field. */
+    static Map<String, String> requires(JsonNode node, String field) {
+        if (node == null || node.isNull()) return Map.of();
+        if (!node.isObject()) throw ApiError.wrongType(field, "an object of capability: value", JsonFields.typeName(node));
+        Map<String, Object> pairs = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            JsonNode v = e.getValue();
+            if (!v.isTextual() && !v.isNumber()) {
+                throw ApiError.badField(field, field + "." + e.getKey() + " must be a string or a number (got " + JsonFields.typeName(v) + ")");
+            }
+            pairs.put(e.getKey(), v.asText());
+        }
+        try {
+            return io.ordo.core.model.Capabilities.of(pairs, field).asMap();
+        } catch (io.ordo.core.InvalidRequestException e) {
+            throw ApiError.badField(field, e.getMessage());
+        }
     }
 
     /** NUL cannot be stored by PostgreSQL's text and jsonb; refuse it up front rather than fail in the store. */

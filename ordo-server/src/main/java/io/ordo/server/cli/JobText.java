@@ -27,6 +27,12 @@ final class JobText {
         if (!progress.isEmpty()) row(rows, "progress", progress);
         row(rows, "error", text(job, "error"));
         row(rows, "warning", text(job, "warning"));
+        if (job.path("waiting_for").isTextual()) row(rows, "waiting", "waiting for " + job.path("waiting_for").asText());
+        if (!job.path("requires").isEmpty()) {
+            List<String> req = new ArrayList<>();
+            job.path("requires").properties().forEach(e -> req.add(e.getKey() + "=" + e.getValue().asText()));
+            row(rows, "requires", String.join(", ", req));
+        }
         row(rows, "timeout", text(job, "timeout"));
         row(rows, "unique_key", text(job, "unique_key"));
         row(rows, "cache_key", text(job, "cache_key"));

@@ -56,11 +56,21 @@ final class NodeFlags {
             description = "Run every job of TYPE in a fresh child JVM (repeatable; default: $ORDO_ISOLATE, comma-separated)")
     List<String> isolate = new ArrayList<>();
 
+    // ---- capabilities and routing ----
+    @Option(names = "--capability", paramLabel = "KEY=VALUE",
+            description = "What this node offers to jobs' requirements, e.g. gpu=1 or class=io (repeatable, at most 8; env ORDO_CAPABILITIES=gpu=1,class=io)")
+    List<String> capabilities = new ArrayList<>();
+
+    @Option(names = "--types", paramLabel = "TYPE[,TYPE...]", split = ",",
+            description = "Claim only jobs of these types (default: every registered type; env ORDO_TYPES)")
+    List<String> types = new ArrayList<>();
+
     /** Options with these flags set (the caller adds its own, then resolves). Bad values are usage errors. */
     ServerOptions options() {
         ServerOptions options = new ServerOptions().dataDir(data).storeUrl(store).concurrency(concurrency).nodeId(nodeId)
                 .allowExec(allowExec).autoVacuum(autoVacuum).queueBackend(queueBackend)
-                .pluginsDir(plugins).isolate(isolate);
+                .pluginsDir(plugins).isolate(isolate)
+                .capabilities(capabilities).types(types);
         if (lease != null) options.lease(SubmitCommand.duration("--lease", lease));
         if (shutdownGrace != null) options.shutdownGrace(SubmitCommand.duration("--shutdown-grace", shutdownGrace));
         if (leaderLease != null) options.leaderLease(SubmitCommand.duration("--leader-lease", leaderLease));

@@ -40,14 +40,31 @@ final class NodesCommand implements Callable<Integer> {
             ctx.out().println(ApiJson.pretty(nodes));
             return Main.OK;
         }
-        Table t = new Table("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES", "SEEN", "VERSION");
+        // capabilities and routing: the TYPES and CAPABILITIES columns only where they tell nodes apart
+        java.util.Set<String> typeSets = new java.util.HashSet<>();
+        boolean anyCaps = false;
+        for (JsonNode n : nodes.path("nodes")) {
+            typeSets.add(n.path("types").toString());
+            anyCaps |= !n.path("capabilities").isEmpty();
+        }
+        boolean showTypes = typeSets.size() > 1;
+        List<String> header = new ArrayList<>(List.of("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES"));
+        if (showTypes) header.add("TYPES");
+        if (anyCaps) header.add("CAPABILITIES");
+        header.addAll(List.of("SEEN", "VERSION"));
+        Table t = new Table(header.toArray(String[]::new));
         for (JsonNode n : nodes.path("nodes")) {
             List<String> queues = new ArrayList<>();
             n.path("queues").forEach(q -> queues.add(q.asText()));
             String state = n.path("state").asText() + (n.path("leader").asBoolean() ? ", leader" : "");
-            t.row(n.path("id").asText(), state, n.path("host").asText(), n.path("pid").asLong(),
-                    n.path("running").asInt() + "/" + n.path("slots").asInt(), queues.isEmpty() ? null : String.join(",", queues),
-                    ago(n.path("seen_at").asText()), n.path("version").asText());
+            List<Object> row = new ArrayList<>(List.of(n.path("id").asText(), state, n.path("host").asText(), n.path("pid").asLong(),
+                    n.path("running").asInt() + "/" + n.path("slots").asInt()));
+            row.add(queues.isEmpty() ? null : String.join(",", queues));
+            if (showTypes) row.add(types(n.path("types")));
+            if (anyCaps) row.add(capabilities(n.path("capabilities")));
+            row.add(ago(n.path("seen_at").asText()));
+            row.add(n.path("version").asText());
+            t.row(row.toArray());
         }
         if (t.size() == 0) ctx.out().println("no nodes");
         else ctx.out().print(t.render());
@@ -59,6 +76,21 @@ final class NodesCommand implements Callable<Integer> {
             ctx.out().println("autovacuum: on");
         }
         return Main.OK;
+    }
+
+    /** A few types by name, many as a count. */
+    private static String types(JsonNode types) {
+        if (types.isEmpty()) return null;
+        if (types.size() > 3) return types.size() + " types";
+        List<String> out = new ArrayList<>();
+        types.forEach(x -> out.add(x.asText()));
+        return String.join(",", out);
+    }
+
+    private static String capabilities(JsonNode caps) {
+        List<String> out = new ArrayList<>();
+        caps.properties().forEach(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
+        return out.isEmpty() ? null : String.join(",", out);
     }
 
     /** How long ago, coarsely ("4s ago", "12m ago"): the full timestamp pushed rows past 80 columns ({@code --json} keeps it). */

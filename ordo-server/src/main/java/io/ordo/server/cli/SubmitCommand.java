@@ -61,6 +61,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "Tag the job (repeatable)")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--requires", paramLabel = "KEY=VALUE",
+            description = "Run only on a node with this capability, e.g. gpu=1 (repeatable: all must match)")
+    List<String> requires = new ArrayList<>();
+
     @Option(names = "--wait", description = "Wait until the job(s) finish; exit non-zero unless all completed")
     boolean await;
 
@@ -127,6 +131,14 @@ final class SubmitCommand implements Callable<Integer> {
         if (timeout != null) job.put("timeout", Durations.format(duration("--timeout", timeout)));
         if (uniqueKey != null) job.put("unique_key", uniqueKey);
         if (!tags.isEmpty()) tags.forEach(job.putArray("tags")::add);
+        if (!requires.isEmpty()) {
+            try {
+                ObjectNode req = job.putObject("requires");
+                io.ordo.core.model.Capabilities.parse(requires, "--requires").asMap().forEach(req::put);
+            } catch (io.ordo.core.OrdoException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        }
         return job;
     }
 

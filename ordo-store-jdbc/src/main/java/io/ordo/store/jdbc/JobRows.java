@@ -25,7 +25,7 @@ final class JobRows {
             "definition_id", "step", "depth", "progress_current", "progress_total", "progress_text", "result",
             "result_expires_at", "result_ttl_ms", "error", "errors", "unique_key", "cache_key", "tags",
             "backoff_base_ms", "backoff_cap_ms", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at",
-            "scope_id", "dedup_key", "child_policy", "spawned", "meta", "webhook_url");
+            "scope_id", "dedup_key", "child_policy", "spawned", "meta", "webhook_url", "requires");
     /** Every column of a job, for SELECT and RETURNING. */
     static final String COLUMNS = String.join(", ", COLUMN_NAMES);
     static final String LOG_COLUMNS = "seq, job_id, attempt, at, level, message";
@@ -56,18 +56,18 @@ final class JobRows {
                 rs.getBoolean("cancel_requested"), d.getTime(rs, "created_at"), d.getTime(rs, "started_at"),
                 d.getTime(rs, "finished_at"), d.getTime(rs, "updated_at"), d.getId(rs, "scope_id"), rs.getString("dedup_key"),
                 policy(rs.getString("child_policy")), rs.getInt("spawned"), meta(rs.getString("meta")),
-                rs.getString("webhook_url"));
+                rs.getString("webhook_url"), rs.getString("requires"));
     }
 
     /**
      * True when an insert of {@code n} needs none of the tree columns (scope, dedup key, child policy,
-     * meta, the result, error and times of a job recorded in a final state, and a webhook URL): a plain job, whose
+     * meta, the result, error and times of a job recorded in a final state, a webhook URL, requirements): a plain job, whose
      * insert statement stays as narrow as it was before trees.
      */
     static boolean plain(NewJob n) {
         return (n.status() == JobStatus.PENDING || n.status() == JobStatus.SCHEDULED) && n.scopeId() == null
                 && n.dedupKey() == null && n.childPolicy() == null && n.result() == null && n.error() == null
-                && n.meta().isEmpty() && n.webhookUrl() == null;
+                && n.meta().isEmpty() && n.webhookUrl() == null && n.requires().isEmpty();
     }
 
     static String policyText(ChildPolicy p) {
@@ -110,7 +110,7 @@ final class JobRows {
                 SqlDialect.ms(n.runAt()), millisOnly(n.timeout()), n.parentId(), n.rootId(), n.definitionId(), n.step(),
                 n.depth(), millisOnly(n.resultTtl()), n.uniqueKey(), n.cacheKey(), n.tags(), millisOnly(n.backoffBase()),
                 millisOnly(n.backoffCap()), SqlDialect.ms(n.createdAt()), n.scopeId(), n.dedupKey(), n.childPolicy(),
-                n.result(), n.error(), n.meta().isObject() ? n.meta() : null, n.webhookUrl());
+                n.result(), n.error(), n.meta().isObject() ? n.meta() : null, n.webhookUrl(), n.requires());
     }
 
     static Long toMillis(Duration d) {

@@ -78,7 +78,8 @@ final class LimitSql {
         queueRunning = d.sql("SELECT COALESCE(SUM(n), 0) FROM {counts} WHERE queue = ? AND status = 'running'");
         typeRunning = d.sql("SELECT COALESCE(SUM(n), 0) FROM {type_counts} WHERE type = ? AND status = 'running'");
         pendingByIds = d.sql("SELECT id, type, priority, run_at FROM {jobs} WHERE " + d.inIds("id") + " AND "
-                + Guards.into("status", RUNNING) + " AND queue = ? AND " + d.inTexts("type") + d.forUpdate());
+                + Guards.into("status", RUNNING) + " AND queue = ? AND " + d.inTexts("type")
+                + " AND " + d.inTexts("requires") + d.forUpdate()); // capabilities: requires
     }
 
     /** Both NULL or equal (the stored row and the new values). */
@@ -180,21 +181,23 @@ final class LimitSql {
         List<Candidate> out = new ArrayList<>();
         Set<String> uncapped = new LinkedHashSet<>();
         for (String t : plan.openTypes()) {
-            if (plan.capped(t)) out.addAll(pick(c, r.queue(), Set.of(t), plan.allowance(t)));
+            if (plan.capped(t)) out.addAll(pick(c, r, Set.of(t), plan.allowance(t)));
             else uncapped.add(t);
         }
-        if (!uncapped.isEmpty()) out.addAll(pick(c, r.queue(), uncapped, plan.total()));
+        if (!uncapped.isEmpty()) out.addAll(pick(c, r, uncapped, plan.total()));
         out.sort(ORDER);
         return out;
     }
 
-    private List<Candidate> pick(Connection c, String queue, Set<String> types, int limit) throws SQLException {
+    private List<Candidate> pick(Connection c, ClaimRequest r, Set<String> types, int limit) throws SQLException {
         if (limit < 1) return List.of();
         String sql = d.sql("SELECT id, type, priority, run_at FROM {jobs} WHERE " + Guards.into("status", RUNNING)
-                + " AND queue = ? AND " + d.inTexts("type") + " ORDER BY priority, run_at, id LIMIT " + limit + d.forUpdateSkipLocked());
+                + " AND queue = ? AND " + d.inTexts("type") + " AND " + d.inTexts("requires") // capabilities: requires
+                + " ORDER BY priority, run_at, id LIMIT " + limit + d.forUpdateSkipLocked());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, queue);
+            ps.setString(1, r.queue());
             d.setTexts(c, ps, 2, types);
+            d.setTexts(c, ps, 3, r.requirementKeys());
             return candidates(ps);
         }
     }
@@ -204,6 +207,7 @@ final class LimitSql {
             d.setIds(c, ps, 1, ids);
             ps.setString(2, r.queue());
             d.setTexts(c, ps, 3, r.types());
+            d.setTexts(c, ps, 4, r.requirementKeys());
             List<Candidate> out = candidates(ps);
             out.sort(ORDER);
             return out;

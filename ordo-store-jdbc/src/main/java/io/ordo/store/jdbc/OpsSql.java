@@ -30,8 +30,10 @@ final class OpsSql {
     };
     private static final TypeReference<List<Long>> LONGS = new TypeReference<>() {
     };
+    private static final TypeReference<Map<String, String>> TEXT_MAP = new TypeReference<>() {
+    };
     private static final String MINUTE_COLUMNS = "node, queue, minute, completed, failed, run_ms, latency";
-    private static final String NODE_COLUMNS = "id, host, pid, version, started_at, seen_at, stopped_at, queues, types, running, slots, draining";
+    private static final String NODE_COLUMNS = "id, host, pid, version, started_at, seen_at, stopped_at, queues, types, running, slots, draining, capabilities";
 
     private final SqlDialect d;
     private final String setFlag;
@@ -58,11 +60,11 @@ final class OpsSql {
         minutesSince = d.sql("SELECT " + MINUTE_COLUMNS + " FROM {queue_minutes} WHERE minute >= ?");
         pruneMinutes = d.sql("DELETE FROM {queue_minutes} WHERE (node, queue, minute) IN "
                 + "(SELECT node, queue, minute FROM {queue_minutes} WHERE minute < ? LIMIT " + PRUNE_BATCH + ")");
-        saveNode = d.sql("INSERT INTO {nodes} (" + NODE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", ?, ?, ?) "
+        saveNode = d.sql("INSERT INTO {nodes} (" + NODE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, " + d.json() + ", " + d.json() + ", ?, ?, ?, " + d.json() + ") "
                 + "ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, version = excluded.version, "
                 + "started_at = excluded.started_at, seen_at = excluded.seen_at, stopped_at = excluded.stopped_at, "
                 + "queues = excluded.queues, types = excluded.types, running = excluded.running, slots = excluded.slots, "
-                + "draining = excluded.draining");
+                + "draining = excluded.draining, capabilities = excluded.capabilities");
         nodes = d.sql("SELECT " + NODE_COLUMNS + " FROM {nodes} ORDER BY id");
         pruneNodes = d.sql("DELETE FROM {nodes} WHERE id IN (SELECT id FROM {nodes} WHERE seen_at < ? LIMIT " + PRUNE_BATCH + ")");
         getSetting = d.sql("SELECT value FROM {settings} WHERE key = ?");
@@ -155,7 +157,8 @@ final class OpsSql {
             ps.setString(i++, Json.write(n.types()));
             ps.setInt(i++, n.running());
             ps.setInt(i++, n.slots());
-            ps.setBoolean(i, n.draining());
+            ps.setBoolean(i++, n.draining());
+            ps.setString(i, Json.write(n.capabilities()));
             ps.executeUpdate();
         }
     }
@@ -167,7 +170,7 @@ final class OpsSql {
                 out.add(new NodeInfo(rs.getString("id"), rs.getString("host"), rs.getLong("pid"), rs.getString("version"),
                         d.getTime(rs, "started_at"), d.getTime(rs, "seen_at"), d.getTime(rs, "stopped_at"),
                         read(rs.getString("queues"), STRINGS), read(rs.getString("types"), STRINGS), rs.getInt("running"),
-                        rs.getInt("slots"), rs.getBoolean("draining")));
+                        rs.getInt("slots"), rs.getBoolean("draining"), textMap(rs.getString("capabilities"))));
             }
         }
         return out;
@@ -228,6 +231,14 @@ final class OpsSql {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             d.setTime(ps, 1, before);
             return ps.executeUpdate();
+        }
+    }
+
+    private static Map<String, String> textMap(String text) throws SQLException {
+        try {
+            return text == null ? Map.of() : Json.MAPPER.readValue(text, TEXT_MAP);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored JSON is not readable: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -58,7 +58,8 @@ final class PgInserts {
             new Column("started_at", "text", "u.started_at::timestamptz", n -> text(n.toJob().startedAt())),
             new Column("finished_at", "text", "u.finished_at::timestamptz", n -> text(n.toJob().finishedAt())),
             new Column("result_expires_at", "text", "u.result_expires_at::timestamptz", n -> text(n.toJob().resultExpiresAt())),
-            new Column("webhook_url", "text", "u.webhook_url", NewJob::webhookUrl));
+            new Column("webhook_url", "text", "u.webhook_url", NewJob::webhookUrl),
+            new Column("requires", "text", "u.requires", NewJob::requires));
 
     private final JobQueries queries;
     private final String plainSql;

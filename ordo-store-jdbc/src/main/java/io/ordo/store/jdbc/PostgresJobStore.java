@@ -62,8 +62,8 @@ public final class PostgresJobStore extends JdbcJobStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
     private final String claimIdsSql = d.sql("WITH picked AS MATERIALIZED (SELECT p.id FROM unnest(?::uuid[]) AS u(id) CROSS JOIN LATERAL "
-            + "(SELECT id, status, queue, type FROM {jobs} WHERE id = u.id LIMIT 1 FOR UPDATE) p WHERE "
-            + Guards.into("p.status", RUNNING) + " AND p.queue = ? AND p.type = ANY(?)) "
+            + "(SELECT id, status, queue, type, requires FROM {jobs} WHERE id = u.id LIMIT 1 FOR UPDATE) p WHERE "
+            + Guards.into("p.status", RUNNING) + " AND p.queue = ? AND p.type = ANY(?) AND p.requires = ANY(?)) " // capabilities: requires
             + "UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, lease_until = ?, "
             + "started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j"));
     private final PgInserts inserts;
@@ -270,10 +270,11 @@ public final class PostgresJobStore extends JdbcJobStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, r.queue());
             d.setTexts(c, ps, 2, r.types());
-            ps.setString(3, r.owner());
-            d.setTime(ps, 4, r.now().plus(r.lease()));
-            d.setTime(ps, 5, r.now());
+            d.setTexts(c, ps, 3, r.requirementKeys()); // capabilities: requires
+            ps.setString(4, r.owner());
+            d.setTime(ps, 5, r.now().plus(r.lease()));
             d.setTime(ps, 6, r.now());
+            d.setTime(ps, 7, r.now());
             return queries.jobs(ps);
         }
     }
@@ -290,17 +291,20 @@ public final class PostgresJobStore extends JdbcJobStore {
             d.setIds(c, ps, 1, ids);
             ps.setString(2, r.queue());
             d.setTexts(c, ps, 3, r.types());
-            ps.setString(4, r.owner());
-            d.setTime(ps, 5, r.now().plus(r.lease()));
-            d.setTime(ps, 6, r.now());
+            d.setTexts(c, ps, 4, r.requirementKeys()); // capabilities: requires
+            ps.setString(5, r.owner());
+            d.setTime(ps, 6, r.now().plus(r.lease()));
             d.setTime(ps, 7, r.now());
+            d.setTime(ps, 8, r.now());
             return queries.jobs(ps);
         }
     }
 
     String claimSql(int limit) {
         return claimSql.computeIfAbsent(limit, n -> d.sql("WITH picked AS MATERIALIZED (SELECT id FROM {jobs} WHERE "
-                + Guards.into("status", RUNNING) + " AND queue = ? AND type = ANY(?) ORDER BY priority, run_at, id LIMIT " + n
+                + Guards.into("status", RUNNING) + " AND queue = ? AND type = ANY(?)"
+                + " AND requires = ANY(?)" // capabilities: a filter on the claim index's rows, see V7
+                + " ORDER BY priority, run_at, id LIMIT " + n
                 + " FOR UPDATE SKIP LOCKED) UPDATE {jobs} j SET status = 'running', attempt = j.attempt + 1, lease_owner = ?, "
                 + "lease_until = ?, started_at = ?, updated_at = ? FROM picked WHERE j.id = picked.id RETURNING " + JobRows.columns("j")));
     }

@@ -51,7 +51,8 @@ public final class SqliteJobStore extends JdbcJobStore {
     private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
     private final String claimIdsSql = d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, lease_owner = ?, "
             + "lease_until = ?, started_at = ?, updated_at = ? WHERE " + d.inIds("id") + " AND " + Guards.into("status", RUNNING)
-            + " AND queue = ? AND " + d.inTexts("type") + " RETURNING " + JobRows.COLUMNS);
+            + " AND queue = ? AND " + d.inTexts("type") + " AND " + d.inTexts("requires") // capabilities: requires
+            + " RETURNING " + JobRows.COLUMNS);
     private final String insertSql;
     private final String treeInsertSql;
 
@@ -67,7 +68,7 @@ public final class SqliteJobStore extends JdbcJobStore {
         // a duplicate (an id inserted before) is skipped and resolved by the caller; keys were resolved under this writer's lock
         insertSql = d.sql("INSERT INTO {jobs} (" + plain + ") VALUES (" + params + ") ON CONFLICT DO NOTHING");
         treeInsertSql = d.sql("INSERT INTO {jobs} (" + plain + ", scope_id, dedup_key, child_policy, meta, result, error, started_at, "
-                + "finished_at, result_expires_at, webhook_url) VALUES (" + params + ", ?, ?, ?, COALESCE(?, '{}'), ?, ?, ?, ?, ?, ?) "
+                + "finished_at, result_expires_at, webhook_url, requires) VALUES (" + params + ", ?, ?, ?, COALESCE(?, '{}'), ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING");
     }
 
@@ -269,6 +270,7 @@ public final class SqliteJobStore extends JdbcJobStore {
             d.setTime(ps, 4, r.now());
             ps.setString(5, r.queue());
             d.setTexts(c, ps, 6, r.types());
+            d.setTexts(c, ps, 7, r.requirementKeys()); // capabilities: requires
             return queries.jobs(ps);
         }
     }
@@ -283,6 +285,7 @@ public final class SqliteJobStore extends JdbcJobStore {
             d.setIds(c, ps, 5, ids);
             ps.setString(6, r.queue());
             d.setTexts(c, ps, 7, r.types());
+            d.setTexts(c, ps, 8, r.requirementKeys()); // capabilities: requires
             return queries.jobs(ps);
         }
     }
@@ -292,6 +295,7 @@ public final class SqliteJobStore extends JdbcJobStore {
         return claimSql.computeIfAbsent(limit, n -> d.sql("UPDATE {jobs} SET status = 'running', attempt = attempt + 1, "
                 + "lease_owner = ?, lease_until = ?, started_at = ?, updated_at = ? WHERE id IN (SELECT id FROM {jobs} WHERE "
                 + Guards.into("status", RUNNING) + " AND queue = ? AND " + d.inTexts("type")
+                + " AND " + d.inTexts("requires") // capabilities: requires
                 + " ORDER BY priority, run_at, id LIMIT " + n + ") AND " + Guards.into("status", RUNNING)
                 + " RETURNING " + JobRows.COLUMNS));
     }
@@ -337,7 +341,8 @@ public final class SqliteJobStore extends JdbcJobStore {
                     d.setTime(ps, i++, j.startedAt());
                     d.setTime(ps, i++, j.finishedAt());
                     d.setTime(ps, i++, j.resultExpiresAt());
-                    ps.setString(i, n.webhookUrl());
+                    ps.setString(i++, n.webhookUrl());
+                    ps.setString(i, n.requires());
                 }
                 ps.addBatch();
             }

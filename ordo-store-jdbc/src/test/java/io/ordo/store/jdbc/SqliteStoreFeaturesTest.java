@@ -108,6 +108,7 @@ class SqliteStoreFeaturesTest extends JdbcStoreFeaturesTest {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + store.claimSql(10))) {
             ps.setString(5, "default");
             ps.setString(6, "[\"noop\"]");
+            ps.setString(7, "[\"\"]");
             StringBuilder plan = new StringBuilder();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) plan.append(rs.getString("detail")).append('\n');

@@ -120,7 +120,7 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
             if (pending == null || pending.isEmpty()) return List.of();
             List<MemoryRow> picked = new ArrayList<>();
             for (MemoryRow r : pending) {
-                if (req.types().contains(r.type)) picked.add(r);
+                if (req.types().contains(r.type) && req.meets(r.requires)) picked.add(r); // capabilities: requires
                 if (picked.size() == req.limit()) break;
             }
             List<Job> out = new ArrayList<>(picked.size());
@@ -158,7 +158,8 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
             for (UUID id : new java.util.LinkedHashSet<>(ids)) {
                 if (out.size() == req.limit()) break;
                 MemoryRow r = rows.get(id);
-                if (r == null || r.status != JobStatus.PENDING || !r.queue.equals(req.queue()) || !req.types().contains(r.type)) continue;
+                if (r == null || r.status != JobStatus.PENDING || !r.queue.equals(req.queue()) || !req.types().contains(r.type)
+                        || !req.meets(r.requires)) continue;
                 move(r, JobStatus.RUNNING, req.now());
                 r.attempt++;
                 r.leaseOwner = req.owner();

@@ -40,11 +40,12 @@ final class MemoryLimitedClaims {
         List<MemoryRow> candidates = new ArrayList<>();
         if (ids == null) {
             TreeSet<MemoryRow> pending = t.pendingByQueue.get(req.queue());
-            if (pending != null) for (MemoryRow r : pending) if (req.types().contains(r.type)) candidates.add(r);
+            if (pending != null) for (MemoryRow r : pending) if (req.types().contains(r.type) && req.meets(r.requires)) candidates.add(r);
         } else {
             for (UUID id : new LinkedHashSet<>(ids)) {
                 MemoryRow r = t.rows.get(id);
-                if (r != null && r.status == JobStatus.PENDING && r.queue.equals(req.queue()) && req.types().contains(r.type)) candidates.add(r);
+                if (r != null && r.status == JobStatus.PENDING && r.queue.equals(req.queue()) && req.types().contains(r.type)
+                        && req.meets(r.requires)) candidates.add(r);
             }
             candidates.sort(MemoryTable.CLAIM_ORDER);
         }

@@ -56,6 +56,7 @@ final class MemoryRow {
     int spawned;
     com.fasterxml.jackson.databind.node.ObjectNode meta;
     final String webhookUrl;
+    final String requires;
     boolean webhookQueued;
 
     MemoryRow(NewJob n) {
@@ -83,6 +84,7 @@ final class MemoryRow {
         updatedAt = n.createdAt();
         scopeId = n.scopeId();
         webhookUrl = n.webhookUrl();
+        requires = n.requires();
         dedupKey = n.dedupKey();
         childPolicy = n.childPolicy();
         meta = n.meta().isObject() ? (com.fasterxml.jackson.databind.node.ObjectNode) n.meta().deepCopy()
@@ -105,6 +107,6 @@ final class MemoryRow {
                 progressCurrent, progressTotal, progressText, result == null ? null : result.deepCopy(),
                 resultExpiresAt, resultTtl, error, errors, uniqueKey, cacheKey, tags, backoffBase, backoffCap,
                 cancelRequested, createdAt, startedAt, finishedAt, updatedAt, scopeId, dedupKey, childPolicy, spawned,
-                meta.deepCopy(), webhookUrl);
+                meta.deepCopy(), webhookUrl, requires);
     }
 }
