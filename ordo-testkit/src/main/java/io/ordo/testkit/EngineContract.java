@@ -177,6 +177,69 @@ public abstract class EngineContract {
         });
     }
 
+    /** Waits about {@code ms} whatever happens, swallowing interrupts (a handler that ignores them). */
+    private static void ignoringInterrupts(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException swallowed) {
+                // the point of this handler
+            }
+        }
+    }
+
+    @Test
+    void aHandlerThatSwallowsTheInterruptAndReturnsAfterItsTimeoutHasTimedOut() {
+        Ordo o = node(c -> c.cancelGrace(Duration.ofSeconds(5)).handler(handler("deaf", ctx -> {
+            ignoringInterrupts(600);
+            return "done anyway";
+        })));
+        Job j = o.jobs().submit(JobRequest.of("deaf").timeout(Duration.ofMillis(200)).maxAttempts(1));
+        Job dead = awaitStatus(o, j.id(), FAILED);
+        assertThat(dead.result()).isNull();
+        assertThat(dead.errors()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo(AttemptError.TIMEOUT));
+    }
+
+    @Test
+    void aHandlerThatNeverReturnsGivesItsSlotBackAfterTheCancelGraceAndIsRetried() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger starts = new AtomicInteger();
+        // one slot: the second attempt and the other job can only run once the stuck attempt's slot is back
+        Ordo o = node(c -> c.queue("default", 1).cancelGrace(Duration.ofMillis(300)).handler(handler("stuck", ctx -> {
+            if (starts.incrementAndGet() == 1) {
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException swallowed) {
+                        // ignores the timeout's interrupt
+                    }
+                }
+                return "too late";
+            }
+            return "second attempt";
+        })));
+        Job j = o.jobs().submit(JobRequest.of("stuck").timeout(Duration.ofMillis(300)).maxAttempts(2));
+        try {
+            Job done = awaitStatus(o, j.id(), COMPLETED);
+            assertThat(done.attempt()).isEqualTo(2);
+            assertThat(done.result().asText()).isEqualTo("second attempt");
+            assertThat(done.errors()).singleElement().satisfies(e -> {
+                assertThat(e.reason()).isEqualTo(AttemptError.TIMEOUT);
+                assertThat(e.attempt()).isEqualTo(1);
+            });
+            Job other = o.jobs().submit(JobRequest.of("noop"));
+            awaitStatus(o, other.id(), COMPLETED);
+        } finally {
+            release.countDown();
+        }
+        // the stuck attempt's late return changes nothing: its lease is gone
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> {
+            Job now = o.jobs().require(j.id());
+            return now.status() == COMPLETED && "second attempt".equals(now.result().asText());
+        });
+    }
+
     // ---- cancellation -----------------------------------------------------------------------------
 
     @Test

@@ -33,6 +33,11 @@ final class RunningJob implements JobContext {
     volatile boolean lost;
     /** Given back to pending at shutdown: the outcome is not ours to store any more. */
     volatile boolean handedBack;
+    /** Past its timeout and the cancel grace without returning: its failure is stored and its slot given back already. */
+    volatile boolean abandoned;
+    /** Set once by whoever gives the slot back (the job's own thread, or the abandon timer). */
+    final java.util.concurrent.atomic.AtomicBoolean slotReleased = new java.util.concurrent.atomic.AtomicBoolean();
+    volatile ScheduledFuture<?> abandonTimer;
     volatile ScheduledFuture<?> timeoutTimer;
     volatile ScheduledFuture<?> cancelTimer;
     private final Object progressLock = new Object();
@@ -64,12 +69,17 @@ final class RunningJob implements JobContext {
         Thread.interrupted();
         if (timeoutTimer != null) timeoutTimer.cancel(false);
         if (cancelTimer != null) cancelTimer.cancel(false);
+        if (abandonTimer != null) abandonTimer.cancel(false);
         // the last value reported always goes out, even when the throttle held it back
         flushProgress();
     }
 
     synchronized void interruptHandler() {
         if (handlerRunning && thread != null) thread.interrupt();
+    }
+
+    synchronized boolean handlerRunning() {
+        return handlerRunning;
     }
 
     // ---- JobContext ----------------------------------------------------------------------------

@@ -297,6 +297,7 @@ public final class WorkerPool implements AutoCloseable {
             rj.timeoutTimer = timers.schedule(() -> {
                 rj.timedOut = true;
                 rj.interruptHandler();
+                rj.abandonTimer = timers.schedule(() -> abandon(q, rj), config.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
             }, job.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         Thread.ofVirtual().name("ordo-job-" + job.id()).start(() -> execute(q, rj));
@@ -321,14 +322,37 @@ public final class WorkerPool implements AutoCloseable {
             log.error("job {}: storing the outcome failed; it will be retried after its lease expires", rj.job().id(), e);
         } finally {
             running.remove(rj.job().id());
-            q.slots.release();
+            if (rj.slotReleased.compareAndSet(false, true)) q.slots.release();
+        }
+    }
+
+    /**
+     * A handler still running a cancel grace after its timeout ignores interrupts: its attempt is
+     * failed as timed out now (retried or failed as the policy says), its lease is no longer
+     * renewed and its slot is given back. Its thread is left to end by itself; whatever it writes
+     * later is refused by the store, whose lease has moved on.
+     */
+    private void abandon(QueueState q, RunningJob rj) {
+        if (!rj.handlerRunning() || rj.handedBack || rj.lost || rj.cancelRequested) return;
+        rj.abandoned = true;
+        running.remove(rj.job().id());
+        log.warn("job {} attempt {}: still running {} after its timeout of {}; its slot is given back and the attempt failed as timed out",
+                rj.job().id(), rj.job().attempt(), io.ordo.core.util.Durations.format(config.cancelGrace()),
+                io.ordo.core.util.Durations.format(rj.job().timeout()));
+        try {
+            storeFailure(q, rj, AttemptErrors.timeout(rj.job(), now()), null);
+        } catch (RuntimeException e) {
+            log.error("job {}: storing the timeout failed; it will be retried after its lease expires", rj.job().id(), e);
+        } finally {
+            if (rj.slotReleased.compareAndSet(false, true)) q.slots.release();
+            wake(q.name);
         }
     }
 
     private void finish(QueueState q, RunningJob rj, Object result, Throwable error) {
         Job job = rj.job();
         Instant now = now();
-        if (rj.handedBack) return;
+        if (rj.handedBack || rj.abandoned) return;
         if (rj.lost) {
             log.warn("job {} attempt {}: lease lost while running; outcome discarded", job.id(), job.attempt());
             return;
@@ -341,7 +365,8 @@ public final class WorkerPool implements AutoCloseable {
             }
             return;
         }
-        if (error == null) {
+        // a handler that swallowed the timeout's interrupt and returned is still timed out
+        if (error == null && !rj.timedOut) {
             try {
                 com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
                 completer.add(new Completion(job.lease(), tree, now, job));
@@ -351,10 +376,14 @@ public final class WorkerPool implements AutoCloseable {
                 error = new IllegalStateException("result is not serializable to JSON: " + e.getMessage(), e);
             }
         }
-        AttemptError attemptError = rj.timedOut
-                ? new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.TIMEOUT,
-                "timed out after " + io.ordo.core.util.Durations.format(job.timeout()))
-                : new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.ERROR, describe(error));
+        AttemptError attemptError = rj.timedOut ? AttemptErrors.timeout(job, now)
+                : new AttemptError(job.attempt(), job.leaseOwner(), now, AttemptError.ERROR, AttemptErrors.describe(error));
+        storeFailure(q, rj, attemptError, error);
+    }
+
+    private void storeFailure(QueueState q, RunningJob rj, AttemptError attemptError, Throwable error) {
+        Job job = rj.job();
+        Instant now = attemptError.at();
         Failure f = error instanceof io.ordo.core.handler.PermanentFailure
                 ? new Failure(job.lease(), attemptError, JobStatus.FAILED, null, now)
                 : retry.decide(job, attemptError, now);
@@ -367,17 +396,6 @@ public final class WorkerPool implements AutoCloseable {
         observer.ended(job, f.next(), attemptError.message(), now);
         if (f.next() == JobStatus.PENDING) wake(q.name);
         if (f.next() == JobStatus.SCHEDULED) onRetryScheduled.accept(f.runAt());
-    }
-
-    static String describe(Throwable t) {
-        if ((t instanceof io.ordo.core.handler.PermanentFailure || t instanceof io.ordo.core.engine.isolation.IsolatedFailure)
-                && t.getMessage() != null) return t.getMessage(); // already worded
-        String msg = t.getMessage();
-        String s = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
-        if (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
-            s += " (caused by " + t.getCause().getClass().getSimpleName() + ": " + t.getCause().getMessage() + ")";
-        }
-        return s.length() > 4000 ? s.substring(0, 4000) + "…" : s;
     }
 
     List<SubmitResult> spawn(RunningJob parent, List<JobRequest> children, boolean truncate) {
