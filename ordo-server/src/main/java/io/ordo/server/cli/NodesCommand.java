@@ -42,32 +42,41 @@ final class NodesCommand implements Callable<Integer> {
         }
         // capabilities and routing: the TYPES and CAPABILITIES columns only where they tell nodes apart
         java.util.Set<String> typeSets = new java.util.HashSet<>();
+        java.util.Set<String> versions = new java.util.HashSet<>();
         boolean anyCaps = false;
+        String leader = null;
         for (JsonNode n : nodes.path("nodes")) {
             typeSets.add(n.path("types").toString());
+            versions.add(n.path("version").asText());
             anyCaps |= !n.path("capabilities").isEmpty();
+            if (n.path("leader").asBoolean()) leader = n.path("id").asText();
         }
         boolean showTypes = typeSets.size() > 1;
+        // like TYPES, VERSION only where nodes differ (a rolling upgrade): the table keeps within 80 columns
+        boolean showVersion = versions.size() > 1;
         List<String> header = new ArrayList<>(List.of("NODE", "STATE", "HOST", ">PID", ">RUNNING", "QUEUES"));
         if (showTypes) header.add("TYPES");
         if (anyCaps) header.add("CAPABILITIES");
-        header.addAll(List.of("SEEN", "VERSION"));
+        header.add("SEEN");
+        if (showVersion) header.add("VERSION");
         Table t = new Table(header.toArray(String[]::new));
         for (JsonNode n : nodes.path("nodes")) {
             List<String> queues = new ArrayList<>();
             n.path("queues").forEach(q -> queues.add(q.asText()));
-            String state = n.path("state").asText() + (n.path("leader").asBoolean() ? ", leader" : "");
-            List<Object> row = new ArrayList<>(List.of(n.path("id").asText(), state, n.path("host").asText(), n.path("pid").asLong(),
+            String id = n.path("id").asText() + (n.path("leader").asBoolean() ? "*" : "");
+            List<Object> row = new ArrayList<>(List.of(id, n.path("state").asText(), n.path("host").asText(), n.path("pid").asLong(),
                     n.path("running").asInt() + "/" + n.path("slots").asInt()));
             row.add(queues.isEmpty() ? null : String.join(",", queues));
             if (showTypes) row.add(types(n.path("types")));
             if (anyCaps) row.add(capabilities(n.path("capabilities")));
             row.add(ago(n.path("seen_at").asText()));
-            row.add(n.path("version").asText());
+            if (showVersion) row.add(n.path("version").asText());
             t.row(row.toArray());
         }
         if (t.size() == 0) ctx.out().println("no nodes");
         else ctx.out().print(t.render());
+        if (leader != null) ctx.out().println("* leads the cluster (runs the cluster-wide duties)");
+        if (t.size() > 0 && !showVersion) ctx.out().println("version: " + versions.iterator().next());
         JsonNode health = nodes.path("table_health");
         if (health.path("autovacuum").asText().equals("off")) {
             ctx.out().println("autovacuum: off (" + health.path("detail").asText() + "); vacuum duty on the answering node: "

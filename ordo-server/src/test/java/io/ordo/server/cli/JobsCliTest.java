@@ -270,6 +270,9 @@ class JobsCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.outLines().get(0)).startsWith("NODE").contains("STATE", "HOST", "RUNNING", "QUEUES");
         assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(node).contains("alive").contains("default").contains("s ago"));
+        // the only node leads: marked, with the note under the table
+        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith(node + "*"));
+        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith("* leads the cluster"));
         assertThat(r.outLines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         JsonNode json = ApiJson.read(ordo("nodes", "--json").out());
         assertThat(json.path("nodes").get(0).path("state").asText()).isEqualTo("alive");
