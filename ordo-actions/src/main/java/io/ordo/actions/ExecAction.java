@@ -4,28 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ordo.core.action.StepAction;
 import io.ordo.core.action.StepContext;
-import io.ordo.core.handler.JobCancelledException;
 import io.ordo.core.handler.PermanentFailure;
-import io.ordo.core.model.LogLevel;
-import io.ordo.core.util.Durations;
 import io.ordo.core.util.Json;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code exec} step: runs a command as a subprocess of the node running the step (no shell).
@@ -44,9 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExecAction implements StepAction {
     private static final Set<String> FIELDS = Set.of("command", "cwd", "env", "inherit_env", "timeout");
-    static final int TAIL_LINES = 50;
-    static final int MAX_LINE = 4000;
-    static final int MAX_LOGGED_LINES = 10_000;
 
     private final List<String> allowed;
 
@@ -56,10 +39,7 @@ public final class ExecAction implements StepAction {
 
     /** An exec action that may run these executables (and nothing else). */
     public static ExecAction allowing(List<String> executables) {
-        for (String e : executables) {
-            if (e == null || e.isBlank()) throw new IllegalArgumentException("an allowed executable must not be blank");
-        }
-        return new ExecAction(executables);
+        return new ExecAction(Subprocess.allowList(executables));
     }
 
     /** An exec action that refuses every command (the step fails validation with how to allow it). */
@@ -91,18 +71,7 @@ public final class ExecAction implements StepAction {
             throw ActionConfig.bad("command", "must be a list of arguments such as [\"git\", \"pull\"] (no shell is used)");
         }
         List<String> command = c.strings("command");
-        if (command.isEmpty() || command.get(0).isBlank()) throw ActionConfig.bad("command", "must name an executable first");
-        String exe = command.get(0);
-        if (allowed.isEmpty()) {
-            throw ActionConfig.bad("command", "the exec action is disabled on this node: no executable is allowed (to run '" + exe
-                    + "', start 'ordo server' or 'ordo worker' with --allow-exec " + exe
-                    + ", or in Java register the action as ExecAction.allowing(List.of(\"" + exe + "\")))");
-        }
-        if (!allowed.contains(exe) && !ActionConfig.hasRef(exe)) {
-            throw ActionConfig.bad("command[0]", "executable '" + exe + "' is not allowed on this node (allowed: " + allowed
-                    + "); to allow it, add --allow-exec " + exe + " to 'ordo server' / 'ordo worker', or add \"" + exe
-                    + "\" to the list given to ExecAction.allowing(...)");
-        }
+        Subprocess.checkAllowed(allowed, command, "exec", "ExecAction.allowing", "command");
         String cwd = c.text("cwd", null);
         Map<String, String> env = c.stringMap("env");
         boolean inherit = c.bool("inherit_env", true);
@@ -113,134 +82,20 @@ public final class ExecAction implements StepAction {
     @Override
     public Object run(StepContext ctx) throws Exception {
         Spec s = spec(ctx.config());
-        List<String> argv = new ArrayList<>(s.command());
-        argv.set(0, resolve(argv.get(0)));
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        File dir = null;
         if (s.cwd() != null) {
-            File dir = new File(s.cwd());
+            dir = new File(s.cwd());
             if (!dir.isDirectory()) throw ActionConfig.bad("cwd", "'" + s.cwd() + "' is not a directory on this node");
-            pb.directory(dir);
         }
-        if (!s.inheritEnv()) {
-            String path = pb.environment().get("PATH");
-            pb.environment().clear();
-            if (path != null) pb.environment().put("PATH", path);
-        }
-        pb.environment().putAll(s.env());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new PermanentFailure("exec: cannot start " + s.command() + ": " + e.getMessage(), e);
-        }
-        p.getOutputStream().close(); // no stdin
-        ctx.info("started pid " + p.pid() + ": " + s.command());
-        Tail out = new Tail();
-        Tail err = new Tail();
-        Thread outPump = Thread.ofVirtual().name("exec-out-" + p.pid()).start(() -> pump(ctx, p.getInputStream(), LogLevel.INFO, out));
-        Thread errPump = Thread.ofVirtual().name("exec-err-" + p.pid()).start(() -> pump(ctx, p.getErrorStream(), LogLevel.WARN, err));
         long deadline = s.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + s.timeout().toNanos();
-        try {
-            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                if (ctx.isCancelled()) {
-                    killTree(p);
-                    throw new JobCancelledException(ctx.id());
-                }
-                if (System.nanoTime() > deadline) {
-                    killTree(p);
-                    drain(outPump, errPump);
-                    throw new PermanentFailure("exec: " + s.command() + " timed out after " + Durations.format(s.timeout())
-                            + "; process tree killed" + lastLines(err));
-                }
-            }
-        } catch (InterruptedException e) {
-            killTree(p);
-            throw e;
-        }
-        drain(outPump, errPump);
-        int code = p.exitValue();
-        if (code != 0) {
-            throw new PermanentFailure("exec: " + s.command() + " exited with code " + code + lastLines(err));
+        Subprocess.Outcome o = Subprocess.run(ctx, Subprocess.resolved(s.command(), "exec"), dir, s.env(), s.inheritEnv(), deadline,
+                s.timeout(), "exec: " + s.command());
+        if (o.exitCode() != 0) {
+            throw new PermanentFailure("exec: " + s.command() + " exited with code " + o.exitCode() + o.lastErrLines());
         }
         ObjectNode result = Json.MAPPER.createObjectNode();
-        result.put("exit_code", code);
-        result.put("stdout_tail", out.text());
+        result.put("exit_code", o.exitCode());
+        result.put("stdout_tail", o.stdoutTail());
         return result;
-    }
-
-    /** A bare name is looked up on this JVM's PATH (an env PATH of the step cannot redirect it); paths are kept. */
-    static String resolve(String exe) {
-        if (exe.contains("/") || exe.contains(File.separator)) return exe;
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                if (dir.isEmpty()) continue;
-                Path candidate = Path.of(dir, exe);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate.toString();
-            }
-        }
-        throw new PermanentFailure("exec: executable '" + exe + "' not found on this node's PATH");
-    }
-
-    private static String lastLines(Tail err) {
-        String t = err.text();
-        if (t.length() > 2000) t = "…" + t.substring(t.length() - 2000);
-        return t.isBlank() ? "" : "; last stderr lines:\n" + t;
-    }
-
-    /** The output threads end when the pipes close; a grandchild holding them open is not waited for long. */
-    private static void drain(Thread... pumps) throws InterruptedException {
-        for (Thread t : pumps) t.join(2000);
-    }
-
-    /** Kills the process and every descendant (snapshotted before the parent dies, then once more). */
-    static void killTree(Process p) {
-        List<ProcessHandle> kids = p.descendants().toList();
-        p.destroyForcibly();
-        for (ProcessHandle k : kids) {
-            List<ProcessHandle> grand = k.descendants().toList();
-            k.destroyForcibly();
-            grand.forEach(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    private static void pump(StepContext ctx, InputStream in, LogLevel level, Tail tail) {
-        int logged = 0;
-        boolean logging = true;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.length() > MAX_LINE) line = line.substring(0, MAX_LINE) + "…";
-                tail.add(line);
-                if (!logging) continue;
-                try {
-                    if (logged++ < MAX_LOGGED_LINES) {
-                        ctx.log(level, line);
-                    } else {
-                        ctx.log(LogLevel.WARN, "more than " + MAX_LOGGED_LINES + " lines on " + (level == LogLevel.INFO ? "stdout" : "stderr")
-                                + "; the rest is not logged");
-                        logging = false;
-                    }
-                } catch (RuntimeException e) {
-                    logging = false; // lease lost or store unavailable: keep draining the pipe
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed or the pipe closed
-        }
-    }
-
-    /** The last {@value #TAIL_LINES} lines of a stream. */
-    static final class Tail {
-        private final Deque<String> lines = new ArrayDeque<>();
-
-        synchronized void add(String line) {
-            lines.addLast(line);
-            if (lines.size() > TAIL_LINES) lines.removeFirst();
-        }
-
-        synchronized String text() {
-            return String.join("\n", lines);
-        }
     }
 }
