@@ -85,8 +85,13 @@ abstract class ActionTestSupport {
     }
 
     protected Job start(StepDefinition... steps) {
+        return start(Map.of(), steps);
+    }
+
+    /** Starts a run of a definition with these variables ({@code config}) and steps. */
+    protected Job start(Map<String, JsonNode> variables, StepDefinition... steps) {
         JobDefinition def = new JobDefinition("test-" + UUID.randomUUID(), "test", null, null, Duration.ofMinutes(2), true, List.of(),
-                Map.of(), List.of(steps), false, null);
+                variables, List.of(steps), false, null);
         return ordo.definitions().run(def);
     }
 

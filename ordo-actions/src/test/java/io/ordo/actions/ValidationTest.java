@@ -18,6 +18,8 @@ class ValidationTest {
     private static final CrawlAction CRAWL = new CrawlAction();
     private static final TransformAction TRANSFORM = new TransformAction();
     private static final ExecAction EXEC = ExecAction.allowing(List.of("git"));
+    private static final AgentAction AGENT = new AgentAction();
+    private static final GitAction GIT = GitAction.allowing(List.of("make"));
     private static final MaintenanceAction MAINTENANCE = new MaintenanceAction(() -> null);
 
     private static void rejects(StepAction a, String json, String message) {
@@ -88,6 +90,52 @@ class ValidationTest {
         rejects(EXEC, "{\"command\": [\"git\"], \"env\": {\"A\": [1]}}", "config.env.A: must be a string");
         rejects(EXEC, "{\"command\": [\"git\"], \"timeout\": \"0s\"}", "config.timeout: must be longer than 0");
         accepts(EXEC, "{\"command\": [\"git\", \"pull\"], \"cwd\": \"/tmp\", \"env\": {\"A\": \"b\", \"N\": 1}, \"timeout\": \"1m\"}");
+    }
+
+    @Test
+    void agent() {
+        String ok = "\"base_url\": \"http://127.0.0.1:11434/v1\", \"model\": \"llama3.2\"";
+        rejects(AGENT, "{\"model\": \"m\", \"prompt\": \"p\"}", "config.base_url: required");
+        rejects(AGENT, "{\"base_url\": \"ftp://x\", \"model\": \"m\", \"prompt\": \"p\"}", "config.base_url: 'ftp://x' must be an absolute http:// or https:// URL");
+        rejects(AGENT, "{\"base_url\": \"http://x/v1\", \"prompt\": \"p\"}", "config.model: required");
+        rejects(AGENT, "{" + ok + "}", "config.prompt: required");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"api_key_env\": \"sk-abc\"}", "config.api_key_env: 'sk-abc' is not an environment variable name");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"api_key_env\": \"ORDO_ADMIN_TOKEN\"}", "config.api_key_env: 'ORDO_ADMIN_TOKEN' may not be read by this node");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"api_key_env\": \"AWS_SECRET_ACCESS_KEY\"}", "may not be read by this node");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"api_key_env\": \"ORDO_API_KEY\"}", "may not be read by this node");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"Summarise\", \"from\": \"pages\"}", "config.prompt: refers to no field of the input documents");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"Summarise {input.markdown}\"}", "config.prompt: {input.markdown} needs from");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"temperature\": 3}", "config.temperature: must be a number from 0 to 2");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"temperature\": \"warm\"}", "config.temperature: must be a number from 0 to 2");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"max_tokens\": 0}", "config.max_tokens: must be an integer from 1");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"max_retries\": 11}", "config.max_retries: must be an integer from 0 to 10");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"timeout\": \"later\"}", "config.timeout:");
+        rejects(AGENT, "{" + ok + ", \"prompt\": \"p\", \"api_key\": \"sk-1\"}", "config.api_key: unknown field");
+        accepts(AGENT, "{" + ok + ", \"prompt\": \"Summarise {input.markdown}\", \"from\": \"to_markdown\", \"system\": \"Answer in {lang}.\","
+                + " \"api_key_env\": \"OPENAI_API_KEY\", \"max_tokens\": 256, \"temperature\": 0.2, \"timeout\": \"2m\", \"max_retries\": 5}");
+        accepts(AGENT, "{\"base_url\": \"{llm}\", \"model\": \"{model}\", \"prompt\": \"p\", \"api_key_env\": \"{key_var}\", \"temperature\": \"{t}\"}");
+        accepts(AGENT.keyVariables(java.util.regex.Pattern.compile("LLM_KEY")), "{" + ok + ", \"prompt\": \"p\", \"api_key_env\": \"LLM_KEY\"}");
+        assertThat(AGENT.childHandlers()).extracting(h -> h.type()).containsExactly(AgentCall.TYPE);
+    }
+
+    @Test
+    void git() {
+        rejects(GIT, "{\"command\": [\"make\"]}", "config.url: required");
+        rejects(GIT, "{\"url\": \"-uhttps://x/r.git\", \"command\": [\"make\"]}", "config.url: must not start with '-'");
+        rejects(GIT, "{\"url\": \"http://x/r.git\", \"command\": [\"make\"]}", "config.url: 'http://x/r.git' must be an https:// or ssh:// URL");
+        rejects(GIT, "{\"url\": \"git@github.com:o/r.git\", \"command\": [\"make\"]}", "config.url:");
+        rejects(GIT, "{\"url\": \"ext::sh -c touch% /tmp/x\", \"command\": [\"make\"]}", "config.url:");
+        rejects(GIT, "{\"url\": \"file:///srv/r.git\", \"command\": [\"make\"]}", "config.url: file:// URLs are not allowed on this node");
+        rejects(GIT, "{\"url\": \"https://x/r.git\", \"ref\": \"--upload-pack=evil\", \"command\": [\"make\"]}", "config.ref: '--upload-pack=evil' is not a branch");
+        rejects(GIT, "{\"url\": \"https://x/r.git\", \"ref\": \"a..b\", \"command\": [\"make\"]}", "config.ref:");
+        rejects(GIT, "{\"url\": \"https://x/r.git\"}", "config.command: required");
+        rejects(GIT, "{\"url\": \"https://x/r.git\", \"command\": [\"rm\", \"-rf\", \"/\"]}", "config.command[0]: executable 'rm' is not allowed on this node (allowed: [make])");
+        rejects(GitAction.disabled(), "{\"url\": \"https://x/r.git\", \"command\": [\"make\"]}", "config.command: the git action is disabled on this node");
+        rejects(GIT, "{\"url\": \"https://x/r.git\", \"command\": [\"make\"], \"cwd\": \"/\"}", "config.cwd: unknown field");
+        accepts(GIT, "{\"url\": \"https://github.com/o/r.git\", \"ref\": \"v1.2.0\", \"command\": [\"make\", \"test\"], \"env\": {\"CI\": \"1\"}, \"timeout\": \"10m\"}");
+        accepts(GIT, "{\"url\": \"ssh://git@example.com/o/r.git\", \"ref\": \"release/2.x\", \"command\": [\"make\"]}");
+        accepts(GIT, "{\"url\": \"{repo}\", \"ref\": \"{ref}\", \"command\": [\"make\"]}");
+        accepts(GIT.allowFileUrls(true), "{\"url\": \"file:///srv/r.git\", \"command\": [\"make\"]}");
     }
 
     @Test
