@@ -1,7 +1,9 @@
 package io.ordo.server;
 
+import io.ordo.actions.AgentAction;
 import io.ordo.actions.CrawlAction;
 import io.ordo.actions.ExecAction;
+import io.ordo.actions.GitAction;
 import io.ordo.actions.HttpAction;
 import io.ordo.actions.MaintenanceAction;
 import io.ordo.actions.NetworkPolicy;
@@ -321,7 +323,7 @@ public final class ServerOptions {
     // ==== STEP ACTIONS ==========================================================================
     // The one place where the server adds step actions to the node's OrdoConfig. The engine brings
     // noop, sleep and fail itself (OrdoConfig.builtinHandlers). The built-in actions of the
-    // ordo-actions module (http, crawl, transform, exec, maintenance) are registered here, e.g.
+    // ordo-actions module (http, crawl, transform, exec, agent, git, maintenance) are registered here, e.g.
     //     config.action(new HttpAction(...));
     // and any settings they need (the exec allow-list, the http deny-list) become fields of these
     // options. `ordo definitions validate --local` validates against the same set.
@@ -332,10 +334,14 @@ public final class ServerOptions {
         config.action(new CrawlAction(fetch));
         config.action(new TransformAction());
         config.action(execAllow.isEmpty() ? ExecAction.disabled() : ExecAction.allowing(execAllow));
+        // the agent's endpoint is held to the same policy as http; git runs the commands exec may run,
+        // and checks https/ssh hosts against the policy (file:// stays off on a server)
+        config.action(new AgentAction(fetch));
+        config.action((execAllow.isEmpty() ? GitAction.disabled() : GitAction.allowing(execAllow)).networkPolicy(fetch.policy()));
         config.action(new MaintenanceAction());
     }
 
-    /** Executables the {@code exec} action may run (none by default: exec is disabled). */
+    /** Executables the {@code exec} and {@code git} actions may run (none by default: both are disabled). */
     public ServerOptions allowExec(List<String> executables) {
         this.execAllow.clear();
         this.execAllow.addAll(executables);

@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 class JobDefinitionsExamplesTest {
     static final Path DIR = Path.of("..", "job-definitions");
     /** The built-in actions of ordo-actions: stood in for when this build does not register them yet. */
-    static final List<String> BUILT_IN = List.of("http", "crawl", "transform", "exec", "maintenance");
+    static final List<String> BUILT_IN = List.of("http", "crawl", "transform", "exec", "agent", "git", "maintenance");
 
     /** Accepts any config: only the action's name is known. */
     record StandIn(String name) implements StepAction {
@@ -63,7 +63,7 @@ class JobDefinitionsExamplesTest {
             DefinitionParser parser = new DefinitionParser();
 
             assertThat(files()).extracting(p -> p.getFileName().toString())
-                    .contains("demo.yaml", "retry-then-fail.yaml", "hourly-report.toml", "site-docs.yaml");
+                    .contains("demo.yaml", "retry-then-fail.yaml", "hourly-report.toml", "site-docs.yaml", "summarise-site.yaml");
             for (Path f : files()) {
                 DefinitionParser.Result r = parser.parse(f.toString(), Files.readString(f));
                 assertThat(r.problems()).as(f.toString()).isEmpty();
@@ -81,7 +81,7 @@ class JobDefinitionsExamplesTest {
             List<String> loaded = report.loaded().stream().map(l -> l.result().definition().id()).toList();
             assertThat(loaded).contains("demo", "retry-then-fail", "hourly-report");
             if (server.ordo().actions().containsKey("crawl")) {
-                assertThat(loaded).contains("site-docs");
+                assertThat(loaded).contains("site-docs", "summarise-site");
             } else {
                 // this build has no crawl action yet: the file is skipped whole, with the reason
                 assertThat(report.rejected()).singleElement().satisfies(r -> {

@@ -33,7 +33,7 @@ final class NodeFlags {
     String nodeId;
 
     @Option(names = "--allow-exec", paramLabel = "EXECUTABLE",
-            description = "Let the exec step action run this executable (repeatable; exec is disabled without it)")
+            description = "Let the exec and git step actions run this executable (repeatable; both are disabled without it)")
     List<String> allowExec = new ArrayList<>();
 
     @Option(names = "--auto-vacuum", paramLabel = "true|false", arity = "1",

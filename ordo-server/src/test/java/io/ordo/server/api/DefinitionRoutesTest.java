@@ -145,7 +145,7 @@ class DefinitionRoutesTest {
         problems.forEach(p -> fieldsOf.add(p.path("field").asText()));
         assertThat(fieldsOf).containsExactly("timeout", "steps[0].action", "steps[1].depends[0]");
         assertThat(problems.get(1).path("file").asText()).isEqualTo("bad.yaml");
-        assertThat(problems.get(1).path("message").asText()).startsWith("unknown action 'nope' (known: crawl, exec, fail, http, maintenance, noop, sleep, transform)");
+        assertThat(problems.get(1).path("message").asText()).startsWith("unknown action 'nope' (known: agent, crawl, exec, fail, git, http, maintenance, noop, sleep, transform)");
         assertThat(r.errorMessage()).startsWith("job definition bad.yaml is invalid (3 problems); nothing was stored:");
         assertError(http.get("/api/jobs/definitions/r-invalid"), 404, "not_found");
 

@@ -88,7 +88,7 @@ class DefinitionsCliTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(Main.FAILED);
         assertThat(r.outLines()).hasSize(3);
         assertThat(r.outLines().get(0)).startsWith(f + ": schedule: '99 * * * *' is not a cron expression");
-        assertThat(r.outLines().get(1)).isEqualTo(f + ": steps[0].action: unknown action 'teleport' (known: crawl, exec, fail, http, maintenance, noop, sleep, transform)");
+        assertThat(r.outLines().get(1)).isEqualTo(f + ": steps[0].action: unknown action 'teleport' (known: agent, crawl, exec, fail, git, http, maintenance, noop, sleep, transform)");
         assertThat(r.outLines().get(2)).isEqualTo(f + ": steps[1].depends[1]: unknown step 'ghost' (steps: a, b)");
         assertThat(r.errLines()).containsExactly("ordo: " + f + " is invalid (3 problems)");
     }
