@@ -94,6 +94,27 @@ class DefinitionsCliTest {
     }
 
     @Test
+    void theAgentExampleValidatesLocallyAndBadAgentOrGitConfigIsNamedByField() throws IOException {
+        Path example = Path.of("..", "job-definitions", "summarise-site.yaml");
+        Run ok = Cli.run(Map.of("ORDO_SERVER", "http://127.0.0.1:1"), "definitions", "validate", example.toString(), "--local");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.outLines()).containsExactly(example + ": valid (definition 'summarise-site', 3 steps)");
+
+        Path f = file("c-agent.yaml", """
+                id: c-agent
+                steps:
+                  - {name: ask, action: agent, config: {base_url: "http://127.0.0.1:11434/v1", model: m, prompt: "hi", api_key_env: ORDO_ADMIN_TOKEN}}
+                  - {name: build, action: git, config: {url: "https://example.com/r.git", ref: "--upload-pack=x", command: [make]}}
+                """);
+        Run bad = Cli.run(Map.of("ORDO_SERVER", "http://127.0.0.1:1"), "definitions", "validate", f.toString(), "--local");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(Main.FAILED);
+        assertThat(bad.outLines()).hasSize(2);
+        assertThat(bad.outLines().get(0)).startsWith(f + ": steps.ask.config.api_key_env: 'ORDO_ADMIN_TOKEN' may not be read by this node");
+        assertThat(bad.outLines().get(1)).startsWith(f + ": steps.build.config.ref: '--upload-pack=x' is not a branch, tag or full commit id");
+        assertThat(bad.errLines()).containsExactly("ordo: " + f + " is invalid (2 problems)");
+    }
+
+    @Test
     void validateJsonAndLocal() throws Exception {
         Path f = file("c-local.toml", "id = \"c-local\"\n[[steps]]\nname = \"a\"\naction = \"sleep\"\n");
 
