@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which network addresses the {@code http} and {@code crawl} actions may connect to: a deny-list of
+ * Which network addresses the {@code http}, {@code crawl} and {@code agent} actions (and the host of a
+ * {@code git} URL, checked once before cloning) may connect to: a deny-list of
  * address ranges, with an allow-list that overrides it. Every address a host name resolves to is
  * checked (one denied address refuses the host), at the moment of connecting (see {@link SafeFetch}),
  * and again for every redirect.
