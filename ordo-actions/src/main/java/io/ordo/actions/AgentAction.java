@@ -208,7 +208,7 @@ public final class AgentAction implements StepAction {
         // every request and every wait the call may make, with room to spare
         Duration budget = s.timeout().multipliedBy(s.maxRetries() + 1L).plus(RetryAfter.CAP.multipliedBy(s.maxRetries()))
                 .plusSeconds(30);
-        return JobRequest.of(AgentCall.TYPE).payload(p).timeout(budget).maxAttempts(1)
+        return JobRequest.of(AgentCall.TYPE).payload(p).timeout(budget)
                 .dedupKey("agent:" + ctx.id() + ":" + (source == null ? "prompt" : source.id()));
     }
 }

@@ -23,8 +23,8 @@ import java.util.function.UnaryOperator;
  * One chat-completion call of an {@code agent} step: a child job of type {@value #TYPE}. 429 and
  * 5xx answers, connection errors and timeouts are retried here, up to {@code max_retries} times,
  * after the server's {@code Retry-After} or an exponential backoff (see {@link RetryAfter}); any
- * other status fails the job at once. The job itself is not retried by the engine on top of that
- * (one attempt), so a call is never made more than {@code max_retries + 1} times.
+ * other status (redirects included: they are not followed) fails the job at once. Every failure
+ * here is permanent, so the engine retries the job only after a crash of the node running it.
  *
  * <p>Payload: {@code {base_url, model, api_key_env?, system?, prompt, max_tokens?, temperature?,
  * timeout_ms, max_retries, source_job?, url?}} (the prompt already rendered; never the key, which
@@ -52,7 +52,9 @@ final class AgentCall implements JobHandler {
 
     @Override
     public JobTypeOptions options() {
-        return new JobTypeOptions(1, null, null, null);
+        // 429/5xx are retried inside one attempt; a second attempt only follows a crash of the node
+        // running the call (or an unexpected error), since every failure here is permanent
+        return new JobTypeOptions(2, null, null, null);
     }
 
     @Override
@@ -95,7 +97,7 @@ final class AgentCall implements JobHandler {
             try {
                 SafeFetch.Response resp = fetch.fetch(req);
                 int status = resp.status();
-                if (status >= 200 && status < 300) return result(resp, model, p, request);
+                if (status >= 200 && status < 300) return result(ctx, resp, model, p, request);
                 String excerpt = ChatCompletion.excerpt(resp.text());
                 problem = where + " returned " + status + (excerpt.isEmpty() ? "" : ": " + excerpt);
                 if (status != 429 && status < 500) throw new PermanentFailure("agent: " + problem);
@@ -114,7 +116,7 @@ final class AgentCall implements JobHandler {
         }
     }
 
-    private ObjectNode result(SafeFetch.Response resp, String model, JsonNode p, int requests) {
+    private ObjectNode result(JobContext ctx, SafeFetch.Response resp, String model, JsonNode p, int requests) {
         if (resp.truncated()) throw new PermanentFailure("agent: the response is longer than " + MAX_BODY + " bytes");
         ChatCompletion.Answer a;
         try {
@@ -122,6 +124,8 @@ final class AgentCall implements JobHandler {
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("agent: " + e.getMessage());
         }
+        ctx.info(a.model() + " answered (" + a.finishReason() + ", " + a.usage().totalTokens() + " tokens"
+                + (requests > 1 ? ", request " + requests : "") + ")");
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("answer", a.text());
         out.put("model", a.model());

@@ -218,7 +218,7 @@ public final class GitAction implements StepAction {
         Map<String, String> env = new HashMap<>();
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("GIT_ALLOW_PROTOCOL", fileUrls ? "https:ssh:file" : "https:ssh");
-        env.put("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+        if (System.getenv("GIT_SSH_COMMAND") == null) env.put("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"); // the operator's wins
         Subprocess.Outcome o = Subprocess.run(ctx, argv, null, env, true, deadline, s.timeout(), "git " + what);
         if (o.exitCode() != 0) {
             throw new PermanentFailure("git: " + what + " of " + redact(s.url()) + " failed (exit code " + o.exitCode() + ")" + o.lastErrLines());

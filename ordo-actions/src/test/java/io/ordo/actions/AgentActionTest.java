@@ -69,6 +69,20 @@ class AgentActionTest extends ActionTestSupport {
             assertThat(run.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(stub.seen).hasSize(2);
             assertThat(call(run).result().path("requests").asInt()).isEqualTo(2);
+            assertThat(logs(call(run).id())).anyMatch(l -> l.message().equals("llama3.2 answered (stop, 18 tokens, request 2)"));
+        }
+    }
+
+    @Test
+    void aRedirectIsNotFollowedWithTheKey() throws Exception {
+        try (ChatStub stub = new ChatStub(); ChatStub other = new ChatStub()) {
+            stub.then(307, Map.of("Location", other.baseUrl() + "/chat/completions"), "");
+            node(agent());
+            Job run = run(step("ask", "agent", cfg(ask(stub, "api_key_env", "OPENAI_API_KEY"))));
+            assertThat(run.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(call(run).error()).contains("returned 307");
+            assertThat(stub.seen).hasSize(1);
+            assertThat(other.seen).isEmpty();
         }
     }
 
