@@ -155,14 +155,31 @@ final class Subprocess {
         for (Thread t : pumps) t.join(2000);
     }
 
-    /** Kills the process and every descendant (snapshotted before the parent dies, then once more). */
+    /**
+     * Kills the process and every descendant (snapshotted before the parent dies, then once more),
+     * and waits briefly for them to be gone, so that a directory they wrote to can be deleted next.
+     */
     static void killTree(Process p) {
         List<ProcessHandle> kids = p.descendants().toList();
+        List<ProcessHandle> all = new ArrayList<>(kids);
         p.destroyForcibly();
         for (ProcessHandle k : kids) {
             List<ProcessHandle> grand = k.descendants().toList();
             k.destroyForcibly();
             grand.forEach(ProcessHandle::destroyForcibly);
+            all.addAll(grand);
+        }
+        all.add(p.toHandle());
+        long until = System.nanoTime() + 2_000_000_000L;
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // not gone within the bound: the caller goes on regardless
+            }
         }
     }
 
