@@ -132,7 +132,15 @@ public final class JobRoutes implements RouteGroup {
     }
 
     private void submitBatch(Context ctx) {
-        List<JobRequest> requests = SubmitRequests.batch(RequestBodies.json(ctx, maxBodyBytes));
+        com.fasterxml.jackson.databind.JsonNode json = RequestBodies.json(ctx, maxBodyBytes);
+        var withCallbacks = SubmitRequests.batchWithCallbacks(json);
+        if (withCallbacks.isPresent()) {
+            io.ordo.core.batch.Batch b = jobs.batch(withCallbacks.get());
+            ctx.header("Location", BatchJson.url(b.id()));
+            send(ctx, 202, BatchJson.accepted(b));
+            return;
+        }
+        List<JobRequest> requests = SubmitRequests.batch(json);
         List<SubmitResult> results = jobs.submitDetailed(requests);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode out = body.putArray("jobs");
