@@ -125,6 +125,8 @@ public final class OpenApiRoutes implements RouteGroup {
             page("/jobs", "Dashboard: jobs"),
             page("/jobs/{id}", "Dashboard: one job"),
             page("/runs/{id}", "Dashboard: a definition run's step graph"),
+            page("/batches", "Dashboard: batches, newest first"),
+            page("/batches/{id}", "Dashboard: one batch, its progress, jobs and callbacks"),
             page("/definitions", "Dashboard: job definitions"),
             page("/definitions/{id}", "Dashboard: one job definition (source, editor, runs)"),
             page("/new-definition", "Dashboard: write a new job definition"),

@@ -103,7 +103,7 @@ final class OpenApiSchemas {
                 "root_id", nullable("string"), "definition_id", nullable("string"), "step", nullable("string"),
                 "depth", type("integer"), "progress", object("current", type("integer"), "total", type("integer"), "text", nullable("string")),
                 "result", NODES.objectNode().put("description", "any JSON, or null"), "result_expires_at", nullable("string"),
-                "error", nullable("string"), "warning", nullable("string"),
+                "error", nullable("string"), "warning", nullable("string"), "batch_id", type("string"),
                 "errors", arrayOf(object("attempt", type("integer"), "owner", nullable("string"), "at", type("string"),
                         "reason", type("string"), "message", nullable("string"))),
                 "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),
