@@ -82,8 +82,12 @@ class BatchRoutesTest {
         assertThat(cb.path("payload").path("payload").path("note").asText()).isEqualTo("done");
         JsonNode success = awaitJob(b.path("callbacks").path("on_success").asText(), "completed");
         assertThat(success.path("tags").get(0).asText()).isEqualTo("cb");
-        // the batch's jobs and its callbacks are listed under it
-        assertThat(http.get("/api/jobs?parent_id=" + id).json().path("jobs")).hasSize(5);
+        // the batch's jobs and its callbacks are listed under it, and each says which batch it is in
+        JsonNode under = http.get("/api/jobs?parent_id=" + id).json().path("jobs");
+        assertThat(under).hasSize(5);
+        for (JsonNode j : under) assertThat(http.get("/api/jobs/" + j.path("id").asText()).json().path("batch_id").asText()).isEqualTo(id);
+        String plain = http.post("/api/jobs", "{\"type\": \"noop\"}").json().path("job_id").asText();
+        assertThat(http.get("/api/jobs/" + plain).json().has("batch_id")).isFalse();
     }
 
     @Test
