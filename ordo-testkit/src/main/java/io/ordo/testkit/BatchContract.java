@@ -225,6 +225,30 @@ public abstract class BatchContract {
         assertThatThrownBy(() -> o.jobs().batch(member)).isInstanceOf(io.ordo.core.JobNotFoundException.class);
     }
 
+    @Test
+    void cancellingAJobOfTheBatchRunsOnFailureAndCancellingTheBatchRunsNoCallback() {
+        Ordo o = node(4);
+        gate = new CountDownLatch(1);
+        Batch one = o.jobs().batch(allCallbacks(List.of(JobRequest.of("ok"), JobRequest.of("ok").delay(Duration.ofHours(1)))));
+        Job later = o.jobs().children(one.id(), null, 10).items().stream().filter(j -> j.status() == JobStatus.SCHEDULED).findFirst().orElseThrow();
+        o.jobs().cancel(later.id());
+        Batch failed = awaitEnd(o, one.id());
+        assertThat(failed.status()).isEqualTo("failed");
+        assertThat(failed.counts().get(JobStatus.CANCELLED)).isEqualTo(1);
+        assertThat(failed.callbacks()).containsOnlyKeys(Batches.ON_COMPLETE, Batches.ON_FAILURE);
+        awaitCallbacksRan(o, failed);
+        assertThat(runsOf(one.id()).get(0).path("cancelled_ids").get(0).asText()).isEqualTo(later.id().toString());
+
+        Batch whole = o.jobs().batch(allCallbacks(List.of(JobRequest.of("gate"), JobRequest.of("ok").delay(Duration.ofHours(1)))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> o.jobs().batch(whole.id()).counts().get(JobStatus.RUNNING) == 1);
+        o.jobs().cancel(whole.id());
+        Batch cancelled = awaitEnd(o, whole.id());
+        assertThat(cancelled.status()).isEqualTo("cancelled");
+        await().atMost(Duration.ofSeconds(20)).until(() -> o.jobs().batch(whole.id()).counts().get(JobStatus.CANCELLED) == 2);
+        assertThat(o.jobs().batch(whole.id()).callbacks()).isEmpty();
+        assertThat(o.jobs().children(whole.id(), null, 10).items()).noneMatch(j -> j.type().equals("cb"));
+    }
+
     // ---- refused requests -----------------------------------------------------------------------
 
     @Test
