@@ -175,6 +175,10 @@ public final class Jobs {
 
     /** Requeues a failed or cancelled job. */
     public Job restart(UUID id) {
+        // a batch job is never claimed: requeued it would wait for a handler that does not exist
+        if (store.get(id).map(j -> io.ordo.core.batch.Batches.TYPE.equals(j.type())).orElse(false)) {
+            throw new ConflictException("job " + id + " is a batch; restart its failed jobs instead (a batch ends once)");
+        }
         Job job = store.restart(id, clock.instant());
         onInserted.accept(List.of(job));
         return job;

@@ -238,6 +238,8 @@ public abstract class BatchContract {
         assertThat(failed.callbacks()).containsOnlyKeys(Batches.ON_COMPLETE, Batches.ON_FAILURE);
         awaitCallbacksRan(o, failed);
         assertThat(runsOf(one.id()).get(0).path("cancelled_ids").get(0).asText()).isEqualTo(later.id().toString());
+        assertThatThrownBy(() -> o.jobs().restart(one.id())).isInstanceOf(io.ordo.core.ConflictException.class).hasMessageContaining("is a batch");
+        assertThat(o.jobs().batch(one.id()).status()).isEqualTo("failed");
 
         Batch whole = o.jobs().batch(allCallbacks(List.of(JobRequest.of("gate"), JobRequest.of("ok").delay(Duration.ofHours(1)))));
         await().atMost(Duration.ofSeconds(20)).until(() -> o.jobs().batch(whole.id()).counts().get(JobStatus.RUNNING) == 1);
