@@ -103,6 +103,9 @@ class BatchRoutesTest {
         assertThat(fieldNames(b.path("callbacks"))).containsExactly("on_failure");
         JsonNode cb = awaitJob(b.path("callbacks").path("on_failure").asText(), "completed");
         assertThat(cb.path("payload").path("failed_ids")).hasSize(1);
+        Response restart = http.post("/api/jobs/" + b.path("batch_id").asText() + "/restart", "");
+        assertThat(restart.status()).as(restart.toString()).isEqualTo(409);
+        assertThat(restart.errorMessage()).contains("is a batch");
     }
 
     @Test
