@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * Failed jobs do not stop the others: the batch waits for all of them.
  */
 public final class Batches implements JobMonitor.ParentEvaluator {
-    public static final String TYPE = "ordo.batch";
+    public static final String TYPE = JobStore.BATCH_TYPE;
     public static final String ON_COMPLETE = "on_complete";
     public static final String ON_SUCCESS = "on_success";
     public static final String ON_FAILURE = "on_failure";
@@ -250,7 +250,7 @@ public final class Batches implements JobMonitor.ParentEvaluator {
     /** Batches newest first. */
     public Page<Batch> list(String cursor, int limit) {
         if (limit < 1 || limit > Jobs.MAX_PAGE) throw new InvalidRequestException("limit must be 1-" + Jobs.MAX_PAGE + " (got " + limit + ")");
-        Page<Job> page = store.list(JobFilter.ALL.withType(TYPE), cursor, limit);
+        Page<Job> page = store.batches(cursor, limit);
         return new Page<>(page.items().stream().map(this::view).toList(), page.nextCursor());
     }
 
