@@ -7,6 +7,8 @@ import { OverviewPage } from './page-overview.js';
 import { JobsPage } from './page-jobs.js';
 import { JobPage } from './page-job.js';
 import { RunPage } from './page-run.js';
+import { BatchesPage } from './page-batches.js';
+import { BatchPage } from './page-batch.js';
 import { DefinitionsPage } from './page-definitions.js';
 import { DefinitionPage } from './page-definition.js';
 import { DeadLetterPage } from './page-dead-letter.js';
@@ -16,6 +18,7 @@ import { SubmitPage } from './page-submit.js';
 const NAV = [
   ['/', 'Overview', ['overview']],
   ['/jobs', 'Jobs', ['jobs', 'job']],
+  ['/batches', 'Batches', ['batches', 'batch']],
   ['/definitions', 'Definitions', ['definitions', 'definition', 'new-definition', 'run']],
   ['/dead-letter', 'Dead letter', ['dead-letter']],
   ['/nodes', 'Nodes', ['nodes']],
@@ -72,6 +75,8 @@ function App() {
     case 'jobs': body = html`<${JobsPage} />`; break;
     case 'job': body = html`<${JobPage} id=${id} key=${id} />`; break;
     case 'run': body = html`<${RunPage} id=${id} key=${id} />`; break;
+    case 'batches': body = html`<${BatchesPage} />`; break;
+    case 'batch': body = html`<${BatchPage} id=${id} key=${id} />`; break;
     case 'definitions': body = html`<${DefinitionsPage} />`; break;
     case 'definition': body = html`<${DefinitionPage} id=${id} key=${id} />`; break;
     case 'new-definition': body = html`<${DefinitionPage} id=${null} key="new" />`; break;

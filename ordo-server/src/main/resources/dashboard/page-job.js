@@ -116,6 +116,8 @@ export function JobPage({ id }) {
       <${JobActions} job=${j} descendants=${under} onDone=${onDone} />
     </div>
     ${done ? html`<p class="note" role="status">${done}</p>` : null}
+    ${j.type === 'ordo.batch' ? html`<p class="note">This job is a batch:${' '}<a href=${'/batches/' + j.id}>see its progress and callbacks</a>.</p>` : null}
+    ${j.batch_id ? html`<p class="note batch-link">This job belongs to a batch:${' '}<a href=${'/batches/' + j.batch_id}>open the batch</a>.</p>` : null}
     ${j.type === 'ordo.run' ? html`<p class="note">This job is a run of the definition <strong>${j.definition_id}</strong>:${' '}<a href=${'/runs/' + j.id}>watch its step graph</a>.</p>` : null}
     ${j.error ? html`<p class="error-box" role="status"><strong>Error:</strong> ${j.error}</p>` : null}
     ${j.warning ? html`<p class="warn-box"><strong>Warning:</strong> ${j.warning}</p>` : null}

@@ -10,6 +10,8 @@ const PAGES = [
   ['jobs', /^\/jobs$/],
   ['job', /^\/jobs\/([^/]+)$/],
   ['run', /^\/runs\/([^/]+)$/],
+  ['batches', /^\/batches$/],
+  ['batch', /^\/batches\/([^/]+)$/],
   ['definitions', /^\/definitions$/],
   ['definition', /^\/definitions\/([^/]+)$/],
   ['new-definition', /^\/new-definition$/],

@@ -39,9 +39,11 @@ public final class Jobs {
     private final Clock clock;
     private final Consumer<List<Job>> onInserted;
     private final Consumer<CancelResult> onCancelled;
+    private final io.ordo.core.batch.Batches batches;
 
     Jobs(JobStore store, JobFactory factory, java.util.function.Supplier<InsertOptions> insertOptions, Clock clock,
-         Consumer<List<Job>> onInserted, Consumer<CancelResult> onCancelled) {
+         Consumer<List<Job>> onInserted, Consumer<CancelResult> onCancelled, io.ordo.core.batch.Batches batches) {
+        this.batches = batches;
         this.store = store;
         this.factory = factory;
         this.insertOptions = insertOptions;
@@ -67,6 +69,24 @@ public final class Jobs {
         List<SubmitResult> results = store.insert(jobs, insertOptions.get());
         announce(results);
         return results;
+    }
+
+    /**
+     * Submits a batch: its jobs in one transaction, and callbacks enqueued once when every job of it is
+     * terminal (see {@link io.ordo.core.batch.BatchRequest}).
+     */
+    public io.ordo.core.batch.Batch batch(io.ordo.core.batch.BatchRequest request) {
+        return batches.submit(request);
+    }
+
+    /** The batch, or {@link JobNotFoundException}. */
+    public io.ordo.core.batch.Batch batch(UUID batchId) {
+        return batches.require(batchId);
+    }
+
+    /** Batches, newest first. */
+    public Page<io.ordo.core.batch.Batch> batches(String cursor, int limit) {
+        return batches.list(cursor, limit);
     }
 
     /**
@@ -155,6 +175,10 @@ public final class Jobs {
 
     /** Requeues a failed or cancelled job. */
     public Job restart(UUID id) {
+        // a batch job is never claimed: requeued it would wait for a handler that does not exist
+        if (store.get(id).map(j -> io.ordo.core.batch.Batches.TYPE.equals(j.type())).orElse(false)) {
+            throw new ConflictException("job " + id + " is a batch; restart its failed jobs instead (a batch ends once)");
+        }
         Job job = store.restart(id, clock.instant());
         onInserted.accept(List.of(job));
         return job;

@@ -133,7 +133,9 @@ public final class Ordo implements AutoCloseable {
             maintenance.wake();
             queue.leadershipChanged();
         });
-        this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser);
+        var batches = new io.ordo.core.batch.Batches(store, factory, insertOptions, config.clock(), this::inserted);
+        batches.attach(monitor);
+        this.jobs = new Jobs(store, factory, insertOptions, config.clock(), this::inserted, this::cancelledByUser, batches);
     }
 
     private static List<io.ordo.core.handler.JobHandler> allHandlers(OrdoConfig config) {

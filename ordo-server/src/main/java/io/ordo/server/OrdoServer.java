@@ -143,6 +143,7 @@ public final class OrdoServer implements AutoCloseable {
                 new DefinitionRoutes(ordo.definitions(), options.maxBodyBytes()),
                 new JobRoutes(ordo.jobs(), ordo.store(), options.maxBodyBytes(), ordo.cluster()::nodes),
                 new JobActionRoutes(ordo.jobs(), options.maxBodyBytes()),
+                new io.ordo.server.api.BatchRoutes(ordo.jobs()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
                 new LimitRoutes(ordo.queues(), options.maxBodyBytes()),
                 new ClusterRoutes(ordo.cluster()),

@@ -79,6 +79,7 @@ public class ForwardingJobStore implements JobStore {
     @Override public Map<JobStatus, Long> childCounts(UUID id) { return delegate.childCounts(id); }
     @Override public Map<JobStatus, Long> scopeCounts(UUID id) { return delegate.scopeCounts(id); }
     @Override public Map<JobStatus, Long> treeCounts(UUID id) { return delegate.treeCounts(id); }
+    @Override public Page<Job> batches(String cursor, int limit) { return delegate.batches(cursor, limit); }
     @Override public boolean finishWaiting(UUID id, JobStatus to, String e, JsonNode m, Instant now) { return delegate.finishWaiting(id, to, e, m, now); }
     @Override public boolean setProgress(UUID id, long c, long t, String text, Instant now) { return delegate.setProgress(id, c, t, text, now); }
     @Override public Optional<Job> findCached(String key, Instant now) { return delegate.findCached(key, now); }

@@ -32,6 +32,17 @@ public interface AdminStore {
      */
     Page<Job> definitionRuns(String definitionId, String cursor, int limit);
 
+    /** The type of a batch job (see {@code io.ordo.core.batch.Batches}). */
+    String BATCH_TYPE = "ordo.batch";
+
+    /**
+     * Batch jobs (type {@value #BATCH_TYPE}), newest first, keyset-paged like {@link #list}. SQL
+     * stores read them through an index of batch jobs only; by default a listing filtered by type.
+     */
+    default Page<Job> batches(String cursor, int limit) {
+        return list(JobFilter.ALL.withType(BATCH_TYPE), cursor, limit);
+    }
+
     /**
      * The dead-letter view: the newest {@code scan} failed jobs grouped by type and last error,
      * biggest groups first (ties: the most recently failed first), at most {@code limit} groups.

@@ -68,6 +68,7 @@ public final class ErrorMapping {
         if (e instanceof OrdoException o && STATUS_BY_CODE.containsKey(o.code())) {
             Map<String, Object> details = switch (e) {
                 case UnknownJobTypeException u -> Map.of("field", "type");
+                case io.ordo.core.batch.BatchFieldException b -> Map.of("field", b.field());
                 case DefinitionException d -> Map.of("problems", d.problems());
                 case DefinitionExistsException x -> Map.of("id", x.id(), "version", x.version());
                 default -> Map.of();

@@ -32,7 +32,8 @@ import java.util.UUID;
  * status, and for a definition step, {@code scope}: every job its action spawned, at any depth
  * (each with every status and {@code total}). A job without children has none of them. A pending
  * job no alive node can claim has {@code waiting_for}, e.g. {@code "a node with gpu=1"} (told from
- * the nodes' last reports when the job is read).
+ * the nodes' last reports when the job is read). A job of a batch (or a batch's callback) has
+ * {@code batch_id}.
  */
 public final class JobRoutes implements RouteGroup {
     static final int DEFAULT_PAGE = 50;
@@ -132,7 +133,15 @@ public final class JobRoutes implements RouteGroup {
     }
 
     private void submitBatch(Context ctx) {
-        List<JobRequest> requests = SubmitRequests.batch(RequestBodies.json(ctx, maxBodyBytes));
+        com.fasterxml.jackson.databind.JsonNode json = RequestBodies.json(ctx, maxBodyBytes);
+        var withCallbacks = SubmitRequests.batchWithCallbacks(json);
+        if (withCallbacks.isPresent()) {
+            io.ordo.core.batch.Batch b = jobs.batch(withCallbacks.get());
+            ctx.header("Location", BatchJson.url(b.id()));
+            send(ctx, 202, BatchJson.accepted(b));
+            return;
+        }
+        List<JobRequest> requests = SubmitRequests.batch(json);
         List<SubmitResult> results = jobs.submitDetailed(requests);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode out = body.putArray("jobs");
@@ -146,6 +155,11 @@ public final class JobRoutes implements RouteGroup {
         if (job.status() == JobStatus.PENDING) {
             String waiting = io.ordo.core.ops.Routing.waitingFor(job, nodes.get());
             if (waiting != null) o.put("waiting_for", waiting);
+        }
+        // a job of a batch (or one of its callbacks) links to its batch's page
+        if (job.parentId() != null && job.depth() == 1) {
+            store.get(job.parentId()).filter(p -> io.ordo.core.batch.Batches.TYPE.equals(p.type()))
+                    .ifPresent(p -> o.put("batch_id", p.id().toString()));
         }
         Map<JobStatus, Long> children = store.childCounts(job.id());
         if (children.values().stream().anyMatch(n -> n != null && n > 0)) {

@@ -38,8 +38,11 @@ public final class OpenApiRoutes implements RouteGroup {
 
     public static final List<Operation> OPERATIONS = List.of(
             op("POST", "/api/jobs", "jobs", "Submit a job", List.of(), "JobRequest", 202, "Accepted", List.of(400, 413, 422, 429)),
-            op("POST", "/api/jobs/batch", "jobs", "Submit many jobs in one transaction", List.of(), "BatchRequest", 202, "BatchAccepted",
+            op("POST", "/api/jobs/batch", "jobs", "Submit many jobs in one transaction, optionally as a batch with callbacks", List.of(), "BatchRequest", 202, "BatchAccepted",
                     List.of(400, 413, 422, 429)),
+            op("GET", "/api/batches", "batches", "List batches, newest first (keyset pages)", PAGE, null, 200, "BatchPage", List.of(400)),
+            op("GET", "/api/batches/{id}", "batches", "One batch: status, counts of its jobs, progress, callbacks", List.of(), null, 200,
+                    "Batch", READ),
             op("GET", "/api/jobs", "jobs", "List jobs, newest first (keyset pages)",
                     List.of("status:string", "queue:string", "type:string", "parent_id:string", "root_id:string", "error:string", "limit:integer",
                             "cursor:string"),
@@ -122,6 +125,8 @@ public final class OpenApiRoutes implements RouteGroup {
             page("/jobs", "Dashboard: jobs"),
             page("/jobs/{id}", "Dashboard: one job"),
             page("/runs/{id}", "Dashboard: a definition run's step graph"),
+            page("/batches", "Dashboard: batches, newest first"),
+            page("/batches/{id}", "Dashboard: one batch, its progress, jobs and callbacks"),
             page("/definitions", "Dashboard: job definitions"),
             page("/definitions/{id}", "Dashboard: one job definition (source, editor, runs)"),
             page("/new-definition", "Dashboard: write a new job definition"),

@@ -78,10 +78,24 @@ final class OpenApiSchemas {
                 "backoff", object("base", duration(), "cap", duration()),
                 "webhook_url", type("string").put("description", "POSTed the job's signed summary once it is terminal"),
                 "requires", type("object").put("description", "capabilities a node needs to claim the job, e.g. {\"gpu\": \"1\"}; numbers become text")), "type"));
-        s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest"))), "jobs"));
+        s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest")), "on_complete", ref("JobRequest"),
+                "on_success", ref("JobRequest"), "on_failure", ref("JobRequest"), "name", type("string"), "meta", type("object")), "jobs")
+                .put("description", "with on_complete, on_success, on_failure, name or meta the jobs form a batch (answered with the Batch); "
+                        + "a callback is enqueued once when every job is terminal: on_complete always, on_success when none failed "
+                        + "or was cancelled, on_failure otherwise"));
         s.set("Accepted", required(object("job_id", type("string").put("format", "uuid"), "status", status(),
                 "status_url", type("string"), "created", type("boolean")), "job_id", "status", "status_url"));
-        s.set("BatchAccepted", object("jobs", arrayOf(ref("Accepted"))));
+        ObjectNode plainBatch = object("jobs", arrayOf(ref("Accepted")));
+        ObjectNode batchAccepted = NODES.objectNode();
+        batchAccepted.putArray("oneOf").add(plainBatch).add(ref("Batch"));
+        s.set("BatchAccepted", batchAccepted);
+        s.set("Batch", object("batch_id", type("string").put("format", "uuid"), "name", nullable("string"),
+                "status", type("string").set("enum", NODES.arrayNode().add("running").add("completed").add("failed").add("cancelled")),
+                "total", type("integer"), "done", type("integer"), "progress", type("number"), "counts", counts(),
+                "callbacks", object("on_complete", type("string"), "on_success", type("string"), "on_failure", type("string")),
+                "meta", type("object"), "created_at", type("string"), "finished_at", nullable("string"),
+                "batch_url", type("string"), "jobs_url", type("string")));
+        s.set("BatchPage", object("batches", arrayOf(ref("Batch")), "next_cursor", nullable("string")));
         s.set("Job", object("id", type("string").put("format", "uuid"), "type", type("string"), "queue", type("string"),
                 "priority", type("integer"), "payload", NODES.objectNode(), "status", status(), "attempt", type("integer"),
                 "max_attempts", type("integer"), "run_at", nullable("string"), "lease_owner", nullable("string"),
@@ -89,7 +103,7 @@ final class OpenApiSchemas {
                 "root_id", nullable("string"), "definition_id", nullable("string"), "step", nullable("string"),
                 "depth", type("integer"), "progress", object("current", type("integer"), "total", type("integer"), "text", nullable("string")),
                 "result", NODES.objectNode().put("description", "any JSON, or null"), "result_expires_at", nullable("string"),
-                "error", nullable("string"), "warning", nullable("string"),
+                "error", nullable("string"), "warning", nullable("string"), "batch_id", type("string"),
                 "errors", arrayOf(object("attempt", type("integer"), "owner", nullable("string"), "at", type("string"),
                         "reason", type("string"), "message", nullable("string"))),
                 "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),

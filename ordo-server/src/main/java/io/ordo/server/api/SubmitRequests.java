@@ -25,7 +25,9 @@ public final class SubmitRequests {
             "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff", "webhook_url",
             "requires");
     private static final Set<String> BACKOFF_FIELDS = Set.of("base", "cap");
-    private static final Set<String> BATCH_FIELDS = Set.of("jobs");
+    private static final Set<String> BATCH_FIELDS = Set.of("jobs", "on_complete", "on_success", "on_failure", "name", "meta");
+    /** Fields that make a batch body a batch with its own id and page rather than a plain list of jobs. */
+    private static final List<String> BATCH_ONLY = List.of("on_complete", "on_success", "on_failure", "name", "meta");
 
     private SubmitRequests() {
     }
@@ -45,6 +47,29 @@ public final class SubmitRequests {
         List<JobRequest> out = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) out.add(job(jobs.get(i), "jobs[" + i + "]", "jobs[" + i + "]"));
         return out;
+    }
+
+    /**
+     * The body of {@code POST /api/jobs/batch} when it names a callback, a {@code name} or {@code meta}:
+     * a batch with callbacks; empty for a plain list of jobs (answered as before).
+     */
+    public static java.util.Optional<io.ordo.core.batch.BatchRequest> batchWithCallbacks(JsonNode body) {
+        List<JobRequest> jobs = batch(body);
+        JsonFields top = JsonFields.of(body, "request body", "", BATCH_FIELDS);
+        if (BATCH_ONLY.stream().noneMatch(top::has)) return java.util.Optional.empty();
+        io.ordo.core.batch.BatchRequest r = io.ordo.core.batch.BatchRequest.of(jobs);
+        if (top.has("on_complete")) r.onComplete(job(top.any("on_complete"), "field 'on_complete'", "on_complete"));
+        if (top.has("on_success")) r.onSuccess(job(top.any("on_success"), "field 'on_success'", "on_success"));
+        if (top.has("on_failure")) r.onFailure(job(top.any("on_failure"), "field 'on_failure'", "on_failure"));
+        String name = top.string("name");
+        if (name != null) r.name(name);
+        JsonNode meta = top.any("meta");
+        if (meta != null) {
+            if (!meta.isObject()) throw ApiError.wrongType("meta", "an object", JsonFields.typeName(meta));
+            rejectNul(meta, "meta");
+            r.meta(meta);
+        }
+        return java.util.Optional.of(r);
     }
 
     private static JobRequest job(JsonNode node, String what, String path) {

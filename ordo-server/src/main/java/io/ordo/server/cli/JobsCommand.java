@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
         subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobLogsCommand.class, JobActionsCommand.Cancel.class,
                 JobActionsCommand.Restart.class, JobActionsCommand.Delete.class, JobActionsCommand.Bulk.class})
 final class JobsCommand implements Callable<Integer> {
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+    static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
     private final CliContext ctx;
 

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 public final class Main implements Callable<Integer> {
     /** The subcommands, in the order help lists them (added in code: see {@link #commandLine}). */
     private static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, WorkerCommand.class, SubmitCommand.class,
-            JobsCommand.class, DefinitionsCommand.class, QueuesCommand.class, StatsCommand.class, NodesCommand.class,
+            JobsCommand.class, BatchesCommand.class, DefinitionsCommand.class, QueuesCommand.class, StatsCommand.class, NodesCommand.class,
             CommandLine.HelpCommand.class);
 
     public static final int OK = 0;
@@ -99,7 +99,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing command: server, worker, submit, jobs, definitions, queues, stats or nodes (see 'ordo --help')");
+        throw CliException.usage("missing command: server, worker, submit, jobs, batches, definitions, queues, stats or nodes (see 'ordo --help')");
     }
 
     /** The version from the jar's manifest. */

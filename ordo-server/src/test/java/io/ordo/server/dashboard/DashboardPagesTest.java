@@ -46,15 +46,19 @@ class DashboardPagesTest {
         failed.add(submit(http, "{\"type\": \"fail\", \"max_attempts\": 1, \"payload\": {\"message\": \"disk full\"}}"));
         String sleeping = submit(http, "{\"type\": \"sleep\", \"payload\": {\"ms\": 600000}, \"tags\": [\"long\"]}");
         String run = http.post("/api/jobs/definitions/demo/execute", "").json().path("job_id").asText();
+        String batch = http.post("/api/jobs/batch", "{\"name\": \"nightly\", \"jobs\": [{\"type\": \"noop\"}, {\"type\": \"fail\", "
+                + "\"max_attempts\": 1}], \"on_failure\": {\"type\": \"noop\"}}").json().path("batch_id").asText();
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, run).equals("completed")
                 && failed.stream().allMatch(id -> status(http, id).equals("failed")) && status(http, fan).equals("completed")
-                && status(http, sleeping).equals("running"));
+                && status(http, sleeping).equals("running") && status(http, batch).equals("failed"));
         pages.put("overview", new String[] {"/", ".page-overview .queues"});
         pages.put("jobs", new String[] {"/jobs", ".page-jobs table.jobs"});
         pages.put("job-with-log", new String[] {"/jobs/" + talk, ".page-job ol.log li[data-seq]"});
         pages.put("job-with-children", new String[] {"/jobs/" + fan, ".page-job .children table.jobs"});
         pages.put("job-failed", new String[] {"/jobs/" + failed.get(0), ".page-job table.attempts"});
         pages.put("run", new String[] {"/runs/" + run + "?step=fetch", ".page-run svg.graph .node.selected"});
+        pages.put("batches", new String[] {"/batches", "table.batches tr[data-batch]"});
+        pages.put("batch", new String[] {"/batches/" + batch, ".page-batch .callbacks li[data-kind=on_failure]"});
         pages.put("definitions", new String[] {"/definitions", "table.definitions"});
         pages.put("definition", new String[] {"/definitions/demo", ".page-definition textarea"});
         pages.put("new-definition", new String[] {"/new-definition", ".page-definition textarea"});

@@ -343,6 +343,11 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     }
 
     @Override
+    public Page<Job> batches(String cursor, int limit) {
+        return read(c -> queries.batches(c, cursor, limit));
+    }
+
+    @Override
     public List<FailureGroup> failureGroups(int scan, int limit) {
         return read(c -> queries.failureGroups(c, scan, limit));
     }

@@ -178,6 +178,22 @@ final class JobQueries {
                 + " AND definition_id = ?" + (paged ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT " + rows);
     }
 
+    /** Batch jobs, newest first, through the batches index (V12). */
+    Page<Job> batches(Connection c, String cursor, int limit) throws SQLException {
+        if (limit < 1) throw new InvalidRequestException("limit must be at least 1 (got " + limit + ")");
+        UUID after = Cursors.decode(cursor);
+        try (PreparedStatement ps = c.prepareStatement(batchesSql(after != null, limit + 1))) {
+            if (after != null) d.setId(ps, 1, after);
+            return page(jobs(ps), limit);
+        }
+    }
+
+    /** The type is a literal: it is the batches index's predicate (see {@link #definitionRunsSql}). */
+    String batchesSql(boolean paged, int rows) {
+        return d.sql("SELECT " + JobRows.COLUMNS + " FROM {jobs} WHERE type = '" + JobStore.BATCH_TYPE + "'"
+                + (paged ? " AND id < ?" : "") + " ORDER BY id DESC LIMIT " + rows);
+    }
+
     /** The newest {@code scan} failed jobs (through the status index), grouped by type and error. */
     List<FailureGroup> failureGroups(Connection c, int scan, int limit) throws SQLException {
         FailureGroups groups = new FailureGroups();

@@ -62,6 +62,31 @@ class PostgresDashboardReadsTest {
     }
 
     /**
+     * The same trap for the list of batches: 30 batch jobs among 20,000 others; the first page and a
+     * next page read the batches index (V12), never the other jobs (a next page whose bound lets every
+     * batch through may be planned as a bitmap scan of the 30 and a sort).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "force_generic_plan"})
+    void batchesReadTheBatchesIndexUnderACachedPlan(String planCacheMode) throws Exception {
+        schema = PgTestDatabase.newSchema();
+        store = PgTestDatabase.open(schema);
+        Map<String, String> prepared = Map.of(
+                "first_page", store.queries.batchesSql(false, 21),
+                "next_page(uuid)", store.queries.batchesSql(true, 21));
+        Map<String, Long> executions = Map.of(
+                "EXECUTE first_page", 21L,
+                "EXECUTE next_page('ffffffff-ffff-7fff-bfff-ffffffffffff')", 30L);
+        plansAfterCachingOnAnEmptyTable(planCacheMode, prepared, executions, "ordo_jobs_batches_idx", () -> {
+            fill(20_000);
+            for (int i = 0; i < 30; i++) store.insert(List.of(TestJobs.at(T0).type(JobStore.BATCH_TYPE).build()), InsertOptions.NONE);
+        });
+        var page = store.batches(null, 20);
+        assertThat(page.items()).hasSize(20).allMatch(j -> j.type().equals(JobStore.BATCH_TYPE));
+        assertThat(store.batches(page.nextCursor(), 20).items()).hasSize(10);
+    }
+
+    /**
      * The same trap for the dead-letter view's listings: the failed jobs of a type with one error
      * (a rare group, 5 among 2,005 failed jobs, and a big one), and of a type. Each reads the failed
      * index, and no more rows than it answers with (or than the type has failed jobs).

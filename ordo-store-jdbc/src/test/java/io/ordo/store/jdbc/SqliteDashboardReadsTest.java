@@ -41,6 +41,17 @@ class SqliteDashboardReadsTest {
     }
 
     @Test
+    void batchesReadTheBatchesIndexInOrder() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("ordo.db");
+        try (SqliteJobStore store = (SqliteJobStore) new JdbcStoreProvider().open(url, Map.of())) {
+            for (boolean paged : List.of(false, true)) {
+                String plan = plan(url, store.queries.batchesSql(paged, 21), paged, 0);
+                assertThat(plan).as("paged=%s", paged).contains("ordo_jobs_batches_idx").doesNotContain("USE TEMP B-TREE");
+            }
+        }
+    }
+
+    @Test
     void deadLetterGroupsReadTheFailedIndexInOrder() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("ordo.db");
         JobFilter failed = JobFilter.status(JobStatus.FAILED).withType("a");
