@@ -158,8 +158,8 @@ final class RunningJob implements JobContext {
         p.put("result_size", result == null ? 0 : result.toString().length());
         p.put("result_id", resultId);
         if (job.parentId() != null) p.put("parent_job_id", job.parentId().toString());
-        p.put("title", title);
-        p.put("item_reference", reference);
+        if (title != null) p.put("title", title); // event payloads hold no nulls
+        if (reference != null) p.put("item_reference", reference);
         p.put("returned", returned);
         publish(io.ordo.core.event.EventTypes.RESULT_SAVED, p, now);
     }
