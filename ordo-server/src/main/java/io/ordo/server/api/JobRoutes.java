@@ -96,7 +96,7 @@ public final class JobRoutes implements RouteGroup {
         UUID id = Uuids.parse(ctx.pathParam("id"));
         QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
         int limit = q.limit(DEFAULT_PAGE);
-        send(ctx, 200, JobJson.results(jobs.results(id, q.cursor(), limit)));
+        send(ctx, 200, JobJson.results(jobs.results(id, q.seqCursor(), limit)));
     }
 
     /**
