@@ -86,7 +86,7 @@ public interface JobContext {
 
     /** {@link #saveResult(Object, String, String)} that expires {@code ttl} from now ({@code ttl} null: the job's result TTL). */
     default void saveResult(Object data, String title, String reference, Duration ttl) {
-        throw new UnsupportedOperationException("saving titled results is not available to this handler (isolated in a child process)");
+        throw new UnsupportedOperationException("saving titled results is not supported by this context");
     }
 
     // ---- continuing after children ------------------------------------------------------------
