@@ -216,6 +216,8 @@ public abstract class JobStoreResultsContract extends JobStoreContractBase {
     void aWaitingParentGoesBackToPendingOnceAsItsNextContinuation() {
         Job p = waitingParentWithDoneChild(1);
         assertThat(p.meta().path("continue_after_children").asBoolean()).isTrue();
+        assertThatThrownBy(() -> store.finishWaiting(p.id(), PENDING, null, null, at(5)))
+                .as("pending is no end: only resumeWaiting goes there").isInstanceOf(io.ordo.core.model.IllegalTransitionException.class);
         assertThat(store.resumeWaiting(p.id(), 1, at(5))).isTrue();
         assertThat(store.resumeWaiting(p.id(), 1, at(6))).as("already resumed").isFalse();
 

@@ -466,6 +466,7 @@ public final class InMemoryJobStore extends MemoryResultTable implements JobStor
     @Override
     public boolean finishWaiting(UUID id, JobStatus to, String error, JsonNode metaPatch, Instant now) {
         return locked(() -> {
+            if (!to.isTerminal()) throw new IllegalTransitionException(id.toString(), JobStatus.WAITING, to);
             MemoryRow r = rows.get(id);
             if (r == null || r.status != JobStatus.WAITING) return false;
             move(r, to, now);
