@@ -191,6 +191,23 @@ public abstract class QueueBackendContract {
     }
 
     @Test
+    void aParentContinuingAfterItsChildrenReachesAWorkerAgain() {
+        Ordo o = node(c -> c.handler(counting("qb-parent", ctx -> {
+            if (ctx.continuation() == 0) {
+                ctx.spawn(List.of(job("qb-noop"), job("qb-noop")));
+                ctx.continueAfterChildren();
+                return null;
+            }
+            return ctx.childResults().size();
+        })));
+        Job j = o.jobs().submit(job("qb-parent"));
+        // the reconciler runs rarely here: the continuation must be published when it becomes pending
+        Job done = awaitStatus(o, j.id(), JobStatus.COMPLETED);
+        assertThat(done.result().asInt()).isEqualTo(2);
+        assertThat(runsOf(j.id())).isEqualTo(2);
+    }
+
+    @Test
     void aDelayedJobRunsWhenDue() {
         Ordo o = node(c -> { });
         Job j = o.jobs().submit(job("qb-noop").delay(Duration.ofMillis(700)));
