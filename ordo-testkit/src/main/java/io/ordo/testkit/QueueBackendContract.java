@@ -201,7 +201,8 @@ public abstract class QueueBackendContract {
             return ctx.childResults().size();
         })));
         Job j = o.jobs().submit(job("qb-parent"));
-        // the reconciler runs rarely here: the continuation must be published when it becomes pending
+        // the reconciler runs rarely here: the continuation reaches the broker when it becomes pending
+        // (published by the node that moved it, and by the leader's relay of moves to pending)
         Job done = awaitStatus(o, j.id(), JobStatus.COMPLETED);
         assertThat(done.result().asInt()).isEqualTo(2);
         assertThat(runsOf(j.id())).isEqualTo(2);
