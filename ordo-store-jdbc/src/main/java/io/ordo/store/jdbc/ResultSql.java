@@ -59,6 +59,16 @@ final class ResultSql {
                 + Guards.into("status", PENDING, WAITING) + " RETURNING queue");
     }
 
+    /** The listing statement of a scope (for plan tests). */
+    String pageSql(ResultScope.Kind kind) {
+        return page.get(kind);
+    }
+
+    /** The count statement of a scope (for plan tests). */
+    String countSql(ResultScope.Kind kind) {
+        return count.get(kind);
+    }
+
     /** The condition of a scope; each form has one bound id (CHILDREN binds it twice). */
     private static String where(ResultScope.Kind k) {
         return switch (k) {
