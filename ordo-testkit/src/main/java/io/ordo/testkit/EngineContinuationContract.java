@@ -153,6 +153,20 @@ public abstract class EngineContinuationContract {
     }
 
     @Test
+    void expiredSavedResultsAreDeletedByTheMaintenanceInBatches() {
+        Ordo o = node(c -> c.pruneInterval(Duration.ofMillis(200), 2).handler(handler("saver", ctx -> {
+            for (int i = 0; i < 5; i++) ctx.saveResult(Map.of("i", i), "short " + i, null, Duration.ofMillis(100));
+            ctx.saveResult(Map.of("kept", true), "kept", null);
+            return null;
+        })));
+        Job done = awaitStatus(o, o.jobs().submit(JobRequest.of("saver")).id(), COMPLETED);
+        // five expired rows, deleted by the leader's duty in batches of two
+        await().atMost(Duration.ofSeconds(10)).until(() -> o.jobs().resultCount(done.id()) == 1);
+        assertThat(o.jobs().results(done.id(), null, 10).items()).extracting(r -> r.title()).containsExactly("kept");
+        assertThat(o.jobs().require(done.id()).result()).as("the main result is the last saved").isEqualTo(Json.parse("{\"kept\":true}"));
+    }
+
+    @Test
     void aSpawnInAContinuationWaitsAgain() {
         Ordo o = node(c -> c.handler(NUMBER).handler(handler("twice", ctx -> {
             switch (ctx.continuation()) {
