@@ -71,6 +71,7 @@ function StepPanel({ step, job, attempts, counts, signal, tab, setTab }) {
       <${ErrorNote} error=${results.error} />
       ${results.data && results.data.results.length ? html`<ol class="results">${results.data.results.map(r => html`<li>
           <a href=${'/jobs/' + r.job_id}>${r.type}</a> <${Status} status=${r.status} />
+          ${r.title ? html` <strong>${r.title}</strong>` : null}${r.reference ? html` <span class="muted small">${r.reference}</span>` : null}
           <${Json} value=${r.result} label="result" /></li>`)}</ol>`
         : html`<p class="muted">${results.loading ? 'Loading…' : 'No results yet.'}</p>`}
     </div>` : null}

@@ -210,18 +210,19 @@ public final class Jobs {
     }
 
     /**
-     * The results of a job and of the jobs under it (see {@link #tree}), newest first: jobs without a
-     * result are skipped, so a page may hold fewer than {@code limit}; follow {@code nextCursor}.
+     * The results saved in a job's tree, newest first: for a root job its whole tree, for a scope
+     * job (a definition step) its scope, for any other job its own and its direct children's. Only
+     * results saved with {@code saveResult} are listed; a value a handler returns is its job's main
+     * result ({@link Job#result()}), not listed here.
      */
-    public Page<Job> results(UUID id, String cursor, int limit) {
+    public Page<io.ordo.core.model.SavedResult> results(UUID id, String cursor, int limit) {
         checkLimit(limit);
-        Job j = require(id);
-        JobFilter f = treeFilter(j);
-        Page<Job> page = store.list(f, cursor, limit);
-        List<Job> withResults = new java.util.ArrayList<>();
-        if (cursor == null && f.parentId() != null && j.result() != null) withResults.add(j); // children filter leaves the job out
-        page.items().stream().filter(x -> x.result() != null).forEach(withResults::add);
-        return new Page<>(withResults, page.nextCursor());
+        return store.savedResults(io.ordo.core.model.ResultScope.of(require(id)), cursor, limit);
+    }
+
+    /** How many results are saved in a job's tree (the scope of {@link #results}). */
+    public long resultCount(UUID id) {
+        return store.countSavedResults(io.ordo.core.model.ResultScope.of(require(id)));
     }
 
     /** Counts of the jobs under a job by status: its direct children, and (for a root) its whole tree. */

@@ -123,6 +123,7 @@ public final class Ordo implements AutoCloseable {
             metrics.broker(queue);
         }
         monitor.onCancel(this::cancelled);
+        monitor.onResumed(this::resumed);
         var runner = new io.ordo.core.definition.DefinitionRunner(store, handlers.actions(), insertOptions, config.clock(),
                 this::inserted);
         runner.attach(monitor);
@@ -231,6 +232,12 @@ public final class Ordo implements AutoCloseable {
         ready.forEach(pool::wake);
         created.stream().filter(j -> j.status() == JobStatus.SCHEDULED).map(Job::runAt).min(java.util.Comparator.naturalOrder())
                 .ifPresent(maintenance::wakeAt);
+    }
+
+    /** A parent continuing after its children is pending again: delivered as a new job is, not counted as submitted. */
+    private void resumed(Job job) {
+        queue.publish(List.of(job));
+        if (pool != null) pool.wake(job.queue());
     }
 
     private void cancelled(CancelResult r) {

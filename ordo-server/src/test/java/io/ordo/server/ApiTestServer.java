@@ -47,7 +47,9 @@ public final class ApiTestServer {
                 ctx.progress(i, lines, "line " + i);
                 if (ms > 0) Thread.sleep(ms);
             }
-            return Map.of("lines", lines);
+            // saved, not returned: GET /api/jobs/{id}/results lists saved results only
+            ctx.saveResult(Map.of("lines", lines), "lines", "talk:" + lines);
+            return null;
         }
     }
 
@@ -64,7 +66,8 @@ public final class ApiTestServer {
             List<JobRequest> children = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) children.add(type.equals("talk") ? JobRequest.of("talk").payload(Map.of("lines", 1)) : JobRequest.of(type));
             ctx.spawn(children);
-            return Map.of("spawned", n);
+            ctx.saveResult(Map.of("spawned", n), "spawned", null);
+            return null;
         }
     }
 }

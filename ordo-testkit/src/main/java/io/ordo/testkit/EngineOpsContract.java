@@ -240,13 +240,21 @@ public abstract class EngineOpsContract {
     @Test
     void aTreeAndItsResultsCanBeRead() {
         Ordo o = node(c -> c.handler(handler("parent", ctx -> {
-            ctx.spawn(List.of(JobRequest.of("sleep").payload(Map.of("ms", 1)), JobRequest.of("noop"), JobRequest.of("sleep").payload(Map.of("ms", 2))));
-            return Map.of("spawned", 3);
+            ctx.spawn(List.of(JobRequest.of("saver"), JobRequest.of("noop"), JobRequest.of("saver")));
+            ctx.saveResult(Map.of("spawned", 3), "spawned", null);
+            return Map.of("returned", true); // the main result: not among the saved ones
+        })).handler(handler("saver", ctx -> {
+            ctx.saveResult(Map.of("n", 1), "first", "x");
+            ctx.saveResult(Map.of("n", 2), "second", "y");
+            return null;
         })));
         Job p = awaitStatus(o, o.jobs().submit(JobRequest.of("parent")), COMPLETED);
         assertThat(o.jobs().tree(p.id(), null, 100).items()).hasSize(4);
-        List<Job> results = o.jobs().results(p.id(), null, 100).items();
-        assertThat(results).hasSize(3).anyMatch(j -> j.id().equals(p.id()));
+        List<io.ordo.core.model.SavedResult> results = o.jobs().results(p.id(), null, 100).items();
+        assertThat(results).hasSize(5).anyMatch(r -> r.jobId().equals(p.id()) && "spawned".equals(r.title()));
+        assertThat(results).extracting(io.ordo.core.model.SavedResult::id).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(o.jobs().resultCount(p.id())).isEqualTo(5);
+        assertThat(p.result()).isEqualTo(io.ordo.core.util.Json.parse("{\"returned\":true}"));
         assertThat(o.jobs().treeCounts(p.id()).get(COMPLETED)).isEqualTo(3);
         assertThat(o.jobs().childCounts(p.id()).total()).isEqualTo(3);
     }

@@ -65,6 +65,15 @@ public class ForwardingJobStore implements JobStore {
     @Override public boolean rescue(Lease l, JobStatus next, Instant runAt, AttemptError e, Instant now) { return delegate.rescue(l, next, runAt, e, now); }
     @Override public int prune(Instant before, int limit) { return delegate.prune(before, limit); }
     @Override public int expireResults(Instant now, int limit) { return delegate.expireResults(now, limit); }
+    @Override public java.util.OptionalLong appendResult(Lease l, JsonNode d, String title, String ref, Instant exp, Instant now) {
+        return delegate.appendResult(l, d, title, ref, exp, now);
+    }
+    @Override public Page<io.ordo.core.model.SavedResult> savedResults(io.ordo.core.model.ResultScope s, String cursor, int limit) {
+        return delegate.savedResults(s, cursor, limit);
+    }
+    @Override public long countSavedResults(io.ordo.core.model.ResultScope s) { return delegate.countSavedResults(s); }
+    @Override public int deleteExpiredResults(Instant now, int limit) { return delegate.deleteExpiredResults(now, limit); }
+    @Override public boolean resumeWaiting(UUID id, int continuation, Instant now) { return delegate.resumeWaiting(id, continuation, now); }
     @Override public Optional<Job> get(UUID id) { return delegate.get(id); }
     @Override public Page<Job> list(JobFilter f, String cursor, int limit) { return delegate.list(f, cursor, limit); }
     @Override public Page<Job> definitionRuns(String id, String cursor, int limit) { return delegate.definitionRuns(id, cursor, limit); }

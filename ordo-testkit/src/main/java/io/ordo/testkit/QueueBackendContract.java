@@ -191,6 +191,24 @@ public abstract class QueueBackendContract {
     }
 
     @Test
+    void aParentContinuingAfterItsChildrenReachesAWorkerAgain() {
+        Ordo o = node(c -> c.handler(counting("qb-parent", ctx -> {
+            if (ctx.continuation() == 0) {
+                ctx.spawn(List.of(job("qb-noop"), job("qb-noop")));
+                ctx.continueAfterChildren();
+                return null;
+            }
+            return ctx.childResults().size();
+        })));
+        Job j = o.jobs().submit(job("qb-parent"));
+        // the reconciler runs rarely here: the continuation reaches the broker when it becomes pending
+        // (published by the node that moved it, and by the leader's relay of moves to pending)
+        Job done = awaitStatus(o, j.id(), JobStatus.COMPLETED);
+        assertThat(done.result().asInt()).isEqualTo(2);
+        assertThat(runsOf(j.id())).isEqualTo(2);
+    }
+
+    @Test
     void aDelayedJobRunsWhenDue() {
         Ordo o = node(c -> { });
         Job j = o.jobs().submit(job("qb-noop").delay(Duration.ofMillis(700)));

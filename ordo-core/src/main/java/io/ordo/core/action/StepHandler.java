@@ -88,6 +88,7 @@ public final class StepHandler implements JobHandler {
         @Override public List<Job> spawnUpTo(List<JobRequest> children) { return job.spawnUpTo(children); }
         @Override public void saveResult(Object result) { job.saveResult(result); }
         @Override public void saveResult(Object result, Duration ttl) { job.saveResult(result, ttl); }
+        @Override public void saveResult(Object data, String title, String reference, Duration ttl) { job.saveResult(data, title, reference, ttl); }
         @Override public boolean isCancelled() { return job.isCancelled(); }
         @Override public UUID runId() { return job.job().rootId(); }
         @Override public String definitionId() { return job.job().definitionId(); }

@@ -154,6 +154,10 @@ public final class JobMonitor implements AutoCloseable {
             children = new ChildCounts(store.childCounts(id));
         }
         if (parent.status() == JobStatus.WAITING && children.live() == 0) {
+            if (!parent.cancelRequested() && parent.meta().path("continue_after_children").asBoolean(false)) {
+                resume(parent);
+                return;
+            }
             Outcome o = outcome(parent, scope);
             finish(parent, o.status, o.error, o.warning);
         }
@@ -169,6 +173,8 @@ public final class JobMonitor implements AutoCloseable {
 
     private static Outcome outcome(Job parent, ChildCounts c) {
         if (parent.cancelRequested()) return new Outcome(JobStatus.CANCELLED, "cancelled", null);
+        // a parent that continued after its children has seen their failures in its handler, which decided
+        if (parent.meta().path("continuation").asInt(0) > 0) return new Outcome(JobStatus.COMPLETED, null, null);
         long failed = c.get(JobStatus.FAILED);
         ChildPolicy p = parent.childPolicy();
         if (p == null || p.maxChildFailures() == null) {
@@ -199,6 +205,29 @@ public final class JobMonitor implements AutoCloseable {
         publishProgress(parent, counts, true); // its status change was written by the store with the change
         check(parent.parentId());
         return true;
+    }
+
+    private Consumer<Job> onResumed = j -> { };
+
+    /** Told about every parent the monitor sends back to pending, so that it reaches a worker (queue transports, idle pools). */
+    public void onResumed(Consumer<Job> listener) {
+        this.onResumed = listener;
+    }
+
+    /**
+     * Sends a waiting parent that asked to continue back to pending, as its next continuation. Only
+     * one node's store write succeeds (it acts on a waiting job only), so it runs once however many
+     * nodes check the parent.
+     */
+    private void resume(Job parent) {
+        Instant now = now();
+        int next = parent.meta().path("continuation").asInt(0) + 1;
+        ChildCounts counts = scopeView(parent, new ChildCounts(store.childCounts(parent.id())));
+        publishProgress(parent, counts, true);
+        if (!store.resumeWaiting(parent.id(), next, now)) return;
+        lastProgress.remove(parent.id());
+        log.debug("job {}: children done, continuing ({})", parent.id(), next);
+        store.get(parent.id()).ifPresent(onResumed);
     }
 
     /** Cancels every live child of {@code parentId} (each cascades to its own descendants). */
@@ -245,8 +274,8 @@ public final class JobMonitor implements AutoCloseable {
         p.put("failed_subtasks", c.get(JobStatus.FAILED));
         p.put("cancelled_subtasks", c.get(JobStatus.CANCELLED));
         p.put("progress_text", text);
-        // every completed subtask stores its result (seed 001 "Result Counting")
-        p.put("result_count", c.get(JobStatus.COMPLETED));
+        // the results saved in the parent's tree (its scope, or itself and its children), counted through an index
+        p.put("result_count", store.countSavedResults(io.ordo.core.model.ResultScope.of(parent)));
         if (parent.parentId() != null) p.put("parent_id", parent.parentId().toString());
         p.put("root_id", parent.rootId().toString());
         p.put("timestamp", now.toString());

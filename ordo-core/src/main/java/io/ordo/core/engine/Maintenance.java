@@ -161,6 +161,12 @@ public final class Maintenance implements AutoCloseable {
             total += n;
         } while (n == config.pruneBatch() && !stopping && leading.getAsBoolean());
         int expired = store.expireResults(now, Integer.MAX_VALUE);
+        int batch = config.pruneBatch();
+        int deleted;
+        do { // saved results in bounded batches, like pruning
+            deleted = store.deleteExpiredResults(now, batch);
+            expired += deleted;
+        } while (deleted == batch && !stopping && leading.getAsBoolean());
         if (total > 0 || expired > 0) log.info("pruned {} jobs finished before {}; cleared {} expired results", total, cutoff, expired);
         return total;
     }

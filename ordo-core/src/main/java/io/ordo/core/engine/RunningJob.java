@@ -144,17 +144,23 @@ final class RunningJob implements JobContext {
         }
     }
 
-    /** A result was stored for this job (saved during the run, or returned): publish result_saved. */
+    /** The handler returned a value (its main result): publish result_saved for it. */
     void resultSaved(com.fasterxml.jackson.databind.JsonNode result) {
         Instant now = now();
+        // a returned value is the job's main result, not a saved one: its id is the job's
+        publishResultSaved(job.id().toString(), result, job.type(), job.uniqueKey() != null ? job.uniqueKey() : job.id().toString(), true, now);
+    }
+
+    private void publishResultSaved(String resultId, com.fasterxml.jackson.databind.JsonNode result, String title, String reference,
+                                    boolean returned, Instant now) {
         java.util.Map<String, Object> p = base(now);
         p.put("job_type", job.type());
-        p.put("result_size", result.toString().length());
-        // one result per job: its id is the job's (GET /api/jobs/{id}/results)
-        p.put("result_id", job.id().toString());
+        p.put("result_size", result == null ? 0 : result.toString().length());
+        p.put("result_id", resultId);
         if (job.parentId() != null) p.put("parent_job_id", job.parentId().toString());
-        p.put("title", job.type());
-        p.put("item_reference", job.uniqueKey() != null ? job.uniqueKey() : job.id().toString());
+        if (title != null) p.put("title", title); // event payloads hold no nulls
+        if (reference != null) p.put("item_reference", reference);
+        p.put("returned", returned);
         publish(io.ordo.core.event.EventTypes.RESULT_SAVED, p, now);
     }
 
@@ -185,17 +191,47 @@ final class RunningJob implements JobContext {
 
     @Override
     public void saveResult(Object result) {
-        com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
-        fenced(pool.store().saveResult(job.lease(), tree, null, now()), "save a result");
-        if (tree != null) resultSaved(tree);
+        saveResult(result, null, null, null);
     }
 
     @Override
     public void saveResult(Object result, Duration ttl) {
+        saveResult(result, null, null, ttl);
+    }
+
+    @Override
+    public void saveResult(Object data, String title, String reference, Duration ttl) {
         Instant now = now();
-        com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
-        fenced(pool.store().saveResult(job.lease(), tree, now.plus(ttl), now), "save a result");
-        if (tree != null) resultSaved(tree);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(data);
+        var id = pool.store().appendResult(job.lease(), tree, title, reference, ttl == null ? null : now.plus(ttl), now);
+        fenced(id.isPresent(), "save a result");
+        publishResultSaved(Long.toString(id.getAsLong()), tree, title, reference, false, now);
+    }
+
+    // ---- continuing after children --------------------------------------------------------------
+
+    /** Asked for in this run; a flag left by an earlier attempt that did not ask again is cleared at completion. */
+    private volatile boolean continueRequested;
+
+    @Override
+    public void continueAfterChildren() {
+        if (lost) throw lostException("continue after children");
+        var patch = Json.MAPPER.createObjectNode().put("continue_after_children", true);
+        fenced(pool.store().mergeMeta(job.lease(), patch, now()), "continue after children");
+        continueRequested = true;
+    }
+
+    /** Before a successful completion: clears the flag an earlier attempt of this run set without this one asking again. */
+    void settleContinuation() {
+        if (continueRequested || !job.meta().path("continue_after_children").asBoolean(false)) return;
+        pool.store().mergeMeta(job.lease(), Json.MAPPER.createObjectNode().put("continue_after_children", false), now());
+    }
+
+    @Override
+    public io.ordo.core.model.Page<io.ordo.core.model.ChildResult> childResults(String cursor, int limit) {
+        if (limit < 1 || limit > 1000) throw new IllegalArgumentException("limit must be 1-1000 (got " + limit + ")");
+        var page = pool.store().list(io.ordo.core.model.JobFilter.ALL.withParent(job.id()), cursor, limit);
+        return new io.ordo.core.model.Page<>(page.items().stream().map(io.ordo.core.model.ChildResult::of).toList(), page.nextCursor());
     }
 
     @Override

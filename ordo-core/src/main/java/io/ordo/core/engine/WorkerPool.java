@@ -369,6 +369,7 @@ public final class WorkerPool implements AutoCloseable {
         if (error == null && !rj.timedOut) {
             try {
                 com.fasterxml.jackson.databind.JsonNode tree = Json.resultTree(result);
+                rj.settleContinuation();
                 completer.add(new Completion(job.lease(), tree, now, job));
                 if (tree != null) rj.resultSaved(tree);
                 return;

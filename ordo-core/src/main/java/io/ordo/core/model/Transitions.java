@@ -21,7 +21,7 @@ public final class Transitions {
         LEGAL.put(PENDING, EnumSet.of(RUNNING, CANCELLED));
         // running -> pending: lease expired or handed back at shutdown; -> scheduled: retry after backoff
         LEGAL.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING, SCHEDULED, WAITING));
-        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED));
+        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING)); // pending: a parent continuing after its children
         LEGAL.put(COMPLETED, EnumSet.noneOf(JobStatus.class));
         // restart from the dead-letter view (failed) or after a cancel
         LEGAL.put(FAILED, EnumSet.of(PENDING));

@@ -97,8 +97,9 @@ public interface RunStore {
     boolean progress(Lease lease, long current, long total, String text, Instant now);
 
     /**
-     * Stores a result during the run; it is kept when the job completes without one.
-     * {@code expiresAt} null: the result expires per the job's result TTL after completion.
+     * Sets the job's main result during the run (no saved-result row: the engine saves through
+     * {@link ResultStore#appendResult}, which also does this); it is kept when the job completes
+     * without one. {@code expiresAt} null: the result expires per the job's result TTL after completion.
      */
     boolean saveResult(Lease lease, JsonNode result, Instant expiresAt, Instant now);
 

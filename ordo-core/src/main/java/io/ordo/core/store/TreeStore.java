@@ -36,4 +36,12 @@ public interface TreeStore {
 
     /** The newest completed job with this cache key whose result is still valid at {@code now}. */
     Optional<Job> findCached(String cacheKey, Instant now);
+
+    /**
+     * Sends a waiting parent that asked to continue after its children back to pending, to run its
+     * handler again: its meta gets {@code continuation} = {@code continuation} and
+     * {@code continue_after_children} = false, and its max_attempts one more (the continuation is a
+     * new run, not a retry). Only acts on a waiting job; false otherwise (another node moved it first).
+     */
+    boolean resumeWaiting(UUID id, int continuation, Instant now);
 }

@@ -23,4 +23,21 @@ public final class Cursors {
             throw new InvalidRequestException("cursor '" + cursor + "' is not a cursor returned by a listing");
         }
     }
+
+    /** A cursor over a listing keyed by a number (saved results): the last id seen. */
+    public static String encodeSeq(long lastSeq) {
+        return Long.toString(lastSeq);
+    }
+
+    /** The number in a cursor from {@link #encodeSeq}; {@link Long#MAX_VALUE} (from the start) for none. */
+    public static long decodeSeq(String cursor) {
+        if (cursor == null || cursor.isBlank()) return Long.MAX_VALUE;
+        try {
+            long v = Long.parseLong(cursor.trim());
+            if (v > 0) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidRequestException("cursor '" + cursor + "' is not a cursor returned by a listing");
+    }
 }

@@ -88,18 +88,27 @@ public final class JobJson {
         return body;
     }
 
-    /** {@code {results: [{job_id, type, step, status, result}], next_cursor}}. */
-    public static ObjectNode results(Page<Job> page) {
+    /**
+     * {@code {results: [{id, job_id, type, step, status, title, reference, result, created_at, expires_at}], next_cursor}}:
+     * saved results, newest first; {@code type}, {@code step} and {@code status} are the saving job's.
+     * {@code result_expires_at} repeats {@code expires_at} for clients of the one-result-per-job shape.
+     */
+    public static ObjectNode results(Page<io.ordo.core.model.SavedResult> page) {
         ObjectNode body = NODES.objectNode();
         ArrayNode out = body.putArray("results");
-        for (Job j : page.items()) {
+        for (io.ordo.core.model.SavedResult r : page.items()) {
             ObjectNode o = out.addObject();
-            o.put("job_id", str(j.id()));
-            o.put("type", j.type());
-            o.put("step", j.step());
-            o.put("status", j.status().wireName());
-            o.set("result", j.result());
-            o.put("result_expires_at", time(j.resultExpiresAt()));
+            o.put("id", r.id());
+            o.put("job_id", str(r.jobId()));
+            o.put("type", r.type());
+            o.put("step", r.step());
+            o.put("status", r.status() == null ? null : r.status().wireName());
+            o.put("title", r.title());
+            o.put("reference", r.reference());
+            o.set("result", r.data());
+            o.put("created_at", time(r.createdAt()));
+            o.put("expires_at", time(r.expiresAt()));
+            o.put("result_expires_at", time(r.expiresAt()));
         }
         body.put("next_cursor", page.nextCursor());
         return body;

@@ -90,14 +90,14 @@ public final class JobRoutes implements RouteGroup {
     }
 
     /**
-     * {@code GET /api/jobs/{id}/results?limit=&cursor=} → {@code {results: [{job_id, type, step, status, result}], next_cursor}}:
-     * the results of the job and of the jobs under it; a page may hold fewer than {@code limit}.
+     * {@code GET /api/jobs/{id}/results?limit=&cursor=} → {@code {results: [{id, job_id, type, step, status, title, reference,
+     * result, created_at, expires_at}], next_cursor}}: the results saved in the job's tree, newest first (see {@code Jobs.results}).
      */
     private void results(Context ctx) {
         UUID id = Uuids.parse(ctx.pathParam("id"));
         QueryParams q = QueryParams.of(ctx, QueryParams.PAGE);
         int limit = q.limit(DEFAULT_PAGE);
-        send(ctx, 200, JobJson.results(jobs.results(id, q.cursor(), limit)));
+        send(ctx, 200, JobJson.results(jobs.results(id, q.seqCursor(), limit)));
     }
 
     /**

@@ -56,7 +56,7 @@ public final class OpenApiRoutes implements RouteGroup {
             op("GET", "/api/jobs/{id}/logs", "jobs", "A job's log lines: after a sequence number, before one, or the tail",
                     List.of("after:integer", "before:integer", "tail:integer", "limit:integer"),
                     null, 200, "Logs", READ),
-            op("GET", "/api/jobs/{id}/results", "jobs", "Results of a job and the jobs under it", PAGE, null, 200, "Results", READ),
+            op("GET", "/api/jobs/{id}/results", "jobs", "Results saved in a job's tree (root: whole tree; step: its scope; else the job and its children), newest first", PAGE, null, 200, "Results", READ),
             op("POST", "/api/jobs/{id}/cancel", "jobs", "Cancel a job and its descendants", List.of(), null, 200, "CancelResult", WRITE),
             op("POST", "/api/jobs/{id}/restart", "jobs", "Requeue a failed or cancelled job", List.of(), null, 200, "Job", WRITE),
             op("DELETE", "/api/jobs/{id}", "jobs", "Delete a terminal job, its logs and descendants", List.of(), null, 200, "Deleted", WRITE),

@@ -116,8 +116,10 @@ final class OpenApiSchemas {
         s.set("Stats", object("statuses", counts(), "total", type("integer"), "queues", type("object")));
         s.set("Logs", object("logs", arrayOf(object("seq", type("integer"), "attempt", type("integer"), "at", type("string"),
                 "level", type("string"), "message", type("string"))), "next_after", type("integer")));
-        s.set("Results", object("results", arrayOf(object("job_id", type("string"), "type", type("string"), "step", nullable("string"),
-                "status", status(), "result", NODES.objectNode(), "result_expires_at", nullable("string"))), "next_cursor", nullable("string")));
+        s.set("Results", object("results", arrayOf(object("id", type("integer"), "job_id", type("string"), "type", type("string"),
+                "step", nullable("string"), "status", status(), "title", nullable("string"), "reference", nullable("string"),
+                "result", NODES.objectNode(), "created_at", type("string"), "expires_at", nullable("string"),
+                "result_expires_at", nullable("string"))), "next_cursor", nullable("string")));
         s.set("CancelResult", object("job", ref("Job"), "cancelled", arrayOf(type("string")), "cancel_requested", arrayOf(type("string"))));
         s.set("Deleted", object("id", type("string"), "deleted", type("boolean")));
         ObjectNode action = type("string");

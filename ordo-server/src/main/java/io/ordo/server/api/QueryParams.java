@@ -80,6 +80,18 @@ final class QueryParams {
         return c;
     }
 
+    /** The cursor of a listing keyed by a number (saved results), checked now. */
+    String seqCursor() {
+        String c = one("cursor");
+        if (c == null) return null;
+        try {
+            Cursors.decodeSeq(c);
+        } catch (InvalidRequestException e) {
+            throw ApiError.badField("cursor", "query parameter 'cursor' is not a cursor returned by a listing (got '" + c + "')");
+        }
+        return c;
+    }
+
     long nonNegativeLong(String name, long fallback) {
         String s = one(name);
         if (s == null) return fallback;

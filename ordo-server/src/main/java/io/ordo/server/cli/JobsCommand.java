@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /** {@code ordo jobs …}: list, inspect and change jobs. */
 @Command(name = "jobs", usageHelpAutoWidth = true, description = "List, inspect and change jobs.",
-        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobLogsCommand.class, JobActionsCommand.Cancel.class,
+        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobLogsCommand.class, JobResultsCommand.class, JobActionsCommand.Cancel.class,
                 JobActionsCommand.Restart.class, JobActionsCommand.Delete.class, JobActionsCommand.Bulk.class})
 final class JobsCommand implements Callable<Integer> {
     static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
@@ -32,7 +32,7 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.usage("missing subcommand: list, show, logs, cancel, restart, delete or bulk (see 'ordo jobs --help')");
+        throw CliException.usage("missing subcommand: list, show, logs, results, cancel, restart, delete or bulk (see 'ordo jobs --help')");
     }
 
     /** The id as typed, trimmed, or a usage error: caught here rather than sent to the server as a path. */

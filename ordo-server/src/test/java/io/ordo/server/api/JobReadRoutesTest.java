@@ -130,6 +130,8 @@ class JobReadRoutesTest {
         assertBad("/api/jobs/" + id + "/logs?after=-1", "after");
         assertBad("/api/jobs/" + id + "/logs?after=x", "after");
         assertBad("/api/jobs/" + id + "/results?limit=x", "limit");
+        assertBad("/api/jobs/" + id + "/results?cursor=abc", "cursor");
+        assertBad("/api/jobs/" + id + "/results?cursor=-5", "cursor");
     }
 
     private static void assertBad(String path, String field) {
@@ -181,6 +183,43 @@ class JobReadRoutesTest {
         results.forEach(x -> values.add(x.path("result").toString()));
         assertThat(values).containsExactlyInAnyOrder("{\"spawned\":2}", "{\"lines\":1}", "{\"lines\":1}");
         results.forEach(x -> assertThat(x.path("status").asText()).isEqualTo("completed"));
+    }
+
+    @Test
+    void savedResultsArePagedNewestFirstWithTheirIdsTitlesAndReferences() {
+        String parent = submit("{\"type\": \"fan\", \"payload\": {\"children\": 3}}");
+        awaitStatus(parent, "completed");
+
+        Response first = http.get("/api/jobs/" + parent + "/results?limit=3");
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.json().path("results")).hasSize(3);
+        String cursor = first.json().path("next_cursor").asText();
+        Response rest = http.get("/api/jobs/" + parent + "/results?limit=3&cursor=" + cursor);
+        assertThat(rest.json().path("results")).hasSize(1);
+        assertThat(rest.json().path("next_cursor").isNull()).isTrue();
+
+        List<Long> ids = new ArrayList<>();
+        List<String> titles = new ArrayList<>();
+        for (Response page : List.of(first, rest)) {
+            page.json().path("results").forEach(x -> {
+                ids.add(x.path("id").asLong());
+                titles.add(x.path("title").asText());
+                assertThat(x.path("created_at").isTextual()).isTrue();
+                assertThat(x.has("expires_at")).isTrue();
+            });
+        }
+        assertThat(ids).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(titles).containsExactlyInAnyOrder("spawned", "lines", "lines", "lines");
+        List<JsonNode> talks = new ArrayList<>();
+        for (Response page : List.of(first, rest)) page.json().path("results").forEach(x -> {
+            if (x.path("title").asText().equals("lines")) talks.add(x);
+        });
+        assertThat(talks).hasSize(3).allSatisfy(t -> {
+            assertThat(t.path("reference").asText()).isEqualTo("talk:1");
+            assertThat(t.path("type").asText()).isEqualTo("talk");
+            assertThat(t.path("status").asText()).isEqualTo("completed");
+            assertThat(t.path("result")).isEqualTo(io.ordo.core.util.Json.parse("{\"lines\":1}"));
+        });
     }
 
     @Test

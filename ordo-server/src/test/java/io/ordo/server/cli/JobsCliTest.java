@@ -291,12 +291,40 @@ class JobsCliTest {
     }
 
     @Test
+    void resultsListsTheResultsSavedInATreeAndRefusesBadInputInOneLine() throws Exception {
+        String parent = submit("submit", "fan", "--payload", "{\"children\": 2}");
+        awaitStatus(parent, JobStatus.COMPLETED);
+
+        Run r = ordo("jobs", "results", parent);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.outLines()).hasSize(4);
+        assertThat(r.outLines().get(0)).contains("ID", "JOB", "TYPE", "TITLE", "REFERENCE", "CREATED", "RESULT");
+        assertThat(r.outLines()).filteredOn(l -> l.contains("talk:1")).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("talk", "lines", "{\"lines\":1}"));
+        assertThat(r.outLines()).filteredOn(l -> l.contains(parent)).singleElement()
+                .satisfies(l -> assertThat(l).contains("fan", "spawned", "{\"spawned\":2}"));
+
+        Run paged = ordo("jobs", "results", parent, "--limit", "1", "--all", "--json");
+        JsonNode all = ApiJson.read(paged.out());
+        assertThat(all.path("results")).hasSize(3);
+        assertThat(all.path("next_cursor").isNull()).isTrue();
+        Run first = ordo("jobs", "results", parent, "--limit", "2");
+        assertThat(first.err()).contains("more: add --cursor");
+
+        assertOneLineError(ordo("jobs", "results", "nope"), Main.USAGE, "not a job id");
+        assertOneLineError(ordo("jobs", "results", parent, "--limit", "0"), Main.USAGE, "limit");
+        assertOneLineError(ordo("jobs", "results", parent, "--cursor", "x"), Main.USAGE, "cursor");
+        assertOneLineError(ordo("jobs", "results", UUID.randomUUID().toString()), Main.FAILED, "not found");
+        assertThat(ordo("jobs", "results", submit("submit", "noop", "--delay", "1h")).outLines()).containsExactly("no results");
+    }
+
+    @Test
     void helpListsTheNewVerbs() {
         Run top = ordo("--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("queues").contains("nodes");
         Run jobs = ordo("jobs", "--help");
-        assertThat(jobs.out()).contains("list", "show", "logs", "cancel", "restart", "delete", "bulk");
+        assertThat(jobs.out()).contains("list", "show", "logs", "results", "cancel", "restart", "delete", "bulk");
         assertThat(ordo("queues", "--help").out()).contains("list", "pause", "resume");
     }
 

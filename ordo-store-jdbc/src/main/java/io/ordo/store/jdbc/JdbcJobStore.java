@@ -12,6 +12,8 @@ import io.ordo.core.model.Lease;
 import io.ordo.core.model.LogLevel;
 import io.ordo.core.model.NewJob;
 import io.ordo.core.model.Page;
+import io.ordo.core.model.ResultScope;
+import io.ordo.core.model.SavedResult;
 import io.ordo.core.store.CancelResult;
 import io.ordo.core.store.ClaimRequest;
 import io.ordo.core.store.Completion;
@@ -34,6 +36,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
@@ -55,6 +58,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     final TreeWrites trees;
     final Definitions definitions;
     final LimitSql limits;
+    final ResultSql results;
 
     JdbcJobStore(SqlDialect d) {
         super(d);
@@ -65,6 +69,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         this.trees = new TreeWrites(d, leases, submitter);
         this.definitions = new Definitions(d);
         this.limits = new LimitSql(d);
+        this.results = new ResultSql(d);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -323,6 +328,42 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     @Override
     public int expireResults(Instant now, int limit) {
         return writeStatement(c -> admin.expireResults(c, now, limit));
+    }
+
+    // ---- saved results -------------------------------------------------------------------------
+
+    @Override
+    public OptionalLong appendResult(Lease lease, JsonNode data, String title, String reference, Instant expiresAt, Instant now) {
+        return write(c -> {
+            OptionalLong id = results.append(c, lease, data, title, reference, expiresAt, now);
+            if (id.isPresent()) leases.saveResult(c, lease, data, expiresAt, now);
+            return id;
+        });
+    }
+
+    @Override
+    public Page<SavedResult> savedResults(ResultScope scope, String cursor, int limit) {
+        return read(c -> results.page(c, scope, cursor, limit));
+    }
+
+    @Override
+    public long countSavedResults(ResultScope scope) {
+        return read(c -> results.count(c, scope));
+    }
+
+    @Override
+    public int deleteExpiredResults(Instant now, int limit) {
+        return writeStatement(c -> results.deleteExpired(c, now, limit));
+    }
+
+    @Override
+    public boolean resumeWaiting(UUID id, int continuation, Instant now) {
+        return write(c -> {
+            String queue = results.resume(c, id, continuation, now);
+            if (queue == null) return false;
+            jobsReady(c, Set.of(queue));
+            return true;
+        });
     }
 
     // ---- reads and admin -----------------------------------------------------------------------

@@ -145,8 +145,12 @@ final class JobAdmin {
         deleteJobs(c, tree);
     }
 
-    /** Deletes the given jobs' logs, then the (terminal) jobs; returns how many jobs went. */
+    /** Deletes the given jobs' logs and saved results, then the (terminal) jobs; returns how many jobs went. */
     private int deleteJobs(Connection c, List<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(d.sql("DELETE FROM {results} WHERE " + d.inIds("job_id")))) {
+            d.setIds(c, ps, 1, ids);
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement(d.sql("DELETE FROM {logs} WHERE " + d.inIds("job_id")))) {
             d.setIds(c, ps, 1, ids);
             ps.executeUpdate();

@@ -12,7 +12,7 @@ import java.util.UUID;
 /**
  * What differs between the SQL of the two stores: how ids, times, JSON and lists are bound and read,
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
- * {@code {jobs}}, {@code {logs}}, {@code {counts}}, {@code {type_counts}}, {@code {children}}, {@code {scopes}},
+ * {@code {jobs}}, {@code {logs}}, {@code {results}}, {@code {counts}}, {@code {type_counts}}, {@code {children}}, {@code {scopes}},
  * {@code {definitions}}, {@code {ticks}}, and for the operational tables {@code {events}},
  * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}}, {@code {node_commands}}, {@code {queue_limits}} in place of the table names.
  */
@@ -26,6 +26,7 @@ abstract class SqlDialect {
     /** The statement with its table placeholders replaced. */
     final String sql(String template) {
         return template.replace("{jobs}", prefix + "ordo_jobs").replace("{logs}", prefix + "ordo_job_logs")
+                .replace("{results}", prefix + "ordo_job_results")
                 .replace("{counts}", prefix + "ordo_job_counts").replace("{type_counts}", prefix + "ordo_job_type_counts")
                 .replace("{children}", prefix + "ordo_child_counts")
                 .replace("{scopes}", prefix + "ordo_scope_counts").replace("{definitions}", prefix + "ordo_definitions")

@@ -53,7 +53,8 @@ final class TreeWrites {
         setProgress = d.sql("UPDATE {jobs} SET progress_current = ?, progress_total = ?, progress_text = ?, updated_at = ? WHERE id = ? AND "
                 + Guards.in("status", JobStatus.live()));
         for (JobStatus to : JobStatus.values()) {
-            if (!Transitions.isLegal(WAITING, to)) continue;
+            // ends only: waiting -> pending is a continuation (resumeWaiting), not an end
+            if (!Transitions.isLegal(WAITING, to) || !to.isTerminal()) continue;
             finishWaiting.put(to, d.sql("UPDATE {jobs} SET meta = " + d.mergeObject("meta") + ", status = ?, finished_at = ?, "
                     + "error = COALESCE(?, error), updated_at = ? WHERE id = ? AND "
                     + Guards.in("status", Transitions.sourcesOf(to, Set.of(WAITING)))));

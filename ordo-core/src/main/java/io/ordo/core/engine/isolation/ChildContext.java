@@ -69,12 +69,17 @@ final class ChildContext implements JobContext {
 
     @Override
     public void saveResult(Object result) {
-        send(Wire.saveResult(Json.resultTree(result), null));
+        saveResult(result, null, null, null);
     }
 
     @Override
     public void saveResult(Object result, Duration ttl) {
-        send(Wire.saveResult(Json.resultTree(result), ttl));
+        saveResult(result, null, null, ttl);
+    }
+
+    @Override
+    public void saveResult(Object data, String title, String reference, Duration ttl) {
+        send(Wire.saveResult(Json.resultTree(data), title, reference, ttl));
     }
 
     @Override

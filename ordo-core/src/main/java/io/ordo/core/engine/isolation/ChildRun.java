@@ -95,8 +95,8 @@ final class ChildRun {
             case Wire.LOG -> ctx.log(LogLevel.valueOf(Wire.text(m, "level")), Wire.text(m, "message"));
             case Wire.PROGRESS -> ctx.progress(m.path("current").asLong(), m.path("total").asLong(), Wire.text(m, "text"));
             case Wire.SAVE_RESULT -> {
-                if (m.hasNonNull("ttl_ms")) ctx.saveResult(value(m), Duration.ofMillis(m.get("ttl_ms").asLong()));
-                else ctx.saveResult(value(m));
+                Duration ttl = m.hasNonNull("ttl_ms") ? Duration.ofMillis(m.get("ttl_ms").asLong()) : null;
+                ctx.saveResult(value(m), Wire.text(m, "title"), Wire.text(m, "reference"), ttl);
             }
             case Wire.RESULT -> {
                 gotResult = true;

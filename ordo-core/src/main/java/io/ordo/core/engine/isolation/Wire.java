@@ -57,9 +57,11 @@ final class Wire {
     }
 
     /** {@code ttl} null: the job's result TTL applies. */
-    static String saveResult(JsonNode value, Duration ttl) {
+    static String saveResult(JsonNode value, String title, String reference, Duration ttl) {
         ObjectNode n = message(SAVE_RESULT);
         n.set("value", value);
+        if (title != null) n.put("title", title);
+        if (reference != null) n.put("reference", reference);
         if (ttl != null) n.put("ttl_ms", ttl.toMillis());
         return n.toString();
     }

@@ -53,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link JobStore} in memory, for tests and throw-away runs. Same contract as the SQL stores;
  * nothing survives the JVM. One lock serializes every operation.
  */
-public final class InMemoryJobStore extends MemoryTable implements JobStore {
+public final class InMemoryJobStore extends MemoryResultTable implements JobStore {
 
     @Override
     public String kind() {
@@ -466,6 +466,7 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     @Override
     public boolean finishWaiting(UUID id, JobStatus to, String error, JsonNode metaPatch, Instant now) {
         return locked(() -> {
+            if (!to.isTerminal()) throw new IllegalTransitionException(id.toString(), JobStatus.WAITING, to);
             MemoryRow r = rows.get(id);
             if (r == null || r.status != JobStatus.WAITING) return false;
             move(r, to, now);

@@ -58,6 +58,7 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
     final Map<String, UUID> dedupKeys = new HashMap<>();
     final Map<UUID, Set<UUID>> childrenOf = new HashMap<>();
     final Map<UUID, List<JobLog>> logs = new HashMap<>();
+    final MemoryResults results = new MemoryResults();
     final MemoryCounters counts = new MemoryCounters();
     long logSeq;
     final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -303,6 +304,7 @@ abstract class MemoryTable implements io.ordo.core.store.JobStore {
         if (r.dedupKey != null) dedupKeys.remove(r.rootId + "|" + r.dedupKey, r.id);
         rows.remove(r.id);
         logs.remove(r.id);
+        results.removeJob(r.id);
         childrenOf.remove(r.id);
         if (r.parentId != null) {
             Set<UUID> siblings = childrenOf.get(r.parentId);

@@ -88,6 +88,7 @@ final class ChildHandlers {
                 case "permanent" -> throw new PermanentFailure("bad input, no retry");
                 case "spawn" -> ctx.spawn(JobRequest.of("noop"));
                 case "save" -> {
+                    ctx.saveResult(Map.of("page", 1), "first page", "https://example.test/1");
                     ctx.saveResult(Map.of("saved", 42), java.time.Duration.ofHours(1));
                     yield null; // a null return keeps the saved result
                 }

@@ -96,6 +96,10 @@ class ProcessIsolationTest {
         Job done = awaitStatus(o, o.jobs().submit(JobRequest.of("iso.crash").payload(Map.of("how", "save"))).id(), JobStatus.COMPLETED);
         assertThat(done.result().toString()).isEqualTo("{\"saved\":42}");
         assertThat(done.resultExpiresAt()).isBetween(java.time.Instant.now().plus(Duration.ofMinutes(50)), java.time.Instant.now().plus(Duration.ofMinutes(61)));
+        var saved = o.jobs().results(done.id(), null, 10).items();
+        assertThat(saved).extracting(io.ordo.core.model.SavedResult::title).containsExactly(null, "first page");
+        assertThat(saved.get(1).reference()).isEqualTo("https://example.test/1");
+        assertThat(saved.get(0).expiresAt()).isNotNull();
     }
 
     @Test
