@@ -60,7 +60,7 @@ public final class CronTicks {
 
     /** An IANA zone id (e.g. Europe/Berlin); null or blank is UTC. @throws InvalidRequestException if unknown */
     public static ZoneId zone(String zone) {
-        if (zone == null || zone.isBlank()) return ZoneOffset.UTC;
+        if (zone == null || zone.isBlank()) return ZoneId.of("UTC");
         try {
             return ZoneId.of(zone.trim());
         } catch (DateTimeException e) {

@@ -56,7 +56,12 @@ public final class Schedules {
         MissedPolicy missed = MissedPolicy.parse(r.missed());
         Instant now = clock.instant();
         if (r.type() == null || r.type().isBlank()) throw new InvalidRequestException("type: required (the job type each tick submits)");
-        NewJob probe = factory.build(request(r.type(), r.queue(), r.payload(), r.priority()), null, now);
+        NewJob probe;
+        try {
+            probe = factory.build(request(r.type(), r.queue(), r.payload(), r.priority()), null, now);
+        } catch (io.ordo.core.UnknownJobTypeException e) {
+            throw new InvalidRequestException("type: " + e.getMessage());
+        }
         Schedule s = new Schedule(id, probe.type(), probe.queue(), probe.payload(), r.priority(), r.cron().trim(), zone, missed, false,
                 ticks.next(now).orElse(null), null, null, null, null);
         return store.saveSchedule(s, now);

@@ -327,10 +327,11 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     public Optional<SubmitResult> insertForSchedule(String id, Instant tickAt, NewJob job, InsertOptions options, Instant nextRunAt,
                                                     Instant now) {
         return write(c -> {
-            if (schedules.get(c, id).isEmpty()) return Optional.<SubmitResult>empty();
+            Optional<io.ordo.core.schedule.Schedule> s = schedules.get(c, id);
+            if (s.isEmpty()) return Optional.<SubmitResult>empty();
             if (tickAt != null && !definitions.recordTick(c, io.ordo.core.schedule.Schedule.tickKey(id), tickAt)) return Optional.<SubmitResult>empty();
             SubmitResult r = submitter.insert(c, List.of(job), options).get(0);
-            schedules.ran(c, id, tickAt != null ? tickAt : now, r.job().id(), nextRunAt);
+            schedules.ran(c, id, tickAt != null ? tickAt : now, r.job().id(), s.get().paused() ? null : nextRunAt);
             return Optional.of(r);
         });
     }

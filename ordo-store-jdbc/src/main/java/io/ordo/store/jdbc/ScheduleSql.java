@@ -40,11 +40,10 @@ final class ScheduleSql {
         list = d.sql("SELECT " + COLUMNS + " FROM {schedules} ORDER BY id");
         delete = d.sql("DELETE FROM {schedules} WHERE id = ?");
         // pausing a paused schedule changes nothing; resuming moves updated_at, where ticking starts
-        pause = d.sql("UPDATE {schedules} SET updated_at = CASE WHEN paused THEN updated_at ELSE ? END, paused = true, "
-                + "next_run_at = NULL WHERE id = ? RETURNING " + COLUMNS);
+        pause = d.sql("UPDATE {schedules} SET updated_at = ?, paused = true, next_run_at = NULL WHERE id = ? AND NOT paused RETURNING "
+                + COLUMNS);
         resume = d.sql("UPDATE {schedules} SET paused = false, next_run_at = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS);
-        ran = d.sql("UPDATE {schedules} SET last_run_at = ?, last_job_id = ?, next_run_at = CASE WHEN paused THEN NULL ELSE ? END "
-                + "WHERE id = ?");
+        ran = d.sql("UPDATE {schedules} SET last_run_at = ?, last_job_id = ?, next_run_at = ? WHERE id = ?");
         nextRun = d.sql("UPDATE {schedules} SET next_run_at = ? WHERE id = ? AND NOT paused");
     }
 
@@ -94,11 +93,12 @@ final class ScheduleSql {
             if (!paused) d.setTime(ps, i++, nextRunAt);
             d.setTime(ps, i++, now);
             ps.setString(i, id);
-            return all(ps).stream().findFirst();
+            Optional<Schedule> out = all(ps).stream().findFirst();
+            return out.isPresent() || !paused ? out : get(c, id);
         }
     }
 
-    /** Records the schedule's newest run; false when the schedule is gone. */
+    /** Records the schedule's newest run (nextRunAt null while paused); false when the schedule is gone. */
     boolean ran(Connection c, String id, Instant runAt, UUID jobId, Instant nextRunAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ran)) {
             d.setTime(ps, 1, runAt);
