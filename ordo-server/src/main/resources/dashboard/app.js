@@ -11,12 +11,14 @@ import { DefinitionsPage } from './page-definitions.js';
 import { DefinitionPage } from './page-definition.js';
 import { DeadLetterPage } from './page-dead-letter.js';
 import { NodesPage } from './page-nodes.js';
+import { SchedulesPage } from './page-schedules.js';
 import { SubmitPage } from './page-submit.js';
 
 const NAV = [
   ['/', 'Overview', ['overview']],
   ['/jobs', 'Jobs', ['jobs', 'job']],
   ['/definitions', 'Definitions', ['definitions', 'definition', 'new-definition', 'run']],
+  ['/schedules', 'Schedules', ['schedules']],
   ['/dead-letter', 'Dead letter', ['dead-letter']],
   ['/nodes', 'Nodes', ['nodes']],
   ['/submit', 'Submit', ['submit']],
@@ -77,6 +79,7 @@ function App() {
     case 'new-definition': body = html`<${DefinitionPage} id=${null} key="new" />`; break;
     case 'dead-letter': body = html`<${DeadLetterPage} />`; break;
     case 'nodes': body = html`<${NodesPage} />`; break;
+    case 'schedules': body = html`<${SchedulesPage} />`; break;
     case 'submit': body = html`<${SubmitPage} />`; break;
     default: body = html`<${NotFound} />`;
   }

@@ -162,7 +162,7 @@ final class OpenApiSchemas {
         s.set("DefinitionBody", object("source", type("string"), "definition", type("object"), "file", type("string"),
                 "format", type("string")));
         s.set("Definition", object("id", type("string"), "name", nullable("string"), "description", nullable("string"),
-                "format", type("string"), "version", type("integer"), "enabled", type("boolean"), "schedule", nullable("string"),
+                "format", type("string"), "version", type("integer"), "enabled", type("boolean"), "schedule", nullable("string"), "timezone", type("string").put("description", "IANA zone the schedule is read in"),
                 "tags", arrayOf(type("string")), "steps", arrayOf(type("string")), "created_at", type("string"), "updated_at", type("string"),
                 "next_run_at", nullable("string").put("description", "the schedule's next tick; null when disabled or unscheduled"),
                 "last_run", object("id", type("string"), "status", status(), "trigger", nullable("string"), "created_at", type("string"),
