@@ -41,6 +41,9 @@ public final class ScheduleTicker {
             } catch (InvalidRequestException e) {
                 // e.g. a type no longer known to this node: the tick is retried on the next pass
                 log.warn("schedule {}: {}", s.id(), e.getMessage());
+            } catch (RuntimeException e) {
+                // e.g. its queue is full (the tick was given back): the other schedules still tick
+                log.warn("schedule {}: tick failed, retried on the next pass: {}", s.id(), e.toString());
             }
         }
     }
