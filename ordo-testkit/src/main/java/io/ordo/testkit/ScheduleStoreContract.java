@@ -62,7 +62,8 @@ public abstract class ScheduleStoreContract {
 
     /** A node that knows the type "report" and does not run jobs: the jobs ticks start stay in the store to be counted. */
     private Ordo node() {
-        Ordo o = Ordo.create(OrdoConfig.defaults().store(store).workers(false).scheduler(false).clock(clock).handler(new JobHandler() {
+        Ordo o = Ordo.create(OrdoConfig.defaults().store(store).workers(false).scheduler(false).clock(clock).queue("tight", 0, 1)
+                .handler(new JobHandler() {
             @Override
             public String type() {
                 return "report";
@@ -205,6 +206,23 @@ public abstract class ScheduleStoreContract {
         t.tick(clock.instant());
         assertThat(ticksOf(jobsOf("once"))).containsExactly("2026-06-01T12:40:00Z", "2026-06-01T12:50:00Z");
         assertThat(ticksOf(jobsOf("skipper"))).containsExactly("2026-06-01T12:50:00Z");
+    }
+
+    @Test
+    void aTickRefusedByAFullQueueIsGivenBackAndRunsLater() {
+        Ordo o = node();
+        o.schedules().create(ScheduleRequest.of("crowded", "report", "* * * * *").queue("tight"));
+        Job filler = o.jobs().submit(io.ordo.core.model.JobRequest.of("report").queue("tight").delay(Duration.ofHours(1)));
+        ScheduleTicker t = ticker(o);
+        clock.set(Instant.parse("2026-06-01T10:01:01Z"));
+        t.tick(clock.instant());
+        assertThat(jobsOf("crowded")).isEmpty();
+        assertThat(store.lastTick(Schedule.tickKey("crowded"))).as("the refused tick is not used up").isEmpty();
+
+        o.jobs().cancel(filler.id());
+        clock.set(Instant.parse("2026-06-01T10:01:20Z"));
+        t.tick(clock.instant());
+        assertThat(ticksOf(jobsOf("crowded"))).containsExactly("2026-06-01T10:01:00Z");
     }
 
     @Test
