@@ -94,6 +94,9 @@ public final class DefinitionValidator {
         if (def.id() == null) c.problem("id", "required: the definition's id (" + DefinitionParser.NAME_RULE + ")");
         else if (!DefinitionParser.NAME.matcher(def.id()).matches()) {
             c.problem("id", "'" + def.id() + "' is not a valid id: " + DefinitionParser.NAME_RULE);
+        } else if (def.id().startsWith("schedule:")) {
+            // the tick table keys schedules' ticks as schedule:<id>; a definition must not share them
+            c.problem("id", "'" + def.id() + "': ids starting with 'schedule:' are kept for recurring jobs");
         }
     }
 

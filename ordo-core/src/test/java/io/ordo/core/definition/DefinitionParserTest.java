@@ -409,6 +409,8 @@ class DefinitionParserTest {
                 .singleElement().asString().startsWith("x.yaml: timezone: 'Europe/Atlantis' is not a known time zone");
         assertThat(problems("x.yaml", "id: x\ntimezone: \" \"\nsteps:\n  - {name: a, action: noop}\n"))
                 .singleElement().asString().startsWith("x.yaml: timezone: is empty");
+        assertThat(problems("x.yaml", "id: \"schedule:x\"\nsteps:\n  - {name: a, action: noop}\n"))
+                .singleElement().asString().contains("kept for recurring jobs");
         JobDefinition d = defs.parse("x.yaml", "id: x\nschedule: \"30 2 * * *\"\ntimezone: America/New_York\nsteps:\n  - {name: a, action: noop}\n");
         assertThat(d.timezone()).isEqualTo("America/New_York");
         assertThat(DefinitionParser.toJson(d).path("timezone").asText()).isEqualTo("America/New_York");
