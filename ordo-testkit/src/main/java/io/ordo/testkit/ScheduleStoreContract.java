@@ -78,6 +78,13 @@ public abstract class ScheduleStoreContract {
         return o;
     }
 
+    /** A node that knows no "report" handler (another part of the cluster runs them). */
+    private Ordo nodeWithoutReports() {
+        Ordo o = Ordo.create(OrdoConfig.defaults().store(store).workers(false).scheduler(false).clock(clock));
+        nodes.add(o);
+        return o;
+    }
+
     private ScheduleTicker ticker(Ordo o) {
         return new ScheduleTicker(store, o.schedules(), Duration.ofSeconds(60));
     }
@@ -206,6 +213,19 @@ public abstract class ScheduleStoreContract {
         t.tick(clock.instant());
         assertThat(ticksOf(jobsOf("once"))).containsExactly("2026-06-01T12:40:00Z", "2026-06-01T12:50:00Z");
         assertThat(ticksOf(jobsOf("skipper"))).containsExactly("2026-06-01T12:50:00Z");
+    }
+
+    @Test
+    void aLeaderWithoutTheTypesHandlerStillStartsTheTicksJob() {
+        Ordo creator = node();
+        Ordo leader = nodeWithoutReports();
+        assertThatThrownBy(() -> leader.schedules().create(ScheduleRequest.of("other", "report", "* * * * *")))
+                .as("creating is checked against the node's handlers").isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("type:");
+        creator.schedules().create(ScheduleRequest.of("elsewhere", "report", "* * * * *"));
+        clock.set(Instant.parse("2026-06-01T10:01:01Z"));
+        ticker(leader).tick(clock.instant());
+        assertThat(ticksOf(jobsOf("elsewhere"))).containsExactly("2026-06-01T10:01:00Z");
+        assertThat(leader.schedules().run("elsewhere").type()).isEqualTo("report");
     }
 
     @Test

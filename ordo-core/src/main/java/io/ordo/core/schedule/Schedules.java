@@ -111,9 +111,12 @@ public final class Schedules {
         return r.job();
     }
 
-    /** The job a tick (or a manual run, tick null) submits, carrying where it came from in its meta. */
+    /**
+     * The job a tick (or a manual run, tick null) submits, carrying where it came from in its meta. Its
+     * type was checked when the schedule was created; the node building it (the leader) need not run it.
+     */
     NewJob build(Schedule s, Instant tick, Instant now) {
-        NewJob job = factory.build(request(s.type(), s.queue(), s.payload(), s.priority()), null, now);
+        NewJob job = factory.buildChecked(request(s.type(), s.queue(), s.payload(), s.priority()), now);
         ObjectNode meta = Json.MAPPER.createObjectNode().put("schedule_id", s.id());
         if (tick != null) meta.put("tick", tick.toString());
         else meta.put("manual", true);
