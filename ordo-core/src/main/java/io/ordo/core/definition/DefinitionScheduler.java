@@ -101,18 +101,24 @@ public final class DefinitionScheduler implements AutoCloseable {
 
     private void loop() {
         while (!stopping) {
-            try {
-                if (leading.getAsBoolean()) {
-                    Instant now = clock.instant();
-                    tick(now);
-                    for (var t : also) t.accept(now);
-                }
-            } catch (RuntimeException e) {
-                log.warn("scheduler pass failed", e);
-            }
-            // wake just after the next whole second, when a minute tick can be due
+            pass(() -> {
+                if (!leading.getAsBoolean()) return;
+                Instant now = clock.instant();
+                // each its own try: a failing pass of one (say, the store briefly away) does not hold back the other
+                pass(() -> tick(now));
+                for (var t : also) pass(() -> t.accept(now));
+            });
+            // wake just after the next whole second, when a (minute or second) tick can be due
             long ms = 1000 - (clock.millis() % 1000) + 5;
             LockSupport.parkNanos(ms * 1_000_000L);
+        }
+    }
+
+    private static void pass(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("scheduler pass failed", e);
         }
     }
 
