@@ -259,6 +259,9 @@ public abstract class ScheduleStoreContract {
 
         clock.set(Instant.parse("2026-06-01T10:20:01Z"));
         t.tick(clock.instant());
+        // as a ticker that read the list just before the pause: the store refuses the tick (before looking at the job)
+        assertThat(store.insertForSchedule("p", Instant.parse("2026-06-01T10:20:00Z"), null, io.ordo.core.store.InsertOptions.NONE,
+                null, clock.instant())).as("a paused schedule takes no tick").isEmpty();
         assertThat(ticksOf(jobsOf("p"))).containsExactly("2026-06-01T10:10:00Z");
         Job manual = o.schedules().run("p");
         assertThat(manual.meta().get("manual").asBoolean()).as("run now works while paused").isTrue();

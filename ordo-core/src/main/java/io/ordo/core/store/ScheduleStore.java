@@ -38,7 +38,7 @@ public interface ScheduleStore {
      * Inserts {@code job} for tick {@code tickAt} of schedule {@code id} only if that tick was not
      * recorded yet, recording it, and sets the schedule's last run (tick, job) and nextRunAt, all in
      * one transaction. With {@code tickAt} null (a manual run) no tick is recorded and lastRunAt is
-     * {@code now}. Empty when the tick was taken already or the schedule is gone.
+     * {@code now}. Empty when the tick was taken already, or the schedule is gone (or, for a tick, paused).
      */
     Optional<SubmitResult> insertForSchedule(String id, Instant tickAt, NewJob job, InsertOptions options, Instant nextRunAt,
                                              Instant now);

@@ -328,7 +328,8 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
                                                     Instant now) {
         return write(c -> {
             Optional<io.ordo.core.schedule.Schedule> s = schedules.get(c, id);
-            if (s.isEmpty()) return Optional.<SubmitResult>empty();
+            // gone, or paused since the ticker read it: no tick (a manual run still goes)
+            if (s.isEmpty() || tickAt != null && s.get().paused()) return Optional.<SubmitResult>empty();
             if (tickAt != null && !definitions.recordTick(c, io.ordo.core.schedule.Schedule.tickKey(id), tickAt)) return Optional.<SubmitResult>empty();
             SubmitResult r = submitter.insert(c, List.of(job), options).get(0);
             schedules.ran(c, id, tickAt != null ? tickAt : now, r.job().id(), s.get().paused() ? null : nextRunAt);

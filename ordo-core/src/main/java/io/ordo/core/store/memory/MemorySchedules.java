@@ -61,7 +61,7 @@ abstract class MemorySchedules extends MemoryTable {
                                                     Instant now) {
         return locked(() -> {
             Schedule s = schedules.get(id);
-            if (s == null) return Optional.<SubmitResult>empty();
+            if (s == null || tickAt != null && s.paused()) return Optional.<SubmitResult>empty();
             if (tickAt != null && !definitions.recordTick(Schedule.tickKey(id), tickAt)) return Optional.<SubmitResult>empty();
             SubmitResult r;
             try {
