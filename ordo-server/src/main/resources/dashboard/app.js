@@ -13,6 +13,7 @@ import { DefinitionsPage } from './page-definitions.js';
 import { DefinitionPage } from './page-definition.js';
 import { DeadLetterPage } from './page-dead-letter.js';
 import { NodesPage } from './page-nodes.js';
+import { SchedulesPage } from './page-schedules.js';
 import { SubmitPage } from './page-submit.js';
 
 const NAV = [
@@ -20,6 +21,7 @@ const NAV = [
   ['/jobs', 'Jobs', ['jobs', 'job']],
   ['/batches', 'Batches', ['batches', 'batch']],
   ['/definitions', 'Definitions', ['definitions', 'definition', 'new-definition', 'run']],
+  ['/schedules', 'Schedules', ['schedules']],
   ['/dead-letter', 'Dead letter', ['dead-letter']],
   ['/nodes', 'Nodes', ['nodes']],
   ['/submit', 'Submit', ['submit']],
@@ -82,6 +84,7 @@ function App() {
     case 'new-definition': body = html`<${DefinitionPage} id=${null} key="new" />`; break;
     case 'dead-letter': body = html`<${DeadLetterPage} />`; break;
     case 'nodes': body = html`<${NodesPage} />`; break;
+    case 'schedules': body = html`<${SchedulesPage} />`; break;
     case 'submit': body = html`<${SubmitPage} />`; break;
     default: body = html`<${NotFound} />`;
   }

@@ -38,7 +38,7 @@ export function DefinitionsPage() {
       <tbody>${defs.map(d => html`<tr data-definition=${d.id}>
         <td><a href=${'/definitions/' + encodeURIComponent(d.id)}><strong>${d.id}</strong></a>
           ${d.name && d.name !== d.id ? html`<div class="muted small">${d.name}</div>` : null}</td>
-        <td>${d.schedule ? html`<code>${d.schedule}</code> <span class="muted small">UTC</span>` : html`<span class="muted">on demand</span>`}</td>
+        <td>${d.schedule ? html`<code>${d.schedule}</code> <span class="muted small">${d.timezone || 'UTC'}</span>` : html`<span class="muted">on demand</span>`}</td>
         <td>${d.next_run_at ? html`<${Time} at=${d.next_run_at} />` : html`<span class="muted">–</span>`}</td>
         <td>${d.last_run ? html`<a href=${'/runs/' + d.last_run.id}><${Status} status=${d.last_run.status} /></a>${' '}<${Time} at=${d.last_run.created_at} />` : html`<span class="muted">never</span>`}</td>
         <td class="col-steps num">${d.steps.length}</td>

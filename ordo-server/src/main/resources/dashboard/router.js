@@ -17,6 +17,7 @@ const PAGES = [
   ['new-definition', /^\/new-definition$/],
   ['dead-letter', /^\/dead-letter$/],
   ['nodes', /^\/nodes$/],
+  ['schedules', /^\/schedules$/],
   ['submit', /^\/submit$/],
 ];
 

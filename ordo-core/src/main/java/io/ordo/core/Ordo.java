@@ -54,6 +54,7 @@ public final class Ordo implements AutoCloseable {
     private final JobMonitor monitor;
     private final io.ordo.core.definition.Definitions definitions;
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
+    private final io.ordo.core.schedule.Schedules schedules;
     private final io.ordo.core.ops.Queues queues;
     private final io.ordo.core.ops.Cluster cluster;
     private final io.ordo.core.engine.LimitCache limits;
@@ -130,6 +131,9 @@ public final class Ordo implements AutoCloseable {
         this.definitions = new io.ordo.core.definition.Definitions(store, runner, handlers.actions(), config.clock());
         this.scheduler = new io.ordo.core.definition.DefinitionScheduler(store, runner, config.clock(), config.scheduler(),
                 leadership::leading);
+        this.schedules = new io.ordo.core.schedule.Schedules(store, factory, insertOptions, config.clock(), this::inserted);
+        var scheduleTicker = new io.ordo.core.schedule.ScheduleTicker(store, schedules, io.ordo.core.schedule.ScheduleTicker.DEFAULT_GRACE);
+        scheduler.alsoTick(scheduleTicker::tick);
         leadership.onChange(() -> {
             maintenance.wake();
             queue.leadershipChanged();
@@ -297,6 +301,11 @@ public final class Ordo implements AutoCloseable {
     }
 
     /** Job definitions: store, list and run them. */
+    /** Recurring plain jobs: a job of a type submitted on each tick of a cron expression. */
+    public io.ordo.core.schedule.Schedules schedules() {
+        return schedules;
+    }
+
     public io.ordo.core.definition.Definitions definitions() {
         return definitions;
     }

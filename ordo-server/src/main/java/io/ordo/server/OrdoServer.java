@@ -146,6 +146,7 @@ public final class OrdoServer implements AutoCloseable {
                 new io.ordo.server.api.BatchRoutes(ordo.jobs()),
                 new QueueRoutes(ordo.queues(), options.maxBodyBytes()),
                 new LimitRoutes(ordo.queues(), options.maxBodyBytes()),
+                new io.ordo.server.api.ScheduleRoutes(ordo.schedules(), options.maxBodyBytes()),
                 new ClusterRoutes(ordo.cluster()),
                 new io.ordo.server.api.WorkerRoutes(workers, ordo.cluster().commands(), ordo.config().nodeId(), options.maxBodyBytes()),
                 new io.ordo.server.api.NodeCommandRoutes(ordo.cluster().commands(), options.maxBodyBytes()),

@@ -411,4 +411,25 @@ public abstract class DefinitionContract {
         assertThat(runsOf(o, "switched-off")).isEmpty();
         o.jobs().cancel(runsOf(o, "long-one").get(0).id());
     }
+    @Test
+    void aDefinitionsScheduleIsReadInItsTimezoneAcrossSpringForward() {
+        Ordo o = node(4, false);
+        var scheduler = new io.ordo.core.definition.DefinitionScheduler(store, o.definitions().runner(), java.time.Clock.systemUTC(), true);
+        // 02:30 does not exist in Berlin on 2027-03-28 (02:00 CET -> 03:00 CEST): the tick runs once, at 03:30 CEST
+        o.definitions().save(new JobDefinition("berlin-night", "berlin-night", null, "30 2 * * *", null, true, List.of(), Map.of(),
+                List.of(rec("a", 0)), false, null, "Europe/Berlin"), "yaml", "");
+        // the first pass starts the newest tick since the save (the 27th's 02:30 CET); let it end, as a run
+        // still going at the next tick would hold that tick back (no overlap)
+        scheduler.tick(java.time.Instant.parse("2027-03-27T23:00:00Z"));
+        assertThat(runsOf(o, "berlin-night")).hasSize(1);
+        awaitEnd(o, runsOf(o, "berlin-night").get(0));
+        for (java.time.Instant at = java.time.Instant.parse("2027-03-27T23:05:00Z"); at.isBefore(java.time.Instant.parse("2027-03-28T03:00:00Z"));
+             at = at.plusSeconds(300)) {
+            scheduler.tick(at);
+        }
+        // then the shifted one, once
+        assertThat(runsOf(o, "berlin-night")).extracting(run -> run.payload().get("tick").asText())
+                .containsExactlyInAnyOrder("2027-03-27T01:30:00Z", "2027-03-28T01:30:00Z");
+        assertThat(o.definitions().nextRunAt(store.getDefinition("berlin-night").orElseThrow())).isPresent();
+    }
 }

@@ -98,6 +98,13 @@ public class ForwardingJobStore implements JobStore {
     @Override public boolean deleteDefinition(String id) { return delegate.deleteDefinition(id); }
     @Override public List<SubmitResult> insertForTick(String d, Instant t, List<NewJob> j, InsertOptions o) { return delegate.insertForTick(d, t, j, o); }
     @Override public Optional<Instant> lastTick(String d) { return delegate.lastTick(d); }
+    @Override public io.ordo.core.schedule.Schedule saveSchedule(io.ordo.core.schedule.Schedule s, Instant now) { return delegate.saveSchedule(s, now); }
+    @Override public Optional<io.ordo.core.schedule.Schedule> getSchedule(String id) { return delegate.getSchedule(id); }
+    @Override public List<io.ordo.core.schedule.Schedule> listSchedules() { return delegate.listSchedules(); }
+    @Override public boolean deleteSchedule(String id) { return delegate.deleteSchedule(id); }
+    @Override public Optional<io.ordo.core.schedule.Schedule> setSchedulePaused(String id, boolean p, Instant next, Instant now) { return delegate.setSchedulePaused(id, p, next, now); }
+    @Override public Optional<SubmitResult> insertForSchedule(String id, Instant t, NewJob j, InsertOptions o, Instant next, Instant now) { return delegate.insertForSchedule(id, t, j, o, next, now); }
+    @Override public void setScheduleNextRun(String id, Instant next) { delegate.setScheduleNextRun(id, next); }
     @Override public void appendEvents(List<io.ordo.core.event.OrdoEvent> e) { delegate.appendEvents(e); }
     @Override public List<io.ordo.core.event.StoredEvent> eventsAfter(long after, int limit) { return delegate.eventsAfter(after, limit); }
     @Override public long lastEventId() { return delegate.lastEventId(); }

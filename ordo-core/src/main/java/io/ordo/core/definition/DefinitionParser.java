@@ -70,7 +70,7 @@ public final class DefinitionParser {
     static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final String NAME_RULE = "use 1-128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit";
 
-    static final Set<String> TOP_FIELDS = ordered("id", "name", "description", "schedule", "timeout", "enabled", "tags", "config",
+    static final Set<String> TOP_FIELDS = ordered("id", "name", "description", "schedule", "timezone", "timeout", "enabled", "tags", "config",
             "allow_overlap", "webhook_url", "steps");
     static final Set<String> STEP_FIELDS = ordered("name", "action", "config", "depends", "always_run", "on_error", "retry", "timeout",
             "error_tolerance", "cache", "max_children", "max_depth", "requires");
@@ -221,6 +221,7 @@ public final class DefinitionParser {
         if (d.name() != null) o.put("name", d.name());
         if (d.description() != null) o.put("description", d.description());
         if (d.schedule() != null) o.put("schedule", d.schedule());
+        if (d.timezone() != null) o.put("timezone", d.timezone());
         if (d.timeout() != null) o.put("timeout", Durations.format(d.timeout()));
         if (!d.enabled()) o.put("enabled", false);
         if (!d.tags().isEmpty()) d.tags().forEach(o.putArray("tags")::add);

@@ -70,6 +70,7 @@ final class DefinitionReader {
         String name = string(root, "", "name");
         String description = string(root, "", "description");
         String schedule = string(root, "", "schedule");
+        String timezone = string(root, "", "timezone");
         Duration timeout = duration(root, "", "timeout", true);
         Boolean enabled = bool(root, "", "enabled");
         List<String> tags = strings(root, "", "tags", false);
@@ -81,7 +82,7 @@ final class DefinitionReader {
         }
         List<StepDefinition> steps = steps(root);
         return new JobDefinition(id, name, description, schedule, timeout, enabled == null || enabled, tags, config, steps,
-                overlap != null && overlap, webhook);
+                overlap != null && overlap, webhook, timezone);
     }
 
     Map<String, JsonNode> variables(JsonNode root) {

@@ -3,7 +3,6 @@ package io.ordo.core.definition;
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import io.ordo.core.InvalidRequestException;
 import io.ordo.core.store.JobStore;
@@ -12,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * Starts the scheduled runs of job definitions. It ticks on the cluster's leader only; each tick
  * is also recorded in the store in the same transaction as its run, so a tick starts one run however
  * many nodes see it. Cron expressions have five fields (minute hour day month weekday) and are read in
- * UTC. After downtime the most recent missed tick fires once; ticks from before a definition was
+ * the definition's {@code timezone} (UTC by default; see {@link io.ordo.core.schedule.CronTicks} for
+ * daylight saving). After downtime the most recent missed tick fires once; ticks from before a definition was
  * last saved never fire (so enabling or editing a definition does not replay its past).
  */
 public final class DefinitionScheduler implements AutoCloseable {
@@ -33,6 +31,7 @@ public final class DefinitionScheduler implements AutoCloseable {
     private final Clock clock;
     private final boolean enabled;
     private final java.util.function.BooleanSupplier leading;
+    private final java.util.List<java.util.function.Consumer<Instant>> also = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private Thread thread;
 
@@ -62,17 +61,37 @@ public final class DefinitionScheduler implements AutoCloseable {
         }
     }
 
-    /** The most recent tick of {@code expression} at or before {@code now}. */
+    /** The most recent tick of {@code expression} (read in UTC) at or before {@code now}. */
     public static Optional<Instant> lastTick(String expression, Instant now) {
-        ExecutionTime et = ExecutionTime.forCron(parse(expression));
-        // lastExecution is strictly before its argument: ask from just after now to include a tick at now
-        return et.lastExecution(ZonedDateTime.ofInstant(now.plusMillis(1), ZoneOffset.UTC)).map(ZonedDateTime::toInstant);
+        return lastTick(expression, null, now);
     }
 
-    /** The first tick of {@code expression} strictly after {@code now}. */
+    /** The most recent tick of {@code expression}, read in {@code zone} (null: UTC), at or before {@code now}. */
+    public static Optional<Instant> lastTick(String expression, String zone, Instant now) {
+        parse(expression);
+        return io.ordo.core.schedule.CronTicks.of(expression, zone).last(now);
+    }
+
+    /** The first tick of {@code expression} (read in UTC) strictly after {@code now}. */
     public static Optional<Instant> nextTick(String expression, Instant now) {
-        ExecutionTime et = ExecutionTime.forCron(parse(expression));
-        return et.nextExecution(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).map(ZonedDateTime::toInstant);
+        return nextTick(expression, null, now);
+    }
+
+    /** The first tick of {@code expression}, read in {@code zone} (null: UTC), strictly after {@code now}. */
+    public static Optional<Instant> nextTick(String expression, String zone, Instant now) {
+        parse(expression);
+        return io.ordo.core.schedule.CronTicks.of(expression, zone).next(now);
+    }
+
+    /** The definition's {@code timezone}, or null (UTC). */
+    public static String zoneOf(StoredDefinition d) {
+        com.fasterxml.jackson.databind.JsonNode z = d.spec() == null ? null : d.spec().get("timezone");
+        return z == null || !z.isTextual() ? null : z.asText();
+    }
+
+    /** Something else to tick in the same loop (on the leader only): the schedules of plain jobs. */
+    public void alsoTick(java.util.function.Consumer<Instant> ticker) {
+        also.add(ticker);
     }
 
     public void start() {
@@ -82,14 +101,24 @@ public final class DefinitionScheduler implements AutoCloseable {
 
     private void loop() {
         while (!stopping) {
-            try {
-                if (leading.getAsBoolean()) tick(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("scheduler pass failed", e);
-            }
-            // wake just after the next whole second, when a minute tick can be due
+            pass(() -> {
+                if (!leading.getAsBoolean()) return;
+                Instant now = clock.instant();
+                // each its own try: a failing pass of one (say, the store briefly away) does not hold back the other
+                pass(() -> tick(now));
+                for (var t : also) pass(() -> t.accept(now));
+            });
+            // wake just after the next whole second, when a (minute or second) tick can be due
             long ms = 1000 - (clock.millis() % 1000) + 5;
             LockSupport.parkNanos(ms * 1_000_000L);
+        }
+    }
+
+    private static void pass(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("scheduler pass failed", e);
         }
     }
 
@@ -99,7 +128,7 @@ public final class DefinitionScheduler implements AutoCloseable {
             if (!d.enabled() || d.schedule() == null || d.schedule().isBlank()) continue;
             Optional<Instant> due;
             try {
-                due = lastTick(d.schedule(), now);
+                due = lastTick(d.schedule(), zoneOf(d), now);
             } catch (InvalidRequestException e) {
                 log.warn("definition {}: {}", d.id(), e.getMessage());
                 continue;

@@ -53,6 +53,7 @@ public final class DefinitionValidator {
         Check c = new Check(file, reported);
         checkId(c, def);
         if (def.schedule() != null && !reported.contains("schedule")) checkSchedule(c, def.schedule());
+        if (def.timezone() != null && !reported.contains("timezone")) checkZone(c, def.timezone());
         if (def.steps().isEmpty() && !reported.contains("steps")) c.problem("steps", "a definition needs at least one step");
 
         // names first: dependencies refer to them
@@ -93,6 +94,9 @@ public final class DefinitionValidator {
         if (def.id() == null) c.problem("id", "required: the definition's id (" + DefinitionParser.NAME_RULE + ")");
         else if (!DefinitionParser.NAME.matcher(def.id()).matches()) {
             c.problem("id", "'" + def.id() + "' is not a valid id: " + DefinitionParser.NAME_RULE);
+        } else if (def.id().startsWith("schedule:")) {
+            // the tick table keys schedules' ticks as schedule:<id>; a definition must not share them
+            c.problem("id", "'" + def.id() + "': ids starting with 'schedule:' are kept for recurring jobs");
         }
     }
 
@@ -106,6 +110,18 @@ public final class DefinitionValidator {
         } catch (RuntimeException e) {
             c.problem("schedule", e instanceof InvalidRequestException ? e.getMessage()
                     : "'" + schedule + "' is not a cron expression (5 fields: minute hour day month weekday): " + e.getMessage());
+        }
+    }
+
+    private static void checkZone(Check c, String zone) {
+        if (zone.isBlank()) {
+            c.problem("timezone", "is empty: give an IANA zone such as Europe/Berlin, or leave timezone out for UTC");
+            return;
+        }
+        try {
+            io.ordo.core.schedule.CronTicks.zone(zone);
+        } catch (InvalidRequestException e) {
+            c.problem("timezone", "'" + zone + "' is not a known time zone (use an IANA id such as Europe/Berlin or UTC)");
         }
     }
 

@@ -288,7 +288,7 @@ public final class Definitions {
     public Optional<Instant> nextRunAt(StoredDefinition d) {
         if (!d.enabled() || d.schedule() == null || d.schedule().isBlank()) return Optional.empty();
         try {
-            return DefinitionScheduler.nextTick(d.schedule(), clock.instant());
+            return DefinitionScheduler.nextTick(d.schedule(), DefinitionScheduler.zoneOf(d), clock.instant());
         } catch (InvalidRequestException e) {
             return Optional.empty();
         }

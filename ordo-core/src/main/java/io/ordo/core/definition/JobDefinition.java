@@ -16,6 +16,7 @@ import java.util.Map;
  * @param schedule     a 5-field cron expression (minute hour day month weekday), or null
  * @param allowOverlap whether a scheduled or manual run may start while another run is live
  * @param webhookUrl   where each run's summary is POSTed when the run ends (or null)
+ * @param timezone     the IANA zone the schedule is read in (e.g. Europe/Berlin); null for UTC
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDefinition(
@@ -29,7 +30,15 @@ public record JobDefinition(
         Map<String, JsonNode> config,
         List<StepDefinition> steps,
         @JsonProperty("allow_overlap") boolean allowOverlap,
-        @JsonProperty("webhook_url") String webhookUrl) {
+        @JsonProperty("webhook_url") String webhookUrl,
+        String timezone) {
+
+    /** A definition whose schedule (if any) is read in UTC. */
+    public JobDefinition(String id, String name, String description, String schedule, Duration timeout, boolean enabled,
+                         List<String> tags, Map<String, JsonNode> config, List<StepDefinition> steps, boolean allowOverlap,
+                         String webhookUrl) {
+        this(id, name, description, schedule, timeout, enabled, tags, config, steps, allowOverlap, webhookUrl, null);
+    }
 
     public JobDefinition {
         tags = tags == null ? List.of() : List.copyOf(tags);

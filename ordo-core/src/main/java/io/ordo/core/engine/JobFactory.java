@@ -50,9 +50,21 @@ public final class JobFactory {
     }
 
     public NewJob build(JobRequest r, Job parent, Instant now) {
+        return build(r, parent, now, !config.acceptUnknownTypes());
+    }
+
+    /**
+     * A job whose type was checked when it was asked for, elsewhere (a schedule's tick, built on
+     * whichever node leads): a type this node has no handler for takes the defaults instead of being refused.
+     */
+    public NewJob buildChecked(JobRequest r, Instant now) {
+        return build(r, null, now, false);
+    }
+
+    private NewJob build(JobRequest r, Job parent, Instant now, boolean knownTypesOnly) {
         String type = Names.checkType(r.type());
         JobHandler handler = handlers.get(type).orElse(null);
-        if (handler == null && !config.acceptUnknownTypes()) throw new UnknownJobTypeException(type, handlers.types());
+        if (handler == null && knownTypesOnly) throw new UnknownJobTypeException(type, handlers.types());
         JobTypeOptions opts = handler == null ? JobTypeOptions.DEFAULTS : handler.options();
 
         JsonNode payload = Json.toTree(r.payload());

@@ -403,10 +403,26 @@ class DefinitionParserTest {
     }
 
     @Test
+    void timezoneIsAnIanaZoneKeptInTheSpec() {
+        assertThat(problems("x.yaml", "id: x\nschedule: \"30 2 * * *\"\ntimezone: Europe/Berlin\nsteps:\n  - {name: a, action: noop}\n")).isEmpty();
+        assertThat(problems("x.yaml", "id: x\nschedule: \"30 2 * * *\"\ntimezone: Europe/Atlantis\nsteps:\n  - {name: a, action: noop}\n"))
+                .singleElement().asString().startsWith("x.yaml: timezone: 'Europe/Atlantis' is not a known time zone");
+        assertThat(problems("x.yaml", "id: x\ntimezone: \" \"\nsteps:\n  - {name: a, action: noop}\n"))
+                .singleElement().asString().startsWith("x.yaml: timezone: is empty");
+        assertThat(problems("x.yaml", "id: \"schedule:x\"\nsteps:\n  - {name: a, action: noop}\n"))
+                .singleElement().asString().contains("kept for recurring jobs");
+        JobDefinition d = defs.parse("x.yaml", "id: x\nschedule: \"30 2 * * *\"\ntimezone: America/New_York\nsteps:\n  - {name: a, action: noop}\n");
+        assertThat(d.timezone()).isEqualTo("America/New_York");
+        assertThat(DefinitionParser.toJson(d).path("timezone").asText()).isEqualTo("America/New_York");
+        assertThat(DefinitionRunner.definition(new StoredDefinition("x", "x", "yaml", "", DefinitionParser.toJson(d), true, d.schedule(), 1,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH)).timezone()).as("the stored spec reads back with its zone").isEqualTo("America/New_York");
+    }
+
+    @Test
     void unknownFieldsAreNamedWithASuggestion() {
         String text = "id: x\nschedul: \"* * * * *\"\nsteps:\n  - {name: a, action: noop, dependz: [b], colour: red}\n";
         assertThat(problems("x.yaml", text)).containsExactly(
-                "x.yaml: schedul: unknown field 'schedul' (did you mean 'schedule'?); allowed: id, name, description, schedule, timeout, enabled, tags, config, allow_overlap, webhook_url, steps",
+                "x.yaml: schedul: unknown field 'schedul' (did you mean 'schedule'?); allowed: id, name, description, schedule, timezone, timeout, enabled, tags, config, allow_overlap, webhook_url, steps",
                 "x.yaml: steps[0].dependz: unknown field 'dependz' (did you mean 'depends'?); allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth, requires",
                 "x.yaml: steps[0].colour: unknown field 'colour'; allowed: name, action, config, depends, always_run, on_error, retry, timeout, error_tolerance, cache, max_children, max_depth, requires");
     }

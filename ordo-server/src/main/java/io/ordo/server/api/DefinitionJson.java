@@ -21,7 +21,7 @@ import java.util.function.Function;
 /**
  * The wire shapes of job definitions.
  *
- * <p>Summary (in lists): {@code {id, name, description, format, version, enabled, schedule, tags,
+ * <p>Summary (in lists): {@code {id, name, description, format, version, enabled, schedule, timezone, tags,
  * steps: [step names], created_at, updated_at, next_run_at, last_run}}. Full ({@code GET /api/jobs/definitions/{id}}): the
  * summary plus {@code definition} (the definition as JSON in the same fields as the YAML/TOML, which
  * can be sent back as {@code {"definition": …}}) and {@code source} (the text as applied, in
@@ -48,6 +48,7 @@ public final class DefinitionJson {
         o.put("version", d.version());
         o.put("enabled", d.enabled());
         o.put("schedule", d.schedule());
+        o.put("timezone", def == null || def.timezone() == null ? "UTC" : def.timezone());
         ArrayNode tags = o.putArray("tags");
         ArrayNode steps = o.putArray("steps");
         if (def != null) {

@@ -71,6 +71,7 @@ public final class JobJson {
         j.requirements().asMap().forEach(requires::put);
         ArrayNode tags = o.putArray("tags");
         j.tags().forEach(tags::add);
+        o.set("meta", j.meta() == null ? NODES.objectNode() : j.meta());
         o.put("cancel_requested", j.cancelRequested());
         o.put("created_at", time(j.createdAt()));
         o.put("started_at", time(j.startedAt()));

@@ -107,6 +107,7 @@ final class OpenApiSchemas {
                 "errors", arrayOf(object("attempt", type("integer"), "owner", nullable("string"), "at", type("string"),
                         "reason", type("string"), "message", nullable("string"))),
                 "unique_key", nullable("string"), "cache_key", nullable("string"), "webhook_url", nullable("string"), "tags", arrayOf(type("string")),
+                "meta", type("object").put("description", "where the job came from, e.g. {schedule_id, tick} or {schedule_id, manual}"),
                 "cancel_requested", type("boolean"), "created_at", type("string"), "started_at", nullable("string"),
                 "finished_at", nullable("string"), "updated_at", type("string"),
                 "children", counts(), "tree", counts(), "scope", counts(),
@@ -177,7 +178,7 @@ final class OpenApiSchemas {
         s.set("DefinitionBody", object("source", type("string"), "definition", type("object"), "file", type("string"),
                 "format", type("string")));
         s.set("Definition", object("id", type("string"), "name", nullable("string"), "description", nullable("string"),
-                "format", type("string"), "version", type("integer"), "enabled", type("boolean"), "schedule", nullable("string"),
+                "format", type("string"), "version", type("integer"), "enabled", type("boolean"), "schedule", nullable("string"), "timezone", type("string").put("description", "IANA zone the schedule is read in"),
                 "tags", arrayOf(type("string")), "steps", arrayOf(type("string")), "created_at", type("string"), "updated_at", type("string"),
                 "next_run_at", nullable("string").put("description", "the schedule's next tick; null when disabled or unscheduled"),
                 "last_run", object("id", type("string"), "status", status(), "trigger", nullable("string"), "created_at", type("string"),
@@ -185,6 +186,17 @@ final class OpenApiSchemas {
                         .put("description", "the newest run, or null"),
                 "definition", type("object").put("description", "only when read alone: the definition as JSON"),
                 "source", nullable("string").put("description", "only when read alone: the text as applied")));
+        s.set("ScheduleBody", required(object("id", type("string"), "type", type("string"),
+                "cron", type("string").put("description", "5 fields (minute hour day month weekday) or 6 with seconds first"),
+                "queue", type("string"), "payload", type("object"), "priority", type("integer"),
+                "timezone", type("string").put("description", "IANA zone the cron is read in; default UTC"),
+                "missed", type("string").put("description", "run_once (default): the newest tick missed while every node was down runs once; skip: none")),
+                "id", "type", "cron"));
+        s.set("Schedule", object("id", type("string"), "type", type("string"), "queue", type("string"), "payload", type("object"),
+                "priority", nullable("integer"), "cron", type("string"), "timezone", type("string"), "missed", type("string"),
+                "paused", type("boolean"), "next_run_at", nullable("string"), "last_run_at", nullable("string"),
+                "last_job_id", nullable("string"), "created_at", type("string"), "updated_at", type("string")));
+        s.set("ScheduleList", object("schedules", arrayOf(ref("Schedule"))));
         s.set("DefinitionList", object("definitions", arrayOf(ref("Definition"))));
         s.set("Validation", object("valid", type("boolean"), "problems", arrayOf(object("file", type("string"),
                 "field", nullable("string"), "message", type("string"))), "definition", NODES.objectNode()));

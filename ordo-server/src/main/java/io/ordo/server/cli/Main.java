@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 public final class Main implements Callable<Integer> {
     /** The subcommands, in the order help lists them (added in code: see {@link #commandLine}). */
     private static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, WorkerCommand.class, SubmitCommand.class,
-            JobsCommand.class, BatchesCommand.class, DefinitionsCommand.class, QueuesCommand.class, StatsCommand.class, NodesCommand.class,
+            JobsCommand.class, BatchesCommand.class, DefinitionsCommand.class, SchedulesCommand.class, QueuesCommand.class, StatsCommand.class, NodesCommand.class,
             CommandLine.HelpCommand.class);
 
     public static final int OK = 0;

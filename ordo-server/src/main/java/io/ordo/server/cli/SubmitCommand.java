@@ -142,7 +142,7 @@ final class SubmitCommand implements Callable<Integer> {
         return job;
     }
 
-    private static JsonNode parsePayload(String text) {
+    static JsonNode parsePayload(String text) {
         String source = "--payload";
         if (text.startsWith("@")) {
             Path file = Path.of(text.substring(1));

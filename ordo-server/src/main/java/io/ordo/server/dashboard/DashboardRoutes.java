@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class DashboardRoutes implements RouteGroup {
     /** Every page path, as routes; the browser-side router knows the same list. */
     public static final List<String> PAGES = List.of("/", "/jobs", "/jobs/{id}", "/runs/{id}", "/batches", "/batches/{id}", "/definitions", "/definitions/{id}",
-            "/new-definition", "/dead-letter", "/nodes", "/submit");
+            "/new-definition", "/dead-letter", "/nodes", "/schedules", "/submit");
     private static final List<Pattern> PAGE_PATTERNS = PAGES.stream()
             .map(p -> Pattern.compile(p.replaceAll("\\{[a-z]+}", "[^/]+"))).toList();
     private static final String YEAR = "public, max-age=31536000, immutable";

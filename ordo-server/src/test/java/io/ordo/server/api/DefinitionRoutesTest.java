@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code /api/jobs/definitions}: every route, its body shapes and its error codes. */
 class DefinitionRoutesTest {
-    static final Set<String> SUMMARY_FIELDS = Set.of("id", "name", "description", "format", "version", "enabled", "schedule", "tags",
+    static final Set<String> SUMMARY_FIELDS = Set.of("id", "name", "description", "format", "version", "enabled", "schedule", "timezone", "tags",
             "steps", "created_at", "updated_at", "next_run_at", "last_run");
     static final Set<String> COUNT_FIELDS = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled",
             "skipped", "total");

@@ -33,7 +33,7 @@ class FuzzTest {
             "/%s", "/api/jobs/%s/%s", "/api/jobs/batch/%s", "/api/jobs/definitions", "/api/jobs/definitions/%s",
             "/api/jobs/definitions/%s/%s", "/api/jobs/%s/children", "/api/jobs/%s/tree", "/api/jobs/%s/logs", "/api/jobs/%s/results",
             "/api/jobs/%s/cancel", "/api/jobs/%s/restart", "/api/jobs/bulk", "/api/queue/stats", "/api/queues/%s/%s",
-            "/api/cluster/nodes", "/api/cluster/%s", "/openapi.json"};
+            "/api/cluster/nodes", "/api/cluster/%s", "/openapi.json", "/api/schedules", "/api/schedules/%s", "/api/schedules/%s/%s"};
 
     static OrdoServer server;
     static Http http;
@@ -82,6 +82,35 @@ class FuzzTest {
             }
             String body = b.append('}').toString();
             check(failures, "POST /api/jobs " + body, http.post("/api/jobs", body));
+        }
+        assertThat(failures).as("seed " + SEED).isEmpty();
+    }
+
+    @Test
+    void wrongSchedulesNeverGet5xxAndAreNeverStored() {
+        Random rnd = new Random(SEED + 5);
+        String[] values = {"null", "-1", "0", "2147483648", "1.5", "\"\"", "\" \"", "\"x\"", "[]", "{}", "{\"a\":1}", "true",
+                "\"noop\"", "\"no-such\"", "\"* * * * *\"", "\"*/5 * * * * *\"", "\"61 * * * *\"", "\"* * * * * * *\"", "\"@daily\"",
+                "\"Europe/Berlin\"", "\"Mars/Olympus\"", "\"+25:00\"", "\"UTC\"", "\"run_once\"", "\"skip\"", "\"k\u0000\"",
+                "\"" + "k".repeat(300) + "\""};
+        String[] fields = {"id", "type", "cron", "queue", "payload", "priority", "timezone", "missed", "colour"};
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < CASES / 2; i++) {
+            StringBuilder b = new StringBuilder("{");
+            java.util.Set<String> used = new java.util.HashSet<>();
+            int n = 1 + rnd.nextInt(6);
+            for (int k = 0; k < n; k++) {
+                String f = fields[rnd.nextInt(fields.length)];
+                if (!used.add(f)) continue;
+                if (b.length() > 1) b.append(", ");
+                b.append('"').append(f).append("\": ").append(f.equals("id") ? "\"fz-" + i + "\"" : values[rnd.nextInt(values.length)]);
+            }
+            String body = b.append('}').toString();
+            Response r = http.post("/api/schedules", body);
+            check(failures, "POST /api/schedules " + body, r);
+            if (r.status() != 201 && used.contains("id") && http.get("/api/schedules/fz-" + i).status() != 404) {
+                failures.add("refused but stored: " + body);
+            }
         }
         assertThat(failures).as("seed " + SEED).isEmpty();
     }

@@ -65,6 +65,8 @@ class DashboardPagesTest {
         pages.put("dead-letter", new String[] {"/dead-letter", ".groups .group"});
         pages.put("nodes", new String[] {"/nodes", "table.nodes"});
         pages.put("submit", new String[] {"/submit", ".page-submit form"});
+        http.post("/api/schedules", "{\"id\": \"nightly-report\", \"type\": \"noop\", \"cron\": \"30 2 * * *\", \"timezone\": \"Europe/Berlin\"}");
+        pages.put("schedules", new String[] {"/schedules", "table.schedules tr[data-schedule]"});
         pages.put("job-running", new String[] {"/jobs/" + sleeping, ".page-job[data-status=running]"});
     }
 

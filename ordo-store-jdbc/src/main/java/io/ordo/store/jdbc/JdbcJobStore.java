@@ -57,6 +57,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     final Submitter submitter;
     final TreeWrites trees;
     final Definitions definitions;
+    final ScheduleSql schedules;
     final LimitSql limits;
     final ResultSql results;
 
@@ -68,6 +69,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         this.submitter = new Submitter(d, queries, this);
         this.trees = new TreeWrites(d, leases, submitter);
         this.definitions = new Definitions(d);
+        this.schedules = new ScheduleSql(d);
         this.limits = new LimitSql(d);
         this.results = new ResultSql(d);
     }
@@ -296,6 +298,56 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     @Override
     public Optional<Instant> lastTick(String definitionId) {
         return read(c -> definitions.lastTick(c, definitionId));
+    }
+
+    // ---- recurring plain jobs -------------------------------------------------------------------
+
+    @Override
+    public io.ordo.core.schedule.Schedule saveSchedule(io.ordo.core.schedule.Schedule s, Instant now) {
+        return writeStatement(c -> schedules.save(c, s, now));
+    }
+
+    @Override
+    public Optional<io.ordo.core.schedule.Schedule> getSchedule(String id) {
+        return read(c -> schedules.get(c, id));
+    }
+
+    @Override
+    public List<io.ordo.core.schedule.Schedule> listSchedules() {
+        return read(schedules::list);
+    }
+
+    @Override
+    public boolean deleteSchedule(String id) {
+        return writeStatement(c -> schedules.delete(c, id));
+    }
+
+    @Override
+    public Optional<io.ordo.core.schedule.Schedule> setSchedulePaused(String id, boolean paused, Instant nextRunAt, Instant now) {
+        return writeStatement(c -> schedules.setPaused(c, id, paused, nextRunAt, now));
+    }
+
+    /** The tick, the job and the schedule's last run in one transaction: a refused insert (queue full) gives the tick back. */
+    @Override
+    public Optional<SubmitResult> insertForSchedule(String id, Instant tickAt, NewJob job, InsertOptions options, Instant nextRunAt,
+                                                    Instant now) {
+        return write(c -> {
+            Optional<io.ordo.core.schedule.Schedule> s = schedules.get(c, id);
+            // gone, or paused since the ticker read it: no tick (a manual run still goes)
+            if (s.isEmpty() || tickAt != null && s.get().paused()) return Optional.<SubmitResult>empty();
+            if (tickAt != null && !definitions.recordTick(c, io.ordo.core.schedule.Schedule.tickKey(id), tickAt)) return Optional.<SubmitResult>empty();
+            SubmitResult r = submitter.insert(c, List.of(job), options).get(0);
+            schedules.ran(c, id, tickAt != null ? tickAt : now, r.job().id(), s.get().paused() ? null : nextRunAt);
+            return Optional.of(r);
+        });
+    }
+
+    @Override
+    public void setScheduleNextRun(String id, Instant nextRunAt) {
+        writeStatement(c -> {
+            schedules.setNextRun(c, id, nextRunAt);
+            return null;
+        });
     }
 
     // ---- maintenance ---------------------------------------------------------------------------

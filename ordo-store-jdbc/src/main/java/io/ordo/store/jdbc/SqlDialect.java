@@ -13,7 +13,7 @@ import java.util.UUID;
  * What differs between the SQL of the two stores: how ids, times, JSON and lists are bound and read,
  * a few expressions, and the (schema-qualified) table names. Statements are written once with
  * {@code {jobs}}, {@code {logs}}, {@code {results}}, {@code {counts}}, {@code {type_counts}}, {@code {children}}, {@code {scopes}},
- * {@code {definitions}}, {@code {ticks}}, and for the operational tables {@code {events}},
+ * {@code {definitions}}, {@code {ticks}}, {@code {schedules}}, and for the operational tables {@code {events}},
  * {@code {queue_flags}}, {@code {queue_minutes}}, {@code {nodes}}, {@code {settings}}, {@code {node_commands}}, {@code {queue_limits}} in place of the table names.
  */
 abstract class SqlDialect {
@@ -35,7 +35,7 @@ abstract class SqlDialect {
                 .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
                 .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader")
                 .replace("{node_commands}", prefix + "ordo_node_commands").replace("{queue_limits}", prefix + "ordo_queue_limits")
-                .replace("{event_ids}", prefix + "ordo_event_ids");
+                .replace("{event_ids}", prefix + "ordo_event_ids").replace("{schedules}", prefix + "ordo_schedules");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */

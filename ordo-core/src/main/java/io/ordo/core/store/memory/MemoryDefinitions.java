@@ -44,8 +44,15 @@ final class MemoryDefinitions {
         return true;
     }
 
+    /** Undoes {@link #recordTick} (its insert failed), the newest tick included, as a rolled-back transaction would. */
     void forgetTick(String definitionId, Instant tick) {
         ticks.remove(definitionId + "@" + tick.toEpochMilli());
+        if (!tick.equals(lastTick.get(definitionId))) return;
+        String prefix = definitionId + "@";
+        ticks.stream().filter(k -> k.startsWith(prefix) && k.indexOf('@', prefix.length()) < 0)
+                .map(k -> Instant.ofEpochMilli(Long.parseLong(k.substring(prefix.length()))))
+                .max(Instant::compareTo)
+                .ifPresentOrElse(t -> lastTick.put(definitionId, t), () -> lastTick.remove(definitionId));
     }
 
     Optional<Instant> lastTick(String definitionId) {
