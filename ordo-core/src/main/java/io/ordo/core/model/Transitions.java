@@ -21,12 +21,13 @@ public final class Transitions {
         LEGAL.put(PENDING, EnumSet.of(RUNNING, CANCELLED));
         // running -> pending: lease expired or handed back at shutdown; -> scheduled: retry after backoff
         LEGAL.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING, SCHEDULED, WAITING));
-        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED));
+        // waiting -> pending / skipped: a job waiting on its dependencies is released or skipped
+        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING, SKIPPED));
         LEGAL.put(COMPLETED, EnumSet.noneOf(JobStatus.class));
         // restart from the dead-letter view (failed) or after a cancel
         LEGAL.put(FAILED, EnumSet.of(PENDING));
         LEGAL.put(CANCELLED, EnumSet.of(PENDING));
-        // skipped jobs are recorded as such (a step whose dependency failed) and never move
+        // skipped jobs (a step or a job whose dependency failed) never move
         LEGAL.put(SKIPPED, EnumSet.noneOf(JobStatus.class));
     }
 

@@ -55,6 +55,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     final TreeWrites trees;
     final Definitions definitions;
     final LimitSql limits;
+    final DependencySql deps;
 
     JdbcJobStore(SqlDialect d) {
         super(d);
@@ -65,6 +66,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         this.trees = new TreeWrites(d, leases, submitter);
         this.definitions = new Definitions(d);
         this.limits = new LimitSql(d);
+        this.deps = new DependencySql(d, queries);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -106,6 +108,44 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         } catch (SQLException e) {
             throw failure("insert on the caller's connection", e);
         }
+    }
+
+    // ---- dependencies (DependencySql) ----------------------------------------------------------
+
+    @Override
+    public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options, List<io.ordo.core.store.DependsOn> dependsOn) {
+        if (jobs.isEmpty()) return List.of();
+        return write(c -> {
+            List<SubmitResult> out = deps.insert(c, submitter, jobs, options, dependsOn);
+            Set<String> ready = new java.util.TreeSet<>();
+            for (SubmitResult r : out) if (r.created() && r.job().status() == JobStatus.PENDING) ready.add(r.job().queue());
+            if (!ready.isEmpty()) jobsReady(c, ready);
+            return out;
+        });
+    }
+
+    @Override
+    public List<UUID> dependants(UUID jobId) {
+        return read(c -> deps.dependants(c, jobId));
+    }
+
+    @Override
+    public Release release(UUID jobId, Instant now) {
+        return write(c -> {
+            Release out = deps.release(c, jobId, now);
+            if (out.moved() == JobStatus.PENDING) jobsReady(c, Set.of(out.job().orElseThrow().queue()));
+            return out;
+        });
+    }
+
+    @Override
+    public List<UUID> waitingOnDependencies(UUID after, int limit) {
+        return read(c -> deps.waiting(c, after, limit));
+    }
+
+    @Override
+    public List<io.ordo.core.model.Dependency> dependencies(UUID jobId) {
+        return read(c -> deps.dependencies(c, jobId));
     }
 
     @Override

@@ -72,6 +72,34 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
         });
     }
 
+    // ---- dependencies (the logic is MemoryDependencies') ----------------------------------------
+    private final MemoryDependencies deps = new MemoryDependencies(this);
+
+    @Override
+    public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options, List<io.ordo.core.store.DependsOn> dependsOn) {
+        return locked(() -> deps.insert(jobs, options, dependsOn));
+    }
+
+    @Override
+    public List<UUID> dependants(UUID jobId) {
+        return locked(() -> deps.dependants(jobId));
+    }
+
+    @Override
+    public Release release(UUID jobId, Instant now) {
+        return locked(() -> deps.release(jobId, now));
+    }
+
+    @Override
+    public List<UUID> waitingOnDependencies(UUID after, int limit) {
+        return locked(() -> deps.waiting(after, limit));
+    }
+
+    @Override
+    public List<io.ordo.core.model.Dependency> dependencies(UUID jobId) {
+        return locked(() -> deps.dependencies(jobId));
+    }
+
     @Override
     public List<SubmitResult> spawn(Lease parent, List<NewJob> children, InsertOptions options, boolean truncate) {
         return locked(() -> {
