@@ -71,6 +71,9 @@ public final class JobJson {
         j.requirements().asMap().forEach(requires::put);
         ArrayNode tags = o.putArray("tags");
         j.tags().forEach(tags::add);
+        ArrayNode dependsOn = o.putArray("depends_on");
+        j.meta().path("depends_on").forEach(dependsOn::add);
+        o.put("run_on_failure", j.meta().path("run_on_failure").asBoolean(false));
         o.put("cancel_requested", j.cancelRequested());
         o.put("created_at", time(j.createdAt()));
         o.put("started_at", time(j.startedAt()));

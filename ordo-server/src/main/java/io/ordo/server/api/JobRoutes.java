@@ -126,18 +126,26 @@ public final class JobRoutes implements RouteGroup {
 
     private void submit(Context ctx) {
         JobRequest request = SubmitRequests.one(RequestBodies.json(ctx, maxBodyBytes));
-        SubmitResult r = jobs.submitDetailed(List.of(request)).get(0);
+        SubmitResult r = submitted(List.of(request)).get(0);
         ctx.header("Location", JobJson.statusUrl(r.job().id()));
         send(ctx, 202, JobJson.accepted(r.job(), r.created()));
     }
 
     private void submitBatch(Context ctx) {
         List<JobRequest> requests = SubmitRequests.batch(RequestBodies.json(ctx, maxBodyBytes));
-        List<SubmitResult> results = jobs.submitDetailed(requests);
+        List<SubmitResult> results = submitted(requests);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode out = body.putArray("jobs");
         results.forEach(r -> out.add(JobJson.accepted(r.job(), r.created())));
         send(ctx, 202, body);
+    }
+
+    private List<SubmitResult> submitted(List<JobRequest> requests) {
+        try {
+            return jobs.submitDetailed(requests);
+        } catch (io.ordo.core.InvalidRequestException e) {
+            throw SubmitRequests.withField(e);
+        }
     }
 
     private void get(Context ctx) {
@@ -146,6 +154,11 @@ public final class JobRoutes implements RouteGroup {
         if (job.status() == JobStatus.PENDING) {
             String waiting = io.ordo.core.ops.Routing.waitingFor(job, nodes.get());
             if (waiting != null) o.put("waiting_for", waiting);
+        }
+        if (io.ordo.core.engine.DependencyMonitor.isWaitingOnDependencies(job)) {
+            // the dependencies not ended yet (a failed one skips the job at its next evaluation)
+            ArrayNode on = o.putArray("waiting_on");
+            store.dependencies(job.id()).stream().filter(d -> !d.done()).forEach(d -> on.add(d.id().toString()));
         }
         Map<JobStatus, Long> children = store.childCounts(job.id());
         if (children.values().stream().anyMatch(n -> n != null && n > 0)) {
