@@ -46,7 +46,7 @@ public class ForwardingJobStore implements JobStore {
     @Override public String kind() { return delegate.kind(); }
     @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o) { return delegate.insert(jobs, o); }
     @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o, List<io.ordo.core.store.DependsOn> d) { return delegate.insert(jobs, o, d); }
-    @Override public List<UUID> dependants(UUID id) { return delegate.dependants(id); }
+    @Override public List<UUID> dependants(Collection<UUID> ids) { return delegate.dependants(ids); }
     @Override public Release release(UUID id, Instant now) { return delegate.release(id, now); }
     @Override public List<UUID> waitingOnDependencies(UUID after, int limit) { return delegate.waitingOnDependencies(after, limit); }
     @Override public List<io.ordo.core.model.Dependency> dependencies(UUID id) { return delegate.dependencies(id); }

@@ -93,7 +93,7 @@ public abstract class JobStoreDependencyContract extends JobStoreContractBase {
         List<Job> in = submit(a, b, c);
         assertThat(in).extracting(Job::status).containsExactly(PENDING, WAITING, WAITING);
         assertThat(in.get(1).startedAt()).as("a dependant has not started").isNull();
-        assertThat(store.dependants(a.id())).containsExactly(b.id());
+        assertThat(store.dependants(List.of(a.id()))).containsExactly(b.id());
         assertThat(store.dependencies(c.id())).containsExactly(new Dependency(b.id(), WAITING));
 
         assertThat(release(b.id(), at(1))).as("a is still pending").isNull();
@@ -115,7 +115,9 @@ public abstract class JobStoreDependencyContract extends JobStoreContractBase {
         NewJob c = dependant(false, a.id());
         NewJob d = dependant(false, b.id(), c.id());
         submit(a, b, c, d);
-        assertThat(store.dependants(a.id())).containsExactlyInAnyOrder(b.id(), c.id());
+        assertThat(store.dependants(List.of(a.id()))).containsExactlyInAnyOrder(b.id(), c.id());
+        assertThat(store.dependants(List.of(a.id(), b.id(), c.id()))).as("each once").containsExactlyInAnyOrder(b.id(), c.id(), d.id());
+        assertThat(store.dependants(List.of(d.id()))).isEmpty();
         completeNow(a.id(), at(1));
         assertThat(release(b.id(), at(2))).isEqualTo(PENDING);
         assertThat(release(c.id(), at(2))).isEqualTo(PENDING);
@@ -137,7 +139,7 @@ public abstract class JobStoreDependencyContract extends JobStoreContractBase {
         Job skipped = get(b.id());
         assertThat(skipped.error()).contains(a.id().toString()).contains("failed");
         assertThat(skipped.finishedAt()).isEqualTo(at(2));
-        assertThat(store.dependants(b.id())).containsExactly(c.id());
+        assertThat(store.dependants(List.of(b.id()))).containsExactly(c.id());
         assertThat(release(c.id(), at(3))).isEqualTo(SKIPPED);
         assertThat(get(c.id()).error()).contains(b.id().toString()).contains("skipped");
         assertThat(store.counts().get("default")).containsEntry(FAILED, 1L).containsEntry(SKIPPED, 2L);
@@ -242,7 +244,7 @@ public abstract class JobStoreDependencyContract extends JobStoreContractBase {
         store.cancel(c.id(), at(1));
         store.delete(c.id());
         completeNow(a.id(), at(2));
-        for (UUID id : store.dependants(a.id())) assertThat(release(id, at(3))).isNull();
+        for (UUID id : store.dependants(List.of(a.id()))) assertThat(release(id, at(3))).isNull();
         assertThat(get(b.id()).status()).isEqualTo(CANCELLED);
         assertThat(store.waitingOnDependencies(null, 10)).isEmpty();
     }

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class DependencyMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DependencyMonitor.class);
     static final int SWEEP_PAGE = 500;
+    /** At most this many ended jobs are looked up in one query. */
+    static final int BATCH = 500;
 
     /** A job that ended (look up its dependants) or a dependant to evaluate. */
     private record Task(UUID id, boolean dependant) {
@@ -86,26 +88,42 @@ public final class DependencyMonitor implements AutoCloseable {
 
     private void work() {
         while (!stopping) {
-            Task t;
+            Task first;
             try {
-                t = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (t == null) continue;
-            queued.remove(t);
+            if (first == null) continue;
+            // one indexed lookup for every job that ended meanwhile: a busy node does not pay a query per job
+            List<Task> batch = new java.util.ArrayList<>(List.of(first));
+            queue.drainTo(batch, BATCH - 1);
+            batch.forEach(queued::remove);
+            List<UUID> ended = new java.util.ArrayList<>();
+            for (Task t : batch) {
+                if (t.dependant()) evaluateQuietly(t.id());
+                else ended.add(t.id());
+            }
+            if (ended.isEmpty()) continue;
             try {
-                if (t.dependant()) evaluate(t.id());
-                else dependantsOf(t.id());
+                dependantsOf(ended);
             } catch (RuntimeException e) {
-                log.warn("evaluating the dependants of {} failed; the sweep will do it again", t.id(), e);
+                log.warn("evaluating the dependants of {} ended jobs failed; the sweep will do it again", ended.size(), e);
             }
         }
     }
 
-    /** Evaluates, on this thread, every job waiting on {@code jobId}. */
-    public void dependantsOf(UUID jobId) {
-        for (UUID d : store.dependants(jobId)) evaluate(d);
+    private void evaluateQuietly(UUID id) {
+        try {
+            evaluate(id);
+        } catch (RuntimeException e) {
+            log.warn("evaluating job {} failed; the sweep will do it again", id, e);
+        }
+    }
+
+    /** Evaluates, on this thread, every job waiting on one of {@code jobIds}. */
+    public void dependantsOf(java.util.Collection<UUID> jobIds) {
+        for (UUID d : store.dependants(jobIds)) evaluateQuietly(d);
     }
 
     /** Evaluates one dependant now, on this thread; returns what the store did. */

@@ -29,8 +29,8 @@ public interface DependencyStore {
      */
     List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options, List<DependsOn> deps);
 
-    /** The jobs waiting on {@code jobId} (indexed by dependency). */
-    List<UUID> dependants(UUID jobId);
+    /** The jobs waiting on any of {@code jobIds} (indexed by dependency), each once. */
+    List<UUID> dependants(java.util.Collection<UUID> jobIds);
 
     /**
      * Evaluates a dependant atomically: if one dependency failed, was cancelled or skipped (and it

@@ -49,7 +49,7 @@ final class DependencySql {
         this.queries = queries;
         insertDep = d.sql("INSERT INTO {deps} (job_id, depends_on, run_on_failure) VALUES (?, ?, ?)");
         existing = d.sql("SELECT id FROM {jobs} WHERE " + d.inIds("id"));
-        dependants = d.sql("SELECT job_id FROM {deps} WHERE depends_on = ?");
+        dependants = d.sql("SELECT DISTINCT job_id FROM {deps} WHERE " + d.inIds("depends_on"));
         lockJob = d.sql("SELECT status, attempt FROM {jobs} WHERE id = ?" + d.forUpdate());
         depsOf = d.sql("SELECT x.depends_on, x.run_on_failure, j.status FROM {deps} x LEFT JOIN {jobs} j ON j.id = x.depends_on "
                 + "WHERE x.job_id = ? ORDER BY x.depends_on");
@@ -109,9 +109,9 @@ final class DependencySql {
         return results;
     }
 
-    List<UUID> dependants(Connection c, UUID jobId) throws SQLException {
+    List<UUID> dependants(Connection c, java.util.Collection<UUID> jobIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dependants)) {
-            d.setId(ps, 1, jobId);
+            d.setIds(c, ps, 1, jobIds);
             return ids(ps, "job_id");
         }
     }

@@ -125,8 +125,9 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     }
 
     @Override
-    public List<UUID> dependants(UUID jobId) {
-        return read(c -> deps.dependants(c, jobId));
+    public List<UUID> dependants(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) return List.of();
+        return read(c -> deps.dependants(c, jobIds));
     }
 
     @Override

@@ -81,8 +81,8 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
     }
 
     @Override
-    public List<UUID> dependants(UUID jobId) {
-        return locked(() -> deps.dependants(jobId));
+    public List<UUID> dependants(Collection<UUID> jobIds) {
+        return locked(() -> deps.dependants(jobIds));
     }
 
     @Override

@@ -74,8 +74,10 @@ final class MemoryDependencies {
         }
     }
 
-    List<UUID> dependants(UUID jobId) {
-        return List.copyOf(byDependency.getOrDefault(jobId, Set.of()));
+    List<UUID> dependants(java.util.Collection<UUID> jobIds) {
+        Set<UUID> out = new java.util.LinkedHashSet<>();
+        for (UUID id : jobIds) out.addAll(byDependency.getOrDefault(id, Set.of()));
+        return List.copyOf(out);
     }
 
     List<Dependency> dependencies(UUID jobId) {
