@@ -77,6 +77,10 @@ public abstract class EngineDependencyContract {
                     gate.await(20, TimeUnit.SECONDS);
                     return null;
                 }))
+                .handler(handler("parent", ctx -> {
+                    ctx.spawn(JobRequest.of("gated"));
+                    return null;
+                }))
                 .handler(handler("broken", ctx -> {
                     throw new PermanentFailure("broken on purpose");
                 }));
@@ -181,6 +185,34 @@ public abstract class EngineDependencyContract {
         assertThatThrownBy(() -> o.jobs().submit(step("x").dependsOnItems(0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("depends_on: a job cannot depend on itself");
         assertThat(o.jobs().stats().total()).isZero();
+    }
+
+    @Test
+    void aDependantReleasedOnTheNodeWhereItsDependencyEndedRunsOnAnother() {
+        Ordo gatedOnly = node(c -> c.nodeId("gated-node").types(List.of("gated")));
+        Ordo stepsOnly = node(c -> c.nodeId("step-node").types(List.of("step")));
+        Job first = stepsOnly.jobs().submit(JobRequest.of("gated"));
+        Job second = stepsOnly.jobs().submit(step("second").dependsOn(first.id()));
+        awaitStatus(gatedOnly, first.id(), RUNNING);
+        assertThat(first.status()).isEqualTo(PENDING);
+        assertThat(stepsOnly.jobs().require(second.id()).status()).isEqualTo(WAITING);
+        gate.countDown();
+        Job done = awaitStatus(stepsOnly, second.id(), COMPLETED);
+        assertThat(gatedOnly.jobs().require(first.id()).leaseOwner()).isEqualTo("gated-node");
+        assertThat(done.leaseOwner()).isEqualTo("step-node");
+    }
+
+    @Test
+    void aParentDependencyReleasesOnlyOnceItsChildrenAreDone() {
+        Ordo o = node(c -> { });
+        Job parent = o.jobs().submit(JobRequest.of("parent"));
+        Job after = o.jobs().submit(step("after-parent").dependsOn(parent.id()));
+        awaitStatus(o, parent.id(), WAITING); // its handler returned, its child is gated
+        assertThat(o.jobs().require(after.id()).status()).isEqualTo(WAITING);
+        assertThat(started).isEmpty();
+        gate.countDown();
+        awaitStatus(o, after.id(), COMPLETED);
+        assertThat(o.jobs().require(after.id()).startedAt()).isAfterOrEqualTo(o.jobs().require(parent.id()).finishedAt());
     }
 
     @Test
