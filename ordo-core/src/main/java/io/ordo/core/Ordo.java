@@ -255,14 +255,12 @@ public final class Ordo implements AutoCloseable {
 
     private void cancelled(CancelResult r) {
         if (pool != null) pool.cancelRequested(r.cancelRequested());
+        r.cancelled().forEach(dependencies::ended); // the job and its descendants: jobs may depend on any of them
     }
 
     private void cancelledByUser(CancelResult r) {
         cancelled(r);
-        if (r.job().isTerminal()) {
-            monitor.check(r.job().parentId());
-            dependencies.ended(r.job().id());
-        }
+        if (r.job().isTerminal()) monitor.check(r.job().parentId());
     }
 
     private void rescued(Job job) {

@@ -69,6 +69,8 @@ public abstract class EngineDependencyContract {
                 .lease(Duration.ofSeconds(5), Duration.ofSeconds(1))
                 .maintenanceInterval(Duration.ofMillis(100)).poll(Duration.ofMillis(100))
                 .shutdownGrace(Duration.ofSeconds(2))
+                // no sweep unless a test asks for one: releases must come from the node where a job ended
+                .monitorSweep(Duration.ofMinutes(10))
                 .handler(handler("step", ctx -> {
                     started.add(ctx.payload().path("name").asText());
                     return Map.of("ok", true);
@@ -79,6 +81,10 @@ public abstract class EngineDependencyContract {
                 }))
                 .handler(handler("parent", ctx -> {
                     ctx.spawn(JobRequest.of("gated"));
+                    return null;
+                }))
+                .handler(handler("parent-elsewhere", ctx -> {
+                    ctx.spawn(JobRequest.of("step").queue("elsewhere")); // no node serves it: stays pending
                     return null;
                 }))
                 .handler(handler("broken", ctx -> {
@@ -213,6 +219,18 @@ public abstract class EngineDependencyContract {
         gate.countDown();
         awaitStatus(o, after.id(), COMPLETED);
         assertThat(o.jobs().require(after.id()).startedAt()).isAfterOrEqualTo(o.jobs().require(parent.id()).finishedAt());
+    }
+
+    @Test
+    void cancellingATreeSkipsTheJobsThatDependOnItsDescendants() {
+        Ordo o = node(c -> { });
+        Job parent = o.jobs().submit(JobRequest.of("parent-elsewhere"));
+        awaitStatus(o, parent.id(), WAITING);
+        Job child = o.jobs().children(parent.id(), null, 10).items().get(0);
+        Job after = o.jobs().submit(step("after-child").dependsOn(child.id()));
+        assertThat(after.status()).isEqualTo(WAITING);
+        o.jobs().cancel(parent.id());
+        assertThat(awaitStatus(o, after.id(), SKIPPED).error()).isEqualTo("dependency " + child.id() + " cancelled");
     }
 
     @Test

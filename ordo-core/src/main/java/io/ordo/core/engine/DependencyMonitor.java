@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * moves each atomically, so two nodes evaluating the same dependant release it once. A skipped
  * dependant ends in turn, so skipping runs down a chain. A periodic sweep on the leader re-evaluates
  * every job still waiting on dependencies, in pages: it covers a node that died between a
- * dependency's end and the release, and ends not seen by a node (a cancel cascading down a tree).
+ * dependency's end and the release, and any end no node reported.
  */
 public final class DependencyMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DependencyMonitor.class);
@@ -70,11 +70,22 @@ public final class DependencyMonitor implements AutoCloseable {
     }
 
     /**
-     * Jobs were just inserted: those still waiting on dependencies are evaluated again after the
-     * insert committed (a dependency may have ended while the insert was in flight).
+     * Jobs were just inserted: those still waiting on a job outside their batch are evaluated again
+     * after the insert committed (that job may have ended while the insert was in flight). A job of
+     * the batch could not end before the commit, and its end finds the committed dependants.
      */
     public void inserted(List<Job> created) {
-        for (Job j : created) if (isWaitingOnDependencies(j)) offer(new Task(j.id(), true));
+        Set<String> batch = new java.util.HashSet<>();
+        for (Job j : created) batch.add(j.id().toString());
+        for (Job j : created) {
+            if (!isWaitingOnDependencies(j)) continue;
+            for (var on : j.meta().get("depends_on")) {
+                if (!batch.contains(on.asText())) {
+                    offer(new Task(j.id(), true));
+                    break;
+                }
+            }
+        }
     }
 
     /** A job that has not started and waits for the jobs it depends on (not a parent waiting on children). */
