@@ -234,6 +234,18 @@ public abstract class EngineDependencyContract {
     }
 
     @Test
+    void theMonitorsSweepNeitherFinishesNorTimesOutAJobWaitingOnDependencies() {
+        Ordo o = node(c -> c.monitorSweep(Duration.ofMillis(100)));
+        Job first = o.jobs().submit(JobRequest.of("gated"));
+        Job after = o.jobs().submit(step("after").dependsOn(first.id()).timeout(Duration.ofMillis(300)));
+        // many sweeps pass, well beyond its timeout: its timeout only counts once it runs
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5))
+                .until(() -> o.jobs().require(after.id()).status() == WAITING);
+        gate.countDown();
+        awaitStatus(o, after.id(), COMPLETED);
+    }
+
+    @Test
     void theLeadersSweepReleasesADependantNobodyWasToldAbout() {
         // as if the node that ran the dependency died before evaluating its dependants
         Instant now = Instant.now();
