@@ -53,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link JobStore} in memory, for tests and throw-away runs. Same contract as the SQL stores;
  * nothing survives the JVM. One lock serializes every operation.
  */
-public final class InMemoryJobStore extends MemoryTable implements JobStore {
+public final class InMemoryJobStore extends MemoryDependencyTable implements JobStore {
 
     @Override
     public String kind() {
@@ -70,34 +70,6 @@ public final class InMemoryJobStore extends MemoryTable implements JobStore {
         return locked(() -> {
             return insertLocked(jobs, options);
         });
-    }
-
-    // ---- dependencies (the logic is MemoryDependencies') ----------------------------------------
-    private final MemoryDependencies deps = new MemoryDependencies(this);
-
-    @Override
-    public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options, List<io.ordo.core.store.DependsOn> dependsOn) {
-        return locked(() -> deps.insert(jobs, options, dependsOn));
-    }
-
-    @Override
-    public List<UUID> dependants(Collection<UUID> jobIds) {
-        return locked(() -> deps.dependants(jobIds));
-    }
-
-    @Override
-    public Release release(UUID jobId, Instant now) {
-        return locked(() -> deps.release(jobId, now));
-    }
-
-    @Override
-    public List<UUID> waitingOnDependencies(UUID after, int limit) {
-        return locked(() -> deps.waiting(after, limit));
-    }
-
-    @Override
-    public List<io.ordo.core.model.Dependency> dependencies(UUID jobId) {
-        return locked(() -> deps.dependencies(jobId));
     }
 
     @Override
