@@ -36,6 +36,7 @@ function Facts({ job }) {
     ${job.unique_key ? html`<${Fact} label="Unique key"><code>${job.unique_key}</code><//>` : null}
     ${job.cache_key ? html`<${Fact} label="Cache key"><code>${job.cache_key}</code><//>` : null}
     ${job.webhook_url ? html`<${Fact} label="Webhook"><code>${job.webhook_url}</code><//>` : null}
+    ${job.depends_on && job.depends_on.length ? html`<${Fact} label="Depends on">${job.depends_on.map(id => html`<a href=${'/jobs/' + id} title=${id}><code>${id.slice(0, 8)}</code></a> `)}${job.run_on_failure ? ' (runs on failure)' : ''}<//>` : null}
     ${job.requires && Object.keys(job.requires).length ? html`<${Fact} label="Requires">${Object.entries(job.requires).map(([k, v]) => html`<span class="tag">${k}=${v}</span>`)}<//>` : null}
   </dl>`;
 }
@@ -122,6 +123,7 @@ export function JobPage({ id }) {
     ${j.error ? html`<p class="error-box" role="status"><strong>Error:</strong> ${j.error}</p>` : null}
     ${j.warning ? html`<p class="warn-box"><strong>Warning:</strong> ${j.warning}</p>` : null}
     ${j.waiting_for ? html`<p class="warn-box waiting-for" role="status">Waiting for ${j.waiting_for}.</p>` : null}
+    ${j.waiting_on && j.waiting_on.length ? html`<p class="warn-box waiting-on" role="status">Waiting on ${j.waiting_on.length === 1 ? 'job' : 'jobs'} ${j.waiting_on.map(id => html`<a href=${'/jobs/' + id} title=${id}><code>${id.slice(0, 8)}</code></a> `)}to complete.</p>` : null}
     ${j.progress && (j.progress.total > 0 || j.progress.text) ? html`<section class="card"><h2>Progress</h2>
       <${Progress} current=${j.progress.current} total=${j.progress.total} text=${j.progress.text} label="job progress" /></section>` : null}
     <section class="card"><h2>Details</h2><${Facts} job=${j} /></section>

@@ -66,7 +66,9 @@ public final class Jobs {
     public List<SubmitResult> submitDetailed(List<JobRequest> requests) {
         checkBatch(requests);
         List<NewJob> jobs = factory.build(requests, null, clock.instant());
-        List<SubmitResult> results = store.insert(jobs, insertOptions.get());
+        io.ordo.core.engine.DependencyPlan plan = io.ordo.core.engine.DependencyPlan.of(requests, jobs);
+        List<SubmitResult> results = plan.deps().isEmpty() ? store.insert(jobs, insertOptions.get())
+                : store.insert(plan.jobs(), insertOptions.get(), plan.deps());
         announce(results);
         return results;
     }
@@ -102,6 +104,9 @@ public final class Jobs {
             throw new InvalidRequestException("transactional submit needs a SQL store; this one is " + store.kind());
         }
         checkBatch(requests);
+        if (requests.stream().anyMatch(JobRequest::hasDependencies)) {
+            throw new InvalidRequestException("depends_on: not supported in a transactional submit; submit the dependant on its own");
+        }
         List<NewJob> jobs = factory.build(requests, null, clock.instant());
         // workers learn of these through polling/NOTIFY once the caller commits
         return tx.insert(connection, jobs, insertOptions.get()).stream().map(SubmitResult::job).toList();

@@ -19,6 +19,7 @@ import io.ordo.core.store.JobStoreProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class Ordo implements AutoCloseable {
     private final io.ordo.core.event.EventLog eventLog;
     private final io.ordo.core.event.EventHub eventHub;
     private final JobMonitor monitor;
+    private final io.ordo.core.engine.DependencyMonitor dependencies;
     private final io.ordo.core.definition.Definitions definitions;
     private final io.ordo.core.definition.DefinitionScheduler scheduler;
     private final io.ordo.core.schedule.Schedules schedules;
@@ -103,8 +105,17 @@ public final class Ordo implements AutoCloseable {
         this.metrics = config.meterRegistry() == null ? null
                 : new io.ordo.core.engine.EngineMetrics(config.meterRegistry(), store, slots, this::runningIn);
         // status changes are not published here: the store writes their events with the change itself
-        var observer = metrics == null ? io.ordo.core.engine.JobObserver.all(queueMetrics)
-                : io.ordo.core.engine.JobObserver.all(queueMetrics, metrics);
+        this.dependencies = new io.ordo.core.engine.DependencyMonitor(config, store, this::released);
+        dependencies.sweepWhen(leadership::leading);
+        monitor.onFinished(dependencies::ended);
+        io.ordo.core.engine.JobObserver depsObserver = new io.ordo.core.engine.JobObserver() {
+            @Override
+            public void ended(Job job, JobStatus status, String error, Instant now) {
+                if (status.isTerminal()) dependencies.ended(job.id());
+            }
+        };
+        var observer = metrics == null ? io.ordo.core.engine.JobObserver.all(queueMetrics, depsObserver)
+                : io.ordo.core.engine.JobObserver.all(queueMetrics, metrics, depsObserver);
         this.pool = config.workers()
                 ? new WorkerPool(config, store, queue, handlers, factory, retry, insertOptions, limits, this::inserted, maintenance::wakeAt,
                 monitor, events, observer)
@@ -179,6 +190,7 @@ public final class Ordo implements AutoCloseable {
         maintenance.start();
         if (vacuumDuty != null) vacuumDuty.start();
         monitor.start();
+        dependencies.start();
         scheduler.start();
         cluster.start();
         queue.start();
@@ -230,6 +242,16 @@ public final class Ordo implements AutoCloseable {
     private void inserted(List<Job> created) {
         if (metrics != null) created.forEach(metrics::submitted);
         if (created.isEmpty()) return;
+        dependencies.inserted(created);
+        ready(created);
+    }
+
+    /** Jobs a dependency release moved to pending: published and their workers woken, as new ones. */
+    private void released(List<Job> jobs) {
+        ready(jobs);
+    }
+
+    private void ready(List<Job> created) {
         queue.publish(created);
         if (pool == null) return;
         Set<String> ready = created.stream().filter(j -> j.status() == JobStatus.PENDING).map(Job::queue).collect(Collectors.toSet());
@@ -246,6 +268,7 @@ public final class Ordo implements AutoCloseable {
 
     private void cancelled(CancelResult r) {
         if (pool != null) pool.cancelRequested(r.cancelRequested());
+        r.cancelled().forEach(dependencies::ended); // the job and its descendants: jobs may depend on any of them
     }
 
     private void cancelledByUser(CancelResult r) {
@@ -255,6 +278,7 @@ public final class Ordo implements AutoCloseable {
 
     private void rescued(Job job) {
         monitor.ended(job);
+        dependencies.ended(job.id()); // failed as abandoned, or retried: its dependants find out which
     }
 
     private void queueFlagsChanged() {
@@ -323,6 +347,7 @@ public final class Ordo implements AutoCloseable {
         scheduler.close();
         cluster.close();
         monitor.close();
+        dependencies.close();
         maintenance.close();
         if (vacuumDuty != null) vacuumDuty.close();
         queue.close();

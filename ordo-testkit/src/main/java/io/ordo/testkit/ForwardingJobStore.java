@@ -45,6 +45,11 @@ public class ForwardingJobStore implements JobStore {
 
     @Override public String kind() { return delegate.kind(); }
     @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o) { return delegate.insert(jobs, o); }
+    @Override public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions o, List<io.ordo.core.store.DependsOn> d) { return delegate.insert(jobs, o, d); }
+    @Override public List<UUID> dependants(Collection<UUID> ids) { return delegate.dependants(ids); }
+    @Override public Release release(UUID id, Instant now) { return delegate.release(id, now); }
+    @Override public List<UUID> waitingOnDependencies(UUID after, int limit) { return delegate.waitingOnDependencies(after, limit); }
+    @Override public List<io.ordo.core.model.Dependency> dependencies(UUID id) { return delegate.dependencies(id); }
     @Override public List<SubmitResult> spawn(Lease p, List<NewJob> c, InsertOptions o, boolean t) { return delegate.spawn(p, c, o, t); }
     @Override public List<Job> claim(ClaimRequest r) { return delegate.claim(r); }
     @Override public int cancelQueued(String q, String reason, Instant now, int limit) { return delegate.cancelQueued(q, reason, now, limit); }

@@ -136,6 +136,21 @@ public abstract class QueueBackendContract {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * A job released from {@code waiting} by its dependency's end is carried like a new one: over a
+     * broker its message is published at release (and by the leader's pending relay); the reconciler,
+     * which runs every ten minutes here, is not needed.
+     */
+    @Test
+    void aChainOfDependantsIsCarriedToWorkersAsEachIsReleased() {
+        Ordo a = node(c -> { });
+        Ordo b = node(c -> { });
+        List<Job> jobs = a.jobs().submitBatch(List.of(job("qb-noop"), job("qb-noop").dependsOnItems(0), job("qb-noop").dependsOnItems(1)));
+        assertThat(jobs).extracting(Job::status).containsExactly(JobStatus.PENDING, JobStatus.WAITING, JobStatus.WAITING);
+        awaitStatus(b, jobs.get(2).id(), JobStatus.COMPLETED);
+        for (Job j : jobs) assertThat(runsOf(j.id())).as("runs of %s", j.id()).isEqualTo(1);
+    }
+
     @Test
     void everyJobRunsOnceWithTwoNodesClaiming() {
         Ordo a = node(c -> { });

@@ -43,7 +43,7 @@ final class AsJobProxy implements InvocationHandler {
     }
 
     private Object enqueue(AsJobSpec spec, Object[] args) {
-        Job job = ordo.jobs().submit(spec.request(payload(spec, args)));
+        Job job = ordo.jobs().submit(After.apply(spec.request(payload(spec, args))));
         return switch (spec.returns()) {
             case HANDLE -> new RemoteJobHandle<>(ordo.jobs(), ordo.config().clock(), job.id(), spec.resultJavaType());
             case JOB_ID -> job.id();

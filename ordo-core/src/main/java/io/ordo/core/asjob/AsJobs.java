@@ -103,6 +103,23 @@ public final class AsJobs {
         return (T) Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[]{iface}, new AsJobProxy(ordo, iface, specs));
     }
 
+    /**
+     * Dependencies for the proxy calls made inside {@link After#call}: their jobs wait until these
+     * jobs completed ({@code depends_on}), and are skipped if one fails or is cancelled.
+     *
+     * <pre>{@code
+     * JobHandle<Summary> s = AsJobs.after(docs.extract(doc)).call(() -> docs.summarize(doc, 100));
+     * }</pre>
+     */
+    public static After after(JobHandle<?>... jobs) {
+        return new After(java.util.Arrays.stream(jobs).map(JobHandle::id).toList(), false);
+    }
+
+    /** {@link #after(JobHandle[])} by job id (e.g. one a {@code returnJobId} method gave). */
+    public static After after(UUID... jobIds) {
+        return new After(List.of(jobIds), false);
+    }
+
     /** The checked {@code @AsJob} methods of {@code iface}. */
     public static List<AsJobSpec> specs(Class<?> iface) {
         return AsJobSpec.of(iface);

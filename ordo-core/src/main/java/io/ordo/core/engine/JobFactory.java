@@ -63,6 +63,7 @@ public final class JobFactory {
 
     private NewJob build(JobRequest r, Job parent, Instant now, boolean knownTypesOnly) {
         String type = Names.checkType(r.type());
+        if (parent != null && r.hasDependencies()) throw new InvalidRequestException("depends_on: only a submitted job may depend on jobs, not a child");
         JobHandler handler = handlers.get(type).orElse(null);
         if (handler == null && knownTypesOnly) throw new UnknownJobTypeException(type, handlers.types());
         JobTypeOptions opts = handler == null ? JobTypeOptions.DEFAULTS : handler.options();

@@ -136,6 +136,7 @@ public final class JobMonitor implements AutoCloseable {
     public void evaluate(UUID id) {
         Job parent = store.get(id).orElse(null);
         if (parent == null || parent.isTerminal()) return;
+        if (DependencyMonitor.isWaitingOnDependencies(parent)) return; // not a parent: the DependencyMonitor's
         ChildCounts children = new ChildCounts(store.childCounts(id));
         ParentEvaluator special = evaluators.get(parent.type());
         if (special != null) {
@@ -204,6 +205,7 @@ public final class JobMonitor implements AutoCloseable {
         lastProgress.remove(parent.id());
         publishProgress(parent, counts, true); // its status change was written by the store with the change
         check(parent.parentId());
+        onFinished.accept(parent.id());
         return true;
     }
 
@@ -239,6 +241,13 @@ public final class JobMonitor implements AutoCloseable {
             for (Job child : page.items()) cancel(child.id());
             cursor = page.nextCursor();
         } while (cursor != null);
+    }
+
+    private volatile Consumer<UUID> onFinished = id -> { };
+
+    /** Told about every waiting job the monitor ends (jobs may depend on it). */
+    public void onFinished(Consumer<UUID> listener) {
+        this.onFinished = listener;
     }
 
     private Consumer<CancelResult> onCancel = r -> { };
@@ -310,6 +319,7 @@ public final class JobMonitor implements AutoCloseable {
         do {
             Page<Job> page = store.list(JobFilter.status(JobStatus.WAITING), cursor, SWEEP_PAGE);
             for (Job j : page.items()) {
+                if (DependencyMonitor.isWaitingOnDependencies(j)) continue; // never started: no children, no timeout yet
                 if (timedOut(j)) {
                     log.warn("job {} timed out after {} while its children ran; cancelling them", j.id(), Durations.format(j.timeout()));
                     cancelChildren(j.id());

@@ -38,6 +38,9 @@ public final class JobRequest {
     private boolean scope;
     private String webhookUrl;
     private Map<String, ?> requires = Map.of();
+    private List<java.util.UUID> dependsOn = List.of();
+    private List<Integer> dependsOnItems = List.of();
+    private boolean runOnFailure;
 
     private JobRequest(String type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -159,6 +162,35 @@ public final class JobRequest {
         return this;
     }
 
+    /**
+     * The job waits ({@code waiting}) until all these jobs completed, then becomes pending. If one
+     * fails, is cancelled or skipped, this job is skipped (see {@link #runOnFailure}). Each id must
+     * name an existing job; one pruned since counts as completed. Top-level submits only.
+     */
+    public JobRequest dependsOn(java.util.UUID... ids) {
+        return dependsOn(List.of(ids));
+    }
+
+    public JobRequest dependsOn(java.util.Collection<java.util.UUID> ids) {
+        this.dependsOn = ids == null ? List.of() : List.copyOf(ids);
+        return this;
+    }
+
+    /**
+     * Dependencies on other jobs of the same batch submit, by their index in the batch (0 = first):
+     * a chain or a diamond in one request. A cycle is refused.
+     */
+    public JobRequest dependsOnItems(Integer... indexes) {
+        this.dependsOnItems = List.of(indexes);
+        return this;
+    }
+
+    /** With dependencies: run even when one of them failed, was cancelled or skipped (it still waits for them to end). */
+    public JobRequest runOnFailure(boolean runOnFailure) {
+        this.runOnFailure = runOnFailure;
+        return this;
+    }
+
     public String type() { return type; }
     public Object payload() { return payload; }
     public String queue() { return queue; }
@@ -180,4 +212,8 @@ public final class JobRequest {
     public boolean scope() { return scope; }
     public String webhookUrl() { return webhookUrl; }
     public Map<String, ?> requires() { return requires; }
+    public List<java.util.UUID> dependsOn() { return dependsOn; }
+    public List<Integer> dependsOnItems() { return dependsOnItems; }
+    public boolean runOnFailure() { return runOnFailure; }
+    public boolean hasDependencies() { return !dependsOn.isEmpty() || !dependsOnItems.isEmpty(); }
 }

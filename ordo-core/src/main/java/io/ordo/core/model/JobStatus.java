@@ -15,12 +15,15 @@ public enum JobStatus {
     PENDING,
     /** Claimed by a worker that holds its lease. */
     RUNNING,
-    /** Its handler finished but children it spawned are still live. */
+    /**
+     * Its handler finished but children it spawned are still live; or, never started, it waits for
+     * the jobs it depends on ({@code depends_on}) to end.
+     */
     WAITING,
     COMPLETED,
     FAILED,
     CANCELLED,
-    /** Never ran: a step of a job definition whose dependency failed. Created in this state. */
+    /** Never ran: a step of a job definition, or a job with {@code depends_on}, whose dependency failed. */
     SKIPPED;
 
     private static final Set<JobStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED, SKIPPED);

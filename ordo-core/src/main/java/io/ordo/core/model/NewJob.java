@@ -96,7 +96,8 @@ public record NewJob(
     /** The job row this insert creates. Started at creation when waiting; finished at creation when terminal. */
     public Job toJob() {
         boolean terminal = status.isTerminal();
-        Instant started = status == JobStatus.WAITING ? createdAt : null;
+        // a definition run starts waiting (its steps are its work); a job waiting on dependencies has not started
+        Instant started = status == JobStatus.WAITING && !meta.has("depends_on") ? createdAt : null;
         Instant expires = status == JobStatus.COMPLETED && result != null && resultTtl != null ? createdAt.plus(resultTtl) : null;
         return new Job(id, type, queue, priority, payload, status, 0, maxAttempts, runAt, null, null, timeout,
                 parentId, rootId == null ? id : rootId, definitionId, step, depth, 0, 0, null, result, expires,

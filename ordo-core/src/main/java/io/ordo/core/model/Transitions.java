@@ -21,12 +21,14 @@ public final class Transitions {
         LEGAL.put(PENDING, EnumSet.of(RUNNING, CANCELLED));
         // running -> pending: lease expired or handed back at shutdown; -> scheduled: retry after backoff
         LEGAL.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING, SCHEDULED, WAITING));
-        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING)); // pending: a parent continuing after its children
+        // waiting -> pending: a parent continuing after its children, or a job waiting on its dependencies released;
+        // waiting -> skipped: a dependency failed
+        LEGAL.put(WAITING, EnumSet.of(COMPLETED, FAILED, CANCELLED, PENDING, SKIPPED));
         LEGAL.put(COMPLETED, EnumSet.noneOf(JobStatus.class));
         // restart from the dead-letter view (failed) or after a cancel
         LEGAL.put(FAILED, EnumSet.of(PENDING));
         LEGAL.put(CANCELLED, EnumSet.of(PENDING));
-        // skipped jobs are recorded as such (a step whose dependency failed) and never move
+        // skipped jobs (a step or a job whose dependency failed) never move
         LEGAL.put(SKIPPED, EnumSet.noneOf(JobStatus.class));
     }
 

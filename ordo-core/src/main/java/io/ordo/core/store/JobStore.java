@@ -12,7 +12,7 @@ import io.ordo.core.model.Lease;
  * is not running under that lease. Time is passed in by the caller so that the engine (and tests)
  * control the clock.
  */
-public interface JobStore extends RunStore, ResultStore, TreeStore, DefinitionStore, ScheduleStore, EventStore, OpsStore, MaintenanceStore, AdminStore, LeaderStore,
+public interface JobStore extends RunStore, DependencyStore, ResultStore, TreeStore, DefinitionStore, ScheduleStore, EventStore, OpsStore, MaintenanceStore, AdminStore, LeaderStore,
         AutoCloseable {
     /** "memory", "sqlite" or "postgresql". */
     String kind();

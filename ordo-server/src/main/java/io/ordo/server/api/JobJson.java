@@ -72,6 +72,9 @@ public final class JobJson {
         ArrayNode tags = o.putArray("tags");
         j.tags().forEach(tags::add);
         o.set("meta", j.meta() == null ? NODES.objectNode() : j.meta());
+        ArrayNode dependsOn = o.putArray("depends_on");
+        j.meta().path("depends_on").forEach(dependsOn::add);
+        o.put("run_on_failure", j.meta().path("run_on_failure").asBoolean(false));
         o.put("cancel_requested", j.cancelRequested());
         o.put("created_at", time(j.createdAt()));
         o.put("started_at", time(j.startedAt()));

@@ -127,7 +127,7 @@ public final class JobRoutes implements RouteGroup {
 
     private void submit(Context ctx) {
         JobRequest request = SubmitRequests.one(RequestBodies.json(ctx, maxBodyBytes));
-        SubmitResult r = jobs.submitDetailed(List.of(request)).get(0);
+        SubmitResult r = submitted(List.of(request)).get(0);
         ctx.header("Location", JobJson.statusUrl(r.job().id()));
         send(ctx, 202, JobJson.accepted(r.job(), r.created()));
     }
@@ -142,11 +142,19 @@ public final class JobRoutes implements RouteGroup {
             return;
         }
         List<JobRequest> requests = SubmitRequests.batch(json);
-        List<SubmitResult> results = jobs.submitDetailed(requests);
+        List<SubmitResult> results = submitted(requests);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode out = body.putArray("jobs");
         results.forEach(r -> out.add(JobJson.accepted(r.job(), r.created())));
         send(ctx, 202, body);
+    }
+
+    private List<SubmitResult> submitted(List<JobRequest> requests) {
+        try {
+            return jobs.submitDetailed(requests);
+        } catch (io.ordo.core.InvalidRequestException e) {
+            throw SubmitRequests.withField(e);
+        }
     }
 
     private void get(Context ctx) {
@@ -160,6 +168,11 @@ public final class JobRoutes implements RouteGroup {
         if (job.parentId() != null && job.depth() == 1) {
             store.get(job.parentId()).filter(p -> io.ordo.core.batch.Batches.TYPE.equals(p.type()))
                     .ifPresent(p -> o.put("batch_id", p.id().toString()));
+        }
+        if (io.ordo.core.engine.DependencyMonitor.isWaitingOnDependencies(job)) {
+            // the dependencies not ended yet (a failed one skips the job at its next evaluation)
+            ArrayNode on = o.putArray("waiting_on");
+            store.dependencies(job.id()).stream().filter(d -> !d.done()).forEach(d -> on.add(d.id().toString()));
         }
         Map<JobStatus, Long> children = store.childCounts(job.id());
         if (children.values().stream().anyMatch(n -> n != null && n > 0)) {

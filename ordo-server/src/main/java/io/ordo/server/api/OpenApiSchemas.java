@@ -77,7 +77,11 @@ final class OpenApiSchemas {
                 "cache_ttl", duration(), "result_ttl", duration(), "tags", arrayOf(type("string")),
                 "backoff", object("base", duration(), "cap", duration()),
                 "webhook_url", type("string").put("description", "POSTed the job's signed summary once it is terminal"),
-                "requires", type("object").put("description", "capabilities a node needs to claim the job, e.g. {\"gpu\": \"1\"}; numbers become text")), "type"));
+                "requires", type("object").put("description", "capabilities a node needs to claim the job, e.g. {\"gpu\": \"1\"}; numbers become text"),
+                "depends_on", arrayOf(type("string")).put("description", "job ids (or \"#k\": item k of the same batch) that must complete "
+                        + "first; the job waits (status waiting), then is pending, or skipped if one fails, is cancelled or skipped. "
+                        + "Unknown ids and cycles are refused (400). Not with delay or run_at"),
+                "run_on_failure", type("boolean").put("description", "with depends_on: run once every dependency ended, even if one failed")), "type"));
         s.set("BatchRequest", required(object("jobs", arrayOf(ref("JobRequest")), "on_complete", ref("JobRequest"),
                 "on_success", ref("JobRequest"), "on_failure", ref("JobRequest"), "name", type("string"), "meta", type("object")), "jobs")
                 .put("description", "with on_complete, on_success, on_failure, name or meta the jobs form a batch (answered with the Batch); "
@@ -112,7 +116,10 @@ final class OpenApiSchemas {
                 "finished_at", nullable("string"), "updated_at", type("string"),
                 "children", counts(), "tree", counts(), "scope", counts(),
                 "requires", type("object").put("description", "capabilities a node needs to claim it ({} for none)"),
-                "waiting_for", nullable("string").put("description", "a pending job no alive node can claim: e.g. \"a node with gpu=1\"")));
+                "waiting_for", nullable("string").put("description", "a pending job no alive node can claim: e.g. \"a node with gpu=1\""),
+                "depends_on", arrayOf(type("string")).put("description", "the jobs it was submitted to wait for"),
+                "run_on_failure", type("boolean"),
+                "waiting_on", arrayOf(type("string")).put("description", "GET /api/jobs/{id} of a job waiting on dependencies: those not ended yet")));
         s.set("JobPage", object("jobs", arrayOf(ref("Job")), "next_cursor", nullable("string")));
         s.set("Stats", object("statuses", counts(), "total", type("integer"), "queues", type("object")));
         s.set("Logs", object("logs", arrayOf(object("seq", type("integer"), "attempt", type("integer"), "at", type("string"),

@@ -17,13 +17,16 @@ import java.util.Set;
  * {"type": "sleep", "payload": {"ms": 500}, "queue": "default", "priority": 0, "delay": "10s",
  *  "run_at": "2030-01-01T00:00:00Z", "max_attempts": 3, "timeout": "30s", "unique_key": "k",
  *  "cache_key": "c", "cache_ttl": "1h", "result_ttl": "1d", "tags": ["a"],
- *  "backoff": {"base": "1s", "cap": "5m"}, "webhook_url": "https://example.org/hook", "requires": {"gpu": "1"}}
+ *  "backoff": {"base": "1s", "cap": "5m"}, "webhook_url": "https://example.org/hook", "requires": {"gpu": "1"},
+ *  "depends_on": ["0190…", "#0"], "run_on_failure": false}
  * }</pre>
+ * In {@code depends_on}, {@code "#k"} names item k of the same batch (a chain or diamond in one request).
  */
 public final class SubmitRequests {
     static final Set<String> JOB_FIELDS = Set.of("type", "payload", "queue", "priority", "delay", "run_at",
             "max_attempts", "timeout", "unique_key", "cache_key", "cache_ttl", "result_ttl", "tags", "backoff", "webhook_url",
-            "requires");
+            "requires", "depends_on", "run_on_failure");
+    private static final java.util.regex.Pattern DEPENDENCY_ERROR = java.util.regex.Pattern.compile("^((jobs\\[\\d+]\\.)?(depends_on|run_on_failure)): ");
     private static final Set<String> BACKOFF_FIELDS = Set.of("base", "cap");
     private static final Set<String> BATCH_FIELDS = Set.of("jobs", "on_complete", "on_success", "on_failure", "name", "meta");
     /** Fields that make a batch body a batch with its own id and page rather than a plain list of jobs. */
@@ -109,7 +112,49 @@ public final class SubmitRequests {
         String webhook = f.string("webhook_url");
         if (webhook != null) r.webhookUrl(webhook);
         if (f.has("requires")) r.requires(requires(f.any("requires"), f.field("requires")));
+        dependencies(f, r);
         return r;
+    }
+
+    /** {@code depends_on}: job ids, or {@code "#k"} for item k of the batch; {@code run_on_failure}: a boolean. */
+    private static void dependencies(JsonFields f, JobRequest r) {
+        List<String> deps = f.strings("depends_on");
+        if (deps != null) {
+            List<java.util.UUID> ids = new ArrayList<>();
+            List<Integer> items = new ArrayList<>();
+            for (int i = 0; i < deps.size(); i++) {
+                String d = deps.get(i).trim();
+                String field = f.field("depends_on") + "[" + i + "]";
+                if (d.startsWith("#")) {
+                    try {
+                        items.add(Integer.parseInt(d.substring(1)));
+                    } catch (NumberFormatException e) {
+                        throw ApiError.badField(field, "field '" + field + "' must be a job id or #k (item k of this batch), got '" + d + "'");
+                    }
+                } else {
+                    try {
+                        ids.add(java.util.UUID.fromString(d));
+                    } catch (IllegalArgumentException e) {
+                        throw ApiError.badField(field, "field '" + field + "' must be a job id or #k (item k of this batch), got '" + d + "'");
+                    }
+                }
+            }
+            r.dependsOn(ids).dependsOnItems(items.toArray(Integer[]::new));
+        }
+        JsonNode onFailure = f.any("run_on_failure");
+        if (onFailure != null) {
+            if (!onFailure.isBoolean()) throw ApiError.wrongType(f.field("run_on_failure"), "a boolean", JsonFields.typeName(onFailure));
+            r.runOnFailure(onFailure.booleanValue());
+        }
+    }
+
+    /**
+     * An engine refusal of {@code depends_on} (unknown id, cycle, …) as a 400 naming the field
+     * ({@code depends_on} or {@code jobs[i].depends_on}); other refusals as they are.
+     */
+    static RuntimeException withField(io.ordo.core.InvalidRequestException e) {
+        java.util.regex.Matcher m = DEPENDENCY_ERROR.matcher(e.getMessage() == null ? "" : e.getMessage());
+        return m.find() ? ApiError.badField(m.group(1), e.getMessage()) : e;
     }
 
     /** {@code {"gpu": "1", "class": "io"}}: string or number values (numbers become their text), checked here to name the field. */

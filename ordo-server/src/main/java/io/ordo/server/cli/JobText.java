@@ -28,6 +28,11 @@ final class JobText {
         row(rows, "error", text(job, "error"));
         row(rows, "warning", text(job, "warning"));
         if (job.path("waiting_for").isTextual()) row(rows, "waiting", "waiting for " + job.path("waiting_for").asText());
+        if (!job.path("depends_on").isEmpty()) {
+            row(rows, "depends_on", String.join(", ", strings(job.path("depends_on")))
+                    + (job.path("run_on_failure").asBoolean() ? " (runs on failure)" : ""));
+        }
+        if (job.path("waiting_on").isArray()) row(rows, "waiting", "waiting on " + String.join(", ", strings(job.path("waiting_on"))));
         if (!job.path("requires").isEmpty()) {
             List<String> req = new ArrayList<>();
             job.path("requires").properties().forEach(e -> req.add(e.getKey() + "=" + e.getValue().asText()));

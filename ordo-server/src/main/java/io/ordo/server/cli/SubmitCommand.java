@@ -65,6 +65,13 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Run only on a node with this capability, e.g. gpu=1 (repeatable: all must match)")
     List<String> requires = new ArrayList<>();
 
+    @Option(names = "--depends-on", paramLabel = "ID,...", split = ",",
+            description = "Wait (status waiting) until these jobs completed; skipped if one fails or is cancelled (repeatable)")
+    List<String> dependsOn = new ArrayList<>();
+
+    @Option(names = "--run-on-failure", description = "With --depends-on: run once they all ended, even if one failed")
+    boolean runOnFailure;
+
     @Option(names = "--wait", description = "Wait until the job(s) finish; exit non-zero unless all completed")
     boolean await;
 
@@ -131,6 +138,20 @@ final class SubmitCommand implements Callable<Integer> {
         if (timeout != null) job.put("timeout", Durations.format(duration("--timeout", timeout)));
         if (uniqueKey != null) job.put("unique_key", uniqueKey);
         if (!tags.isEmpty()) tags.forEach(job.putArray("tags")::add);
+        if (!dependsOn.isEmpty()) {
+            ArrayNode deps = job.putArray("depends_on");
+            for (String d : dependsOn) {
+                try {
+                    deps.add(java.util.UUID.fromString(d.trim()).toString());
+                } catch (IllegalArgumentException e) {
+                    throw CliException.usage("--depends-on: '" + d.trim() + "' is not a job id");
+                }
+            }
+        }
+        if (runOnFailure) {
+            if (dependsOn.isEmpty()) throw CliException.usage("--run-on-failure needs --depends-on");
+            job.put("run_on_failure", true);
+        }
         if (!requires.isEmpty()) {
             try {
                 ObjectNode req = job.putObject("requires");

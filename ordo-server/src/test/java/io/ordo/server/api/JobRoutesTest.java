@@ -25,7 +25,8 @@ class JobRoutesTest {
     static final Set<String> JOB_FIELDS = Set.of("id", "type", "queue", "priority", "payload", "status", "attempt",
             "max_attempts", "run_at", "lease_owner", "lease_until", "timeout", "parent_id", "root_id", "definition_id",
             "step", "depth", "progress", "result", "result_expires_at", "error", "warning", "errors", "unique_key", "cache_key",
-            "webhook_url", "requires", "tags", "meta", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at");
+            "webhook_url", "requires", "tags", "meta", "cancel_requested", "created_at", "started_at", "finished_at", "updated_at",
+            "depends_on", "run_on_failure");
     static final Set<String> STATUSES = Set.of("scheduled", "pending", "running", "waiting", "completed", "failed", "cancelled", "skipped");
 
     static OrdoServer server;

@@ -60,6 +60,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
     final ScheduleSql schedules;
     final LimitSql limits;
     final ResultSql results;
+    final DependencySql deps;
 
     JdbcJobStore(SqlDialect d) {
         super(d);
@@ -72,6 +73,7 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         this.schedules = new ScheduleSql(d);
         this.limits = new LimitSql(d);
         this.results = new ResultSql(d);
+        this.deps = new DependencySql(d, queries);
     }
 
     // ---- what a dialect's store provides ----------------------------------------------------------
@@ -113,6 +115,45 @@ abstract class JdbcJobStore extends JdbcOpsStore implements TransactionalJobStor
         } catch (SQLException e) {
             throw failure("insert on the caller's connection", e);
         }
+    }
+
+    // ---- dependencies (DependencySql) ----------------------------------------------------------
+
+    @Override
+    public List<SubmitResult> insert(List<NewJob> jobs, InsertOptions options, List<io.ordo.core.store.DependsOn> dependsOn) {
+        if (jobs.isEmpty()) return List.of();
+        return write(c -> {
+            List<SubmitResult> out = deps.insert(c, submitter, jobs, options, dependsOn);
+            Set<String> ready = new java.util.TreeSet<>();
+            for (SubmitResult r : out) if (r.created() && r.job().status() == JobStatus.PENDING) ready.add(r.job().queue());
+            if (!ready.isEmpty()) jobsReady(c, ready);
+            return out;
+        });
+    }
+
+    @Override
+    public List<UUID> dependants(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) return List.of();
+        return read(c -> deps.dependants(c, jobIds));
+    }
+
+    @Override
+    public Release release(UUID jobId, Instant now) {
+        return write(c -> {
+            Release out = deps.release(c, jobId, now);
+            if (out.moved() == JobStatus.PENDING) jobsReady(c, Set.of(out.job().orElseThrow().queue()));
+            return out;
+        });
+    }
+
+    @Override
+    public List<UUID> waitingOnDependencies(UUID after, int limit) {
+        return read(c -> deps.waiting(c, after, limit));
+    }
+
+    @Override
+    public List<io.ordo.core.model.Dependency> dependencies(UUID jobId) {
+        return read(c -> deps.dependencies(c, jobId));
     }
 
     @Override

@@ -35,7 +35,8 @@ abstract class SqlDialect {
                 .replace("{queue_minutes}", prefix + "ordo_queue_minutes").replace("{nodes}", prefix + "ordo_nodes")
                 .replace("{settings}", prefix + "ordo_settings").replace("{leader}", prefix + "ordo_leader")
                 .replace("{node_commands}", prefix + "ordo_node_commands").replace("{queue_limits}", prefix + "ordo_queue_limits")
-                .replace("{event_ids}", prefix + "ordo_event_ids").replace("{schedules}", prefix + "ordo_schedules");
+                .replace("{event_ids}", prefix + "ordo_event_ids").replace("{schedules}", prefix + "ordo_schedules")
+                .replace("{deps}", prefix + "ordo_job_deps");
     }
 
     /** Every instant is stored at millisecond precision so that what is read back equals what was written. */

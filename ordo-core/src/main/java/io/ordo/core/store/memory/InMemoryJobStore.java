@@ -53,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link JobStore} in memory, for tests and throw-away runs. Same contract as the SQL stores;
  * nothing survives the JVM. One lock serializes every operation.
  */
-public final class InMemoryJobStore extends MemorySchedules implements JobStore {
+public final class InMemoryJobStore extends MemoryDependencyTable implements JobStore {
 
     @Override
     public String kind() {
