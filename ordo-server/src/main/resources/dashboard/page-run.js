@@ -136,7 +136,7 @@ export function RunPage({ id }) {
   const graph = defined.map(s => {
     const j = latest.get(s.name);
     const c = j && counts.get(j.id);
-    const line2 = c && c.total ? `${num(c.total - (c.pending || 0) - (c.running || 0))}/${num(c.total)} done · ${num(c.completed || 0)} results`
+    const line2 = c && c.total ? `${num(c.total - (c.pending || 0) - (c.running || 0))}/${num(c.total)} done · ${num(c.completed || 0)} completed`
       : j && attempts.get(s.name) > 1 ? `attempt ${attempts.get(s.name)}` : j && j.started_at ? duration(between(j.started_at, j.finished_at)) : '';
     return { ...s, status: j ? j.status : null, line1: j ? j.status + (j.warning ? ' ⚠' : '') : 'not started', line2 };
   });

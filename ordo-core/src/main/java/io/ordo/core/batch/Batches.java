@@ -112,6 +112,13 @@ public final class Batches implements JobMonitor.ParentEvaluator {
                 throw new BatchFieldException(e.getKey(), x.getMessage());
             }
         });
+        for (int i = 0; i < r.jobs().size(); i++) {
+            // the jobs of a batch are children of its batch job, and children cannot wait on jobs
+            if (r.jobs().get(i).hasDependencies()) {
+                throw new BatchFieldException("jobs[" + i + "].depends_on", "the jobs of a batch with callbacks cannot have depends_on "
+                        + "(submit them without on_complete/on_success/on_failure/name/meta to use depends_on)");
+            }
+        }
         List<NewJob> rows = new ArrayList<>(r.jobs().size() + 1);
         rows.add(batch);
         rows.addAll(factory.build(r.jobs(), batchJob, now));

@@ -125,6 +125,8 @@ class BatchRoutesTest {
                 {"jobs": [{"type": "noop"}], "name": 5}""", "name");
         expect400("""
                 {"jobs": [{"type": "noop"}], "name": "x", "meta": [1]}""", "meta");
+        expect400("""
+                {"jobs": [{"type": "noop"}, {"type": "noop", "depends_on": ["#0"]}], "on_complete": {"type": "noop"}}""", "jobs[1].depends_on");
         assertThat(server.ordo().jobs().stats().total()).as("nothing inserted").isEqualTo(before);
     }
 
