@@ -86,11 +86,20 @@ public abstract class JobStoreConcurrencyContract {
         Map<UUID, String> claimedBy = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
         AtomicInteger worker = new AtomicInteger();
+        // a fast store lets the first claimer drain everything before another starts: each claimer holds
+        // after its first claim until a second one has claimed too, so the claims really overlap
+        java.util.concurrent.CountDownLatch twoClaimed = new java.util.concurrent.CountDownLatch(2);
         race(threads(), () -> {
             String me = "w" + worker.incrementAndGet();
+            boolean first = true;
             while (true) {
                 List<Job> got = store.claim(new ClaimRequest("default", TYPES, 7, me, Duration.ofSeconds(30), T0));
                 if (got.isEmpty()) return null;
+                if (first) {
+                    first = false;
+                    twoClaimed.countDown();
+                    twoClaimed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 for (Job j : got) if (claimedBy.putIfAbsent(j.id(), me) != null) duplicates.incrementAndGet();
                 store.complete(got.stream().map(j -> new Completion(j.lease(), null, T0)).toList());
             }
